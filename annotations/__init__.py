@@ -1,0 +1,1 @@
+"""The annotation schema, the TinyDB store, and export. Never imports Textual."""

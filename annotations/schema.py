@@ -1,0 +1,74 @@
+"""Label sets, record shapes and validation.
+
+Records are plain dicts (what TinyDB stores); this module is the one place
+that says what a valid record is.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import datetime, timezone
+
+SCHEMA_VERSION = 1
+ENV_ANNOTATOR = "FACTDESK_ANNOTATOR"
+
+CLAIM_LABEL = "CLAIM"
+# The FNC-1 stance labels, in the order the stance form shows them.
+STANCES = ("agree", "disagree", "discuss", "unrelated")
+RELIABILITY = ("reliable", "mixed", "unreliable")
+
+
+class ValidationError(ValueError):
+    """A record is not valid; the message names the record and the problem."""
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def default_annotator() -> str:
+    env = os.environ.get(ENV_ANNOTATOR)
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "annotator"
+
+
+def check_span(text: str, start: int, end: int, quote: str, what: str = "span") -> None:
+    """Raise :class:`ValidationError` unless ``text[start:end] == quote`` and
+    ``0 <= start < end <= len(text)``."""
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise ValidationError(f"{what}: offsets must be integers, got {start!r}, {end!r}")
+    if not 0 <= start < end <= len(text):
+        raise ValidationError(
+            f"{what}: offsets {start}..{end} are outside the article (length {len(text)})"
+        )
+    if text[start:end] != quote:
+        raise ValidationError(
+            f"{what}: the quoted text {quote!r} does not match the article text "
+            f"{text[start:end]!r} at {start}..{end}"
+        )
+
+
+def validate_claim(claim: dict, text: str, targets: set[str]) -> None:
+    what = f"claim {claim.get('id', '?')}"
+    check_span(text, claim["start"], claim["end"], claim["quote"], what)
+    if claim.get("label") != CLAIM_LABEL:
+        raise ValidationError(f"{what}: label {claim.get('label')!r} is not {CLAIM_LABEL!r}")
+    for target_id, stance in (claim.get("stances") or {}).items():
+        if target_id not in targets:
+            raise ValidationError(f"{what}: unknown target {target_id!r}")
+        if stance not in STANCES:
+            raise ValidationError(
+                f"{what}: stance {stance!r} is not one of {', '.join(STANCES)}"
+            )
+
+
+def validate_rating(label: str) -> None:
+    if label not in RELIABILITY:
+        raise ValidationError(
+            f"reliability {label!r} is not one of {', '.join(RELIABILITY)}"
+        )

@@ -1,0 +1,1 @@
+"""Articles in, analysed documents out. Never imports Textual."""

@@ -1,0 +1,2 @@
+"""The Textual app. The only package that imports Textual (lazily: the CLI's
+headless commands never load it)."""

@@ -1,0 +1,353 @@
+"""The factdesk app: articles side by side, entities highlighted, claims tagged."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from rich.text import Text
+
+from annotations.schema import ValidationError
+from annotations.store import AnnotationStore, StoreError
+from corpus.analysis import Analyser
+from corpus.articles import Article, Corpus
+from tui.article_view import ArticleView
+from tui.columns import ArticleColumn, ClaimsPanel, legend
+from tui.messages import AnalysisFinished, AnalysisReady
+from tui.modals import HelpScreen, ReliabilityModal, StanceModal
+
+PANEL_MIN_WIDTH = 120  # the claims panel shows by default from this width
+COLUMN_MIN_WIDTH = 55
+
+
+def columns_for_width(width: int, panel: bool) -> int:
+    """How many article columns fit: at least two from 80 cells, up to four."""
+    available = width - (34 if panel else 0)
+    if available < 70:
+        return 1
+    return max(2, min(4, available // COLUMN_MIN_WIDTH))
+
+
+class MainScreen(Screen):
+    """Columns of articles, the claims panel, the legend and the status line."""
+
+    BINDINGS = [
+        Binding("c", "claim", "Claim"),
+        Binding("r", "rate", "Rate article"),
+        Binding("s", "select_sentence", "Sentence"),
+        Binding("left_square_bracket", "shift_articles(-1)", "Prev", key_display="["),
+        Binding("right_square_bracket", "shift_articles(1)", "Next", key_display="]"),
+        Binding("p", "toggle_panel", "Claims panel"),
+        Binding("x", "delete_claim", "Delete claim", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(self, corpus: Corpus, store: AnnotationStore, analyser: Analyser) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.store = store
+        self.analyser = analyser
+        self.analyses: dict[str, object] = {}
+        self.first_visible = 0
+        self.visible_count = 2
+        self.panel_override: bool | None = None
+        self.current_id = corpus.articles[0].id
+
+    # -- layout -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with Horizontal(id="columns"):
+                for position, article in enumerate(self.corpus.articles):
+                    yield ArticleColumn(article, position)
+            yield ClaimsPanel(id="claims")
+        yield Static(legend(), id="legend")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "factdesk"
+        self.sub_title = self.corpus.event.title
+        by_hash = {}
+        for article in self.corpus.articles:
+            hit = self.analyser.cached(article.text_hash)
+            if hit is not None:
+                self._apply_analysis(article.id, hit)
+            else:
+                by_hash[article.text_hash] = article
+        for article in self.corpus.articles:
+            self._refresh_article(article.id)
+        self._layout(self.size.width)
+        self.column(self.current_id).view.focus()
+        if self.analyser.warning:
+            self.notify(self.analyser.warning, title="No trained model", severity="warning", timeout=12)
+        for warning in self.corpus.warnings:
+            self.notify(warning, severity="warning")
+        if by_hash:
+            self.analyse(list(by_hash.values()))
+        self._update_status()
+
+    def on_resize(self, event: Resize) -> None:
+        self._layout(event.size.width)
+
+    def _panel_shown(self, width: int) -> bool:
+        return self.panel_override if self.panel_override is not None else width >= PANEL_MIN_WIDTH
+
+    def _layout(self, width: int) -> None:
+        panel = self._panel_shown(width)
+        self.query_one("#claims").display = panel
+        count = len(self.corpus.articles)
+        self.visible_count = min(count, columns_for_width(width, panel))
+        self.first_visible = max(0, min(self.first_visible, count - self.visible_count))
+        current = self.position_of(self.current_id)
+        if not self.first_visible <= current < self.first_visible + self.visible_count:
+            self.first_visible = max(0, min(current, count - self.visible_count))
+        for column in self.query(ArticleColumn):
+            column.display = self.first_visible <= column.position < self.first_visible + self.visible_count
+
+    # -- lookups ------------------------------------------------------------
+
+    def column(self, article_id: str) -> ArticleColumn:
+        return self.query_one(f"#col-{article_id}", ArticleColumn)
+
+    def position_of(self, article_id: str) -> int:
+        return next(i for i, a in enumerate(self.corpus.articles) if a.id == article_id)
+
+    @property
+    def current_article(self) -> Article:
+        return self.corpus.articles[self.position_of(self.current_id)]
+
+    @property
+    def current_view(self) -> ArticleView:
+        return self.column(self.current_id).view
+
+    # -- analysis -------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="analysis")
+    def analyse(self, articles: list[Article]) -> None:
+        """Analyse articles missing from the cache; posts results, touches no widget."""
+        try:
+            self.analyser.analyse(
+                [(a.text_hash, a.text) for a in articles],
+                on_result=lambda analysis: self.post_message(AnalysisReady(analysis)),
+            )
+        except Exception as exc:  # report, never crash the app
+            self.post_message(AnalysisFinished(error=f"{exc.__class__.__name__}: {exc}"))
+            return
+        self.post_message(AnalysisFinished(warning=self.analyser.warning))
+
+    def on_analysis_ready(self, message: AnalysisReady) -> None:
+        for article in self.corpus.articles:
+            if article.text_hash == message.analysis.text_hash:
+                self._apply_analysis(article.id, message.analysis)
+                self._refresh_article(article.id)
+        self._update_status()
+
+    def on_analysis_finished(self, message: AnalysisFinished) -> None:
+        if message.error:
+            self.notify(f"Entity analysis failed: {message.error}", severity="error", timeout=12)
+        elif message.warning and message.warning != getattr(self, "_warned", None):
+            self._warned = message.warning
+            self.notify(message.warning, title="No trained model", severity="warning", timeout=12)
+        self._update_status()
+
+    def _apply_analysis(self, article_id: str, analysis) -> None:
+        self.analyses[article_id] = analysis
+        self.column(article_id).view.set_entities(analysis.ents)
+
+    # -- refresh ------------------------------------------------------------
+
+    def _refresh_article(self, article_id: str) -> None:
+        claims = self.store.claims(article_id)
+        column = self.column(article_id)
+        column.view.set_claims((c["start"], c["end"]) for c in claims)
+        column.update_head(self.store.rating(article_id), len(claims), article_id in self.analyses)
+        if article_id == self.current_id:
+            self.query_one(ClaimsPanel).show(self.current_article.title, claims, self.store.targets)
+
+    def _update_status(self) -> None:
+        claims = self.store.claims()
+        rated = sum(1 for a in self.corpus.articles if self.store.rating(a.id))
+        target = self.store.targets[0]["text"] if self.store.targets else ""
+        status = Text(no_wrap=True, overflow="ellipsis")
+        status.append(f" {len(self.corpus.articles)} articles", style="bold")
+        status.append(
+            f" · showing {self.first_visible + 1}–{self.first_visible + self.visible_count}"
+            f" · {len(claims)} claims · {rated} rated · model {self.analyser.choice.key}"
+        )
+        if len(self.analyses) < len(self.corpus.articles):
+            status.append(f" · analysing {len(self.analyses)}/{len(self.corpus.articles)}…", style="italic")
+        status.append(f" · target: {target}", style="dim")
+        self.query_one("#status", Static).update(status)
+
+    def on_descendant_focus(self, event) -> None:
+        widget = event.widget
+        if isinstance(widget, ArticleView) and widget.article.id != self.current_id:
+            self.current_id = widget.article.id
+            self._refresh_article(self.current_id)
+
+    # -- actions ------------------------------------------------------------
+
+    def action_shift_articles(self, step: int) -> None:
+        count = len(self.corpus.articles)
+        if self.visible_count >= count:
+            self.notify("All articles are already shown.")
+            return
+        last = count - self.visible_count
+        start = self.first_visible + step
+        self.first_visible = 0 if start > last else last if start < 0 else start
+        for column in self.query(ArticleColumn):
+            column.display = self.first_visible <= column.position < self.first_visible + self.visible_count
+        if not self.first_visible <= self.position_of(self.current_id) < self.first_visible + self.visible_count:
+            self.column(self.corpus.articles[self.first_visible].id).view.focus()
+        self._update_status()
+
+    def action_toggle_panel(self) -> None:
+        self.panel_override = not self._panel_shown(self.size.width)
+        self._layout(self.size.width)
+        self._update_status()
+
+    def action_select_sentence(self) -> None:
+        view = self.current_view
+        analysis = self.analyses.get(self.current_id)
+        if analysis is None:
+            self.notify("Sentences are not ready yet: the article is still being analysed.")
+            return
+        cursor = view.offset_of(view.cursor_location)
+        for start, end in analysis.sents:
+            if start <= cursor < end or (cursor == end and start < end):
+                view.select_offsets(start, end)
+                return
+
+    def _selected_span(self) -> tuple[int, int] | None:
+        view = self.current_view
+        start, end = view.selection_offsets()
+        text = view.article.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return (start, end) if start < end else None
+
+    def action_claim(self) -> None:
+        span = self._selected_span()
+        if span is None:
+            self.notify(
+                "Select the claim first: shift+arrows to extend, s for the sentence at the cursor.",
+                severity="warning",
+            )
+            return
+        self.tag_claim(self.current_id, *span)
+
+    @work(exclusive=True, group="form")
+    async def tag_claim(self, article_id: str, start: int, end: int) -> None:
+        article = self.corpus.article(article_id)
+        stances: dict[str, str] = {}
+        for target in self.store.targets:
+            stance = await self.app.push_screen_wait(StanceModal(article.text[start:end], target["text"]))
+            if stance is None:
+                self.notify("Claim not saved.")
+                return
+            stances[target["id"]] = stance
+        try:
+            self.store.add_claim(article_id, start, end, stances)
+        except (ValidationError, StoreError) as exc:
+            self.notify(f"Claim not saved: {exc}", severity="error", timeout=12)
+            return
+        self._refresh_article(article_id)
+        self._update_status()
+        self.notify(f"Claim saved ({', '.join(stances.values())}).")
+
+    @work(exclusive=True, group="form")
+    async def action_rate(self) -> None:
+        article = self.current_article
+        result = await self.app.push_screen_wait(
+            ReliabilityModal(article.title, article.source, self.store.rating(article.id))
+        )
+        if result is None:
+            return
+        try:
+            self.store.rate_article(article.id, result.label, result.note)
+        except (ValidationError, StoreError) as exc:
+            self.notify(f"Rating not saved: {exc}", severity="error", timeout=12)
+            return
+        self._refresh_article(article.id)
+        self._update_status()
+        self.notify(f"Rated {result.label}.")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        claim = self.store.claim(event.option.id) if event.option.id else None
+        if claim is None:
+            return
+        view = self.column(claim["article_id"]).view
+        view.focus()
+        view.select_offsets(claim["start"], claim["end"])
+
+    def _claim_under_focus(self) -> dict | None:
+        focused = self.focused
+        if isinstance(focused, OptionList) and focused.id == "claims-list":
+            option = focused.highlighted_option
+            return self.store.claim(option.id) if option is not None and option.id else None
+        if isinstance(focused, ArticleView):
+            cursor = focused.offset_of(focused.cursor_location)
+            for claim in self.store.claims(focused.article.id):
+                if claim["start"] <= cursor < claim["end"]:
+                    return claim
+        return None
+
+    def action_delete_claim(self) -> None:
+        claim = self._claim_under_focus()
+        if claim is None:
+            self.notify("No claim here: put the cursor in a claim or pick one in the claims panel.")
+            return
+        try:
+            self.store.delete_claim(claim["id"])
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._refresh_article(claim["article_id"])
+        self._update_status()
+        self.notify(f"Deleted claim “{claim['quote'][:60]}”.")
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(HELP_ROWS))
+
+
+HELP_ROWS = [
+    ("tab / shift+tab", "move focus between article columns and the claims panel"),
+    ("arrows, pgup/pgdn", "move the cursor in the focused article"),
+    ("ctrl+left/right", "move by word"),
+    ("shift+arrows", "select text (ctrl+shift+left/right: by word)"),
+    ("s", "select the sentence at the cursor"),
+    ("c", "tag the selection as a claim, then choose its stance (1–4)"),
+    ("r", "rate the focused article: 1 reliable, 2 mixed, 3 unreliable, then a note"),
+    ("x", "delete the claim under the cursor or highlighted in the panel"),
+    ("[ / ]", "show the previous / next articles"),
+    ("p", "show or hide the claims panel"),
+    ("enter (in panel)", "jump to the claim in its article"),
+    ("?", "this help"),
+    ("ctrl+q", "quit (everything is already saved)"),
+]
+
+
+class FactdeskApp(App):
+    CSS_PATH = "factdesk.tcss"
+    TITLE = "factdesk"
+
+    def __init__(self, corpus: Corpus, store: AnnotationStore, analyser: Analyser) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.store = store
+        self.analyser = analyser
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.corpus, self.store, self.analyser))
+
+    @property
+    def main(self) -> MainScreen:
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))

@@ -1,0 +1,131 @@
+"""The ``factdesk`` command.
+
+``factdesk [PATH]`` opens the app (the bundled sample corpus without PATH);
+``factdesk export`` writes the training data. Headless commands import
+neither Textual nor spaCy unless they need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import metadata
+from pathlib import Path
+
+EXIT_USAGE = 2
+
+
+def _version() -> str:
+    try:
+        return metadata.version("factdesk")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="spaCy pipeline to use (package name or path); "
+                        "default: $FACTDESK_MODEL, else the best installed English model")
+    parser.add_argument("--annotator", help="your name in the store (default: $FACTDESK_ANNOTATOR or the user name)")
+
+
+def open_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="factdesk",
+        description="Read news articles about one event side by side, tag claims, "
+        "their stance and each article's reliability.",
+        epilog="Other commands: `factdesk export --help`.",
+    )
+    parser.add_argument("path", nargs="?", help="a folder of .txt articles (default: the bundled sample corpus)")
+    parser.add_argument("--db", help="the annotation store file (default: one per corpus in your data folder)")
+    _common(parser)
+    parser.add_argument("--version", action="version", version=f"factdesk {_version()}")
+    return parser
+
+
+def export_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="factdesk export",
+        description="Write claims.jsonl, stance.jsonl and reliability.jsonl from a store.",
+    )
+    parser.add_argument("--db", help="the store to export (default: the store of --corpus)")
+    parser.add_argument("--corpus", help="the corpus folder whose default store to export (default: the sample corpus)")
+    parser.add_argument("--out", required=True, help="output folder (created if missing)")
+    _common(parser)
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"factdesk: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _load_corpus(path: str | None):
+    from corpus.articles import load_folder, sample_corpus_path
+
+    return load_folder(Path(path) if path else sample_corpus_path())
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from annotations.store import AnnotationStore, default_store_path
+    from corpus.analysis import Analyser
+    from corpus.nlp import resolve_model
+
+    corpus = _load_corpus(args.path)
+    store = AnnotationStore(args.db or default_store_path(corpus.name), annotator=args.annotator)
+    try:
+        store.register_corpus(corpus)
+        analyser = Analyser(resolve_model(args.model))
+        if analyser.warning:
+            print(f"factdesk: warning: {analyser.warning}", file=sys.stderr)
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            return _fail("the app needs a terminal (stdin and stdout must be a TTY). "
+                         "For headless work use `factdesk export`.")
+        from tui.app import FactdeskApp
+
+        FactdeskApp(corpus, store, analyser).run()
+    finally:
+        store.close()
+    print(f"Saved in {store.path}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from annotations.export import export_store
+    from annotations.store import AnnotationStore, default_store_path
+    from corpus.analysis import Analyser
+    from corpus.nlp import resolve_model
+
+    if args.db:
+        db = Path(args.db).expanduser()
+    else:
+        db = default_store_path(_load_corpus(args.corpus).name)
+    if not db.exists():
+        return _fail(f"{db}: no such store. Annotate first (`factdesk`), or give --db PATH.")
+    with AnnotationStore(db, annotator=args.annotator, read_only=True) as store:
+        report = export_store(store, args.out, Analyser(resolve_model(args.model)))
+    for warning in report.warnings:
+        print(f"factdesk: warning: {warning}", file=sys.stderr)
+    for name, count in report.counts.items():
+        print(f"{count:>7}  {report.out_dir / name}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from annotations.export import ExportError
+    from annotations.schema import ValidationError
+    from annotations.storage import StoreError
+    from corpus.articles import CorpusError
+
+    try:
+        if argv and argv[0] == "export":
+            return cmd_export(export_parser().parse_args(argv[1:]))
+        return cmd_open(open_parser().parse_args(argv))
+    except (CorpusError, StoreError, ExportError, ValidationError) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""One article column: a header with title, source and rating, and the text."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from corpus.articles import Article
+from tui.article_view import ArticleView
+from tui.styles import LEGEND_LABELS, CLAIM_STYLE, entity_style
+
+
+class ArticleColumn(Vertical):
+    def __init__(self, article: Article, position: int) -> None:
+        super().__init__(id=f"col-{article.id}", classes="column")
+        self.article = article
+        self.position = position
+
+    def compose(self) -> ComposeResult:
+        yield Static(id=f"head-{self.article.id}", classes="column-head")
+        yield ArticleView(self.article, id=f"view-{self.article.id}", classes="article")
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    def update_head(self, rating: dict | None, claims: int, analysed: bool) -> None:
+        head = Text(no_wrap=True, overflow="ellipsis")
+        head.append(f"{self.position + 1}. ", style="dim")
+        head.append(self.article.title or "(untitled)", style="bold")
+        head.append("\n")
+        head.append(self.article.source or "unknown source", style="italic")
+        head.append(f" · {claims} claim{'s' if claims != 1 else ''}")
+        if rating:
+            colour = {"reliable": "green", "mixed": "yellow", "unreliable": "red"}.get(rating["label"], "white")
+            head.append(" · ")
+            head.append(rating["label"], style=f"bold {colour}")
+        else:
+            head.append(" · not rated", style="dim")
+        if not analysed:
+            head.append(" · analysing…", style="dim italic")
+        self.query_one(".column-head", Static).update(head)
+
+
+class ClaimsPanel(Vertical):
+    """The focused article's claims; Enter on one scrolls to it."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Claims", style="bold"), id="claims-title")
+        yield OptionList(id="claims-list")
+
+    def show(self, title: str, claims: list[dict], targets: list[dict]) -> None:
+        self.query_one("#claims-title", Static).update(Text(f"Claims · {title}", style="bold", no_wrap=True, overflow="ellipsis"))
+        options = self.query_one("#claims-list", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        for claim in claims:
+            line = Text()
+            stances = claim.get("stances", {})
+            line.append(", ".join(stances.get(t["id"], "—") for t in targets) or "—", style="bold")
+            line.append("  ")
+            quote = claim["quote"].replace("\n", " ")
+            line.append(quote if len(quote) < 160 else quote[:157] + "…")
+            options.add_option(Option(line, id=claim["id"]))
+        if claims:
+            options.highlighted = min(highlighted or 0, len(claims) - 1)
+        else:
+            options.add_option(Option(Text("No claims yet: select text, press c", style="dim"), disabled=True))
+
+
+def legend() -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for label in LEGEND_LABELS:
+        text.append(f" {label} ", style=entity_style(label))
+    text.append(" ")
+    text.append(" claim ", style=CLAIM_STYLE)
+    return text

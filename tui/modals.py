@@ -1,0 +1,152 @@
+"""Small modal forms: stance of a claim, reliability of an article, help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from annotations.schema import RELIABILITY, STANCES
+
+
+def _numbered(labels: tuple[str, ...]) -> list[Option]:
+    return [Option(Text(f"{i}  {label}"), id=label) for i, label in enumerate(labels, 1)]
+
+
+class ChoiceModal(ModalScreen[str | None]):
+    """Pick one label with a number key, or arrows and Enter; Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, subject: str, labels: tuple[str, ...], current: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.subject = subject
+        self.labels = labels
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(Text(self.title_text), classes="form-title")
+            yield Static(Text(self.subject), classes="form-subject")
+            yield OptionList(*_numbered(self.labels), id="choices")
+            yield Label(Text(f"1–{len(self.labels)} or ↑↓ Enter to choose · Esc to cancel"), classes="form-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#choices", OptionList)
+        if self.current in self.labels:
+            options.highlighted = self.labels.index(self.current)
+        options.focus()
+
+    def on_key(self, event) -> None:
+        if event.character and event.character.isdigit():
+            index = int(event.character) - 1
+            if 0 <= index < len(self.labels):
+                event.stop()
+                self.choose(self.labels[index])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.choose(event.option.id)
+
+    def choose(self, label: str) -> None:
+        self.dismiss(label)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class StanceModal(ChoiceModal):
+    """The stance of a claim toward one target proposition."""
+
+    def __init__(self, claim_text: str, target_text: str, current: str | None = None) -> None:
+        quote = claim_text if len(claim_text) <= 240 else claim_text[:237] + "…"
+        super().__init__(
+            "Stance of this claim toward the target",
+            f"Claim: “{quote}”\nTarget: {target_text}",
+            STANCES,
+            current,
+        )
+
+
+@dataclass(frozen=True)
+class RatingResult:
+    label: str
+    note: str
+
+
+class ReliabilityModal(ModalScreen[RatingResult | None]):
+    """Rate an article: a label by number key, then an optional note, Enter saves."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, source: str, current: dict | None = None) -> None:
+        super().__init__()
+        self.article_title = title
+        self.source = source
+        self.current = current or {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(Text("Reliability of this article"), classes="form-title")
+            yield Static(Text(f"{self.article_title}\nSource: {self.source or 'unknown'}"), classes="form-subject")
+            yield OptionList(*_numbered(RELIABILITY), id="choices")
+            yield Input(value=self.current.get("note", ""), placeholder="Note (optional), Enter saves", id="note")
+            yield Label(Text("1–3 choose and go to the note · Enter saves · Esc cancels"), classes="form-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#choices", OptionList)
+        label = self.current.get("label")
+        options.highlighted = RELIABILITY.index(label) if label in RELIABILITY else 0
+        options.focus()
+
+    def on_key(self, event) -> None:
+        if isinstance(self.focused, Input):
+            return
+        if event.character and event.character.isdigit():
+            index = int(event.character) - 1
+            if 0 <= index < len(RELIABILITY):
+                event.stop()
+                self.query_one("#choices", OptionList).highlighted = index
+                self.query_one("#note", Input).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#note", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        index = self.query_one("#choices", OptionList).highlighted or 0
+        self.dismiss(RatingResult(RELIABILITY[index], event.value.strip()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys, grouped by what they do."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        table = Text()
+        for key, description in self.rows:
+            table.append(f"{key:>18}  ", style="bold")
+            table.append(f"{description}\n")
+        with VerticalScroll(classes="form help"):
+            yield Label(Text("factdesk keys"), classes="form-title")
+            yield Static(table)
+            yield Label(Text("Esc, q or ? closes"), classes="form-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
