@@ -16,7 +16,7 @@ from pathlib import Path
 
 from corpus.nlp import ModelChoice, load_pipeline
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 ENV_CACHE_DIR = "FACTDESK_CACHE_DIR"
 
 
@@ -59,9 +59,7 @@ class Analysis:
             text_hash=text_hash,
             model=model,
             tokens=tuple((t.idx, t.idx + len(t.text)) for t in doc),
-            sents=tuple(
-                (s.start_char, s.end_char) for s in doc.sents if s.text.strip()
-            ),
+            sents=split_sentences(doc.text, ((s.start_char, s.end_char) for s in doc.sents)),
             ents=tuple((e.start_char, e.end_char, e.label_) for e in doc.ents),
         )
 
@@ -78,6 +76,29 @@ class Analysis:
         if first is None or last is None:
             return None
         return first, last
+
+
+def split_sentences(text: str, spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Sentence spans cut at every line break and trimmed of white space.
+
+    Scraped news puts one paragraph, headline or boilerplate line per line;
+    the statistical sentence splitters do not always break there.
+    """
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        piece_start = start
+        while piece_start < end:
+            newline = text.find("\n", piece_start, end)
+            piece_end = end if newline == -1 else newline
+            a, b = piece_start, piece_end
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if a < b:
+                out.append((a, b))
+            piece_start = piece_end + 1
+    return tuple(out)
 
 
 def default_cache_dir() -> Path:

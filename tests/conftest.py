@@ -1,0 +1,70 @@
+"""Shared fixtures. Every test gets its own data and cache folders."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotations.store import AnnotationStore
+from corpus.analysis import Analyser, AnalysisCache
+from corpus.articles import load_folder, sample_corpus_path
+from corpus.nlp import rules_choice
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+PYTHON = sys.executable
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path, monkeypatch):
+    """Keep every test away from the user's real data and cache folders."""
+    monkeypatch.setenv("FACTDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FACTDESK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("FACTDESK_ANNOTATOR", "tester")
+    monkeypatch.delenv("FACTDESK_MODEL", raising=False)
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def rules_cache(tmp_path_factory) -> Path:
+    """The sample corpus analysed once per session with the rule-based pipeline
+    (deterministic, fast); tests copy nothing, they only read it."""
+    root = tmp_path_factory.mktemp("rules-cache")
+    corpus = load_folder(sample_corpus_path())
+    Analyser(rules_choice(warning=None), AnalysisCache(root)).analyse(
+        [(a.text_hash, a.text) for a in corpus.articles]
+    )
+    return root
+
+
+@pytest.fixture
+def corpus():
+    return load_folder(sample_corpus_path())
+
+
+@pytest.fixture
+def analyser(rules_cache) -> Analyser:
+    return Analyser(rules_choice(warning=None), AnalysisCache(rules_cache))
+
+
+@pytest.fixture
+def store(tmp_path, corpus):
+    s = AnnotationStore(tmp_path / "store.json", annotator="tester")
+    s.register_corpus(corpus)
+    yield s
+    s.close()
+
+
+def run_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """Environment for a child ``factdesk`` process isolated in ``tmp_path``."""
+    env = dict(os.environ)
+    env.update(
+        FACTDESK_DATA_DIR=str(tmp_path / "data"),
+        FACTDESK_CACHE_DIR=str(tmp_path / "cache"),
+        FACTDESK_ANNOTATOR="tester",
+    )
+    env.update(extra)
+    return env

@@ -1,0 +1,65 @@
+import json
+
+import pytest
+
+from corpus.articles import CorpusError, load_folder, sample_corpus_path
+
+
+def test_sample_corpus_loads_five_articles_with_event_and_sources():
+    corpus = load_folder(sample_corpus_path())
+    assert len(corpus.articles) == 5
+    assert corpus.warnings == []
+    assert corpus.event.id == "karabakh-2020-ceasefire"
+    assert corpus.event.targets[0].text == "Armenia and Azerbaijan will agree to a ceasefire."
+    assert corpus.articles[0].title == "Nagorno-Karabakh War, Armenia Ready for Armistice"
+    assert corpus.articles[0].source == "windowofworld.com"
+    assert len({a.id for a in corpus.articles}) == 5
+    # the garbled Bengali letters in one article survive normalisation
+    assert any("চা" in a.text for a in corpus.articles)
+
+
+def test_folder_with_bad_files_keeps_the_good_ones(tmp_path):
+    (tmp_path / "good.txt").write_text("Headline\n\nBody of the article.", encoding="utf-8")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 au lait".encode("latin-1"))
+    (tmp_path / "empty.txt").write_text("   \n\n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "zcopy.txt").write_text("Headline\r\n\r\nBody of the article.", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
+    corpus = load_folder(tmp_path)
+    assert [a.path for a in corpus.articles] == ["good.txt"]
+    joined = "\n".join(corpus.warnings)
+    assert "latin1.txt: not UTF-8" in joined
+    assert "empty.txt: empty" in joined
+    assert "binary.txt: looks like a binary file" in joined
+    assert "zcopy.txt: same text as an earlier article" in joined
+    assert corpus.event.id == tmp_path.name
+    assert len(corpus.event.targets) == 1
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p / "missing", "no such folder"),
+    (lambda p: (p / "file.txt").write_text("x") and p / "file.txt", "not a folder"),
+    (lambda p: p, "no readable .txt article"),
+])
+def test_unusable_paths_give_clear_errors(tmp_path, make, message):
+    with pytest.raises(CorpusError, match=message):
+        load_folder(make(tmp_path))
+
+
+def test_bad_manifest_is_a_clear_error(tmp_path):
+    (tmp_path / "a.txt").write_text("Title\nBody", encoding="utf-8")
+    (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(CorpusError, match="manifest.json: not a readable JSON manifest"):
+        load_folder(tmp_path)
+
+
+def test_manifest_event_and_targets(tmp_path):
+    (tmp_path / "a.txt").write_text("Title\nBody", encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(json.dumps({
+        "event": {"id": "e1", "title": "An event", "targets": [{"id": "x", "text": "P is true"}, {"text": "Q"}]},
+        "articles": {"a.txt": {"source": "example.org"}},
+    }), encoding="utf-8")
+    corpus = load_folder(tmp_path)
+    assert corpus.event.title == "An event"
+    assert [(t.id, t.text) for t in corpus.event.targets] == [("x", "P is true"), ("t2", "Q")]
+    assert corpus.articles[0].source == "example.org"
