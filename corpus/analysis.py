@@ -77,6 +77,13 @@ class Analysis:
             return None
         return first, last
 
+    def snap(self, start: int, end: int) -> tuple[int, int]:
+        """Widen [start, end) to whole tokens, so exported spans align with spaCy."""
+        span = self.token_span(start, end)
+        if span is None:
+            return start, end
+        return min(start, self.tokens[span[0]][0]), max(end, self.tokens[span[1]][1])
+
 
 def split_sentences(text: str, spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     """Sentence spans cut at every line break and trimmed of white space.

@@ -232,7 +232,10 @@ class MainScreen(Screen):
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        return (start, end) if start < end else None
+        if start >= end:
+            return None
+        analysis = self.analyses.get(self.current_id)
+        return analysis.snap(start, end) if analysis is not None else (start, end)
 
     def action_claim(self) -> None:
         span = self._selected_span()

@@ -52,6 +52,11 @@ class ClaimsPanel(Vertical):
         yield Static(Text("Claims", style="bold"), id="claims-title")
         yield OptionList(id="claims-list")
 
+    def on_descendant_focus(self) -> None:
+        options = self.query_one("#claims-list", OptionList)
+        if options.highlighted is None and options.option_count and not options.get_option_at_index(0).disabled:
+            options.highlighted = 0
+
     def show(self, title: str, claims: list[dict], targets: list[dict]) -> None:
         self.query_one("#claims-title", Static).update(Text(f"Claims · {title}", style="bold", no_wrap=True, overflow="ellipsis"))
         options = self.query_one("#claims-list", OptionList)

@@ -1,0 +1,277 @@
+"""Pilot tests: the app driven by key presses, checked against the store."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotations.export import export_store
+from annotations.store import AnnotationStore
+from corpus.analysis import Analyser, AnalysisCache
+from corpus.articles import load_folder
+from corpus.nlp import rules_choice
+from tui.app import FactdeskApp, MainScreen, columns_for_width
+from tui.article_view import ArticleView
+from tui.columns import ArticleColumn
+from tui.modals import HelpScreen, ReliabilityModal, StanceModal
+
+SIZE = (160, 40)
+
+
+def make_app(corpus, store, analyser) -> FactdeskApp:
+    return FactdeskApp(corpus, store, analyser)
+
+
+def main_screen(app) -> MainScreen:
+    return app.main
+
+
+def visible_columns(app) -> list[ArticleColumn]:
+    return [c for c in app.screen.query(ArticleColumn) if c.display]
+
+
+async def put_cursor(pilot, view: ArticleView, phrase: str) -> int:
+    offset = view.article.text.index(phrase)
+    view.cursor_location = view.location_of(offset)
+    await pilot.pause()
+    return offset
+
+
+async def test_opens_side_by_side_with_entities(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(app.screen.query(ArticleColumn)) == 5
+        shown = visible_columns(app)
+        assert [c.article.id for c in shown] == [a.id for a in corpus.articles[:2]]
+        for column in shown:
+            assert column.view.entities, "entities are highlighted"
+            line = column.view.get_line(0)
+            assert line.spans, "the first line carries entity styles"
+        assert isinstance(app.focused, ArticleView)
+
+
+async def test_keyboard_selection_tags_a_claim_with_stance(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("shift+end", "c")
+        assert isinstance(app.screen, StanceModal)
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    claims = store.claims()
+    assert len(claims) == 1
+    title = corpus.articles[0].title
+    assert claims[0]["quote"] == title
+    assert (claims[0]["start"], claims[0]["end"]) == (0, len(title))
+    assert claims[0]["stances"] == {"t1": "disagree"}
+
+
+async def test_word_selection_and_stance_by_arrows(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["ctrl+shift+right"] * 4)
+        selected = app.focused.selection_offsets()
+        await pilot.press("c", "down", "down", "enter")
+        await pilot.pause()
+    [claim] = store.claims()
+    assert (claim["start"], claim["end"]) == selected
+    assert claim["quote"] == "Nagorno-Karabakh War"
+    assert claim["stances"] == {"t1": "discuss"}
+
+
+async def test_partial_word_selection_snaps_to_tokens(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await put_cursor(pilot, app.focused, "ready to work")
+        await pilot.press("right", "right", *["shift+right"] * 6, "c", "1")  # "ady to "
+        await pilot.pause()
+    [claim] = store.claims()
+    assert claim["quote"] == "ready to"
+
+
+async def test_sentence_key_selects_the_sentence_at_the_cursor(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.focused
+        await put_cursor(pilot, view, "death toll in the Armenian")
+        await pilot.press("s", "c", "3")
+        await pilot.pause()
+    [claim] = store.claims()
+    assert claim["quote"] == "This brings the death toll in the Armenian stronghold to 158 soldiers."
+
+
+async def test_escape_cancels_the_claim(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("shift+end", "c", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    assert store.claims() == []
+
+
+async def test_claim_without_selection_explains_what_to_do(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("Select the claim first" in m for m in messages)
+    assert store.claims() == []
+
+
+async def test_rate_article_with_note(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab")  # second column
+        await pilot.press("r")
+        assert isinstance(app.screen, ReliabilityModal)
+        await pilot.press("3", *"ads [b]x[/b]", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        head = app.screen.query_one(f"#head-{corpus.articles[1].id}")
+        assert "unreliable" in str(head.render())
+    rating = store.rating(corpus.articles[1].id)
+    assert rating["label"] == "unreliable"
+    assert rating["note"] == "ads [b]x[/b]"
+
+
+async def test_claim_and_rating_reach_the_export(corpus, store, analyser, tmp_path):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await put_cursor(pilot, app.focused, "Armenia says it is ready")
+        await pilot.press("s", "c", "1", "r", "2", "enter")
+        await pilot.pause()
+    report = export_store(store, tmp_path / "out", analyser)
+    assert report.counts == {"claims.jsonl": 1, "stance.jsonl": 1, "reliability.jsonl": 1}
+    import json
+    task = json.loads((tmp_path / "out" / "claims.jsonl").read_text())
+    span = task["spans"][0]
+    assert "Armenia says it is ready" in task["text"][span["start"]:span["end"]]
+    stance = json.loads((tmp_path / "out" / "stance.jsonl").read_text())
+    assert stance["label"] == "agree"
+    rating = json.loads((tmp_path / "out" / "reliability.jsonl").read_text())
+    assert rating["label"] == "mixed" and rating["doc_id"] == corpus.articles[0].id
+
+
+async def test_reopening_shows_saved_work(tmp_path, corpus, analyser):
+    path = tmp_path / "s.json"
+    store = AnnotationStore(path)
+    store.register_corpus(corpus)
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("shift+end", "c", "1", "r", "1", "enter")
+        await pilot.pause()
+    store.close()
+    store = AnnotationStore(path)
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(f"#view-{corpus.articles[0].id}", ArticleView)
+        assert view._claims == [(0, len(corpus.articles[0].title))]
+        options = app.screen.query_one("#claims-list")
+        assert options.option_count == 1
+        assert "reliable" in str(app.screen.query_one(f"#head-{corpus.articles[0].id}").render())
+    store.close()
+
+
+async def test_claims_panel_jumps_to_the_claim(corpus, store, analyser):
+    a0 = corpus.articles[0]
+    start = a0.text.index("Turkey is Azerbaijan’s strongest supporter")
+    end = start + len("Turkey is Azerbaijan’s strongest supporter")
+    store.add_claim(a0.id, start, end, {"t1": "discuss"})
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("shift+tab")  # backwards from the first column to the panel
+        assert app.focused.id == "claims-list"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.focused, ArticleView)
+        assert app.focused.selection_offsets() == (start, end)
+
+
+async def test_delete_claim_under_cursor(corpus, store, analyser):
+    a0 = corpus.articles[0]
+    start = a0.text.index("158 soldiers")
+    store.add_claim(a0.id, start, start + 12, {"t1": "discuss"})
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await put_cursor(pilot, app.focused, "158 soldiers")
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.focused._claims == []
+    assert store.claims() == []
+
+
+async def test_bracket_keys_cycle_the_visible_articles(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        ids = [a.id for a in corpus.articles]
+        await pilot.press("right_square_bracket")
+        assert [c.article.id for c in visible_columns(app)] == ids[1:3]
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        assert [c.article.id for c in visible_columns(app)] == ids[0:2], "wraps around"
+        await pilot.press("left_square_bracket")
+        assert [c.article.id for c in visible_columns(app)] == ids[3:5]
+        assert app.focused.article.id in ids[3:5]
+
+
+async def test_help_screen_opens_and_closes(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+@pytest.mark.parametrize("width, expected", [(60, 1), (80, 2), (120, 2), (200, 3), (300, 4)])
+async def test_column_count_follows_width(corpus, store, analyser, width, expected):
+    assert columns_for_width(width, panel=width >= 120) == expected
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await pilot.pause()
+        assert len(visible_columns(app)) == expected
+
+
+async def test_uncached_analysis_arrives_from_a_worker(tmp_path, corpus, store):
+    analyser = Analyser(rules_choice(warning=None), AnalysisCache(tmp_path / "empty-cache"))
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for column in app.screen.query(ArticleColumn):
+            assert column.view.entities
+        assert "analysing" not in str(app.screen.query_one("#status").render())
+
+
+async def test_missing_model_warns_in_the_app(corpus, store, rules_cache):
+    analyser = Analyser(rules_choice(), AnalysisCache(rules_cache))
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert any("No trained spaCy model" in n.message for n in app._notifications)
+
+
+async def test_markup_and_escapes_in_articles_are_shown_literally(tmp_path, analyser):
+    folder = tmp_path / "nasty"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "[bold red]Not bold[/] title\n\nClick [link=http://x]here[/link] \x1b[31mred\x1b[0m [/] [", encoding="utf-8")
+    (folder / "b.txt").write_text("Plain [i]second[/i]\n\nText.", encoding="utf-8")
+    corpus = load_folder(folder)
+    store = AnnotationStore(tmp_path / "s.json")
+    store.register_corpus(corpus)
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        view = app.screen.query_one(f"#view-{corpus.articles[0].id}", ArticleView)
+        assert view.get_line(0).plain == "[bold red]Not bold[/] title"
+        assert "[link=http://x]here[/link] ␛[31mred␛[0m [/] [" in view.get_line(2).plain
+        head = str(app.screen.query_one(f"#head-{corpus.articles[0].id}").render())
+        assert "[bold red]Not bold[/] title" in head
+        await pilot.press("shift+end", "c", "1")
+        await pilot.pause()
+    assert store.claims()[0]["quote"] == "[bold red]Not bold[/] title"
+    store.close()
