@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from corpus.text import article_id, normalise, split_title, text_hash
@@ -74,7 +73,7 @@ class Corpus:
 
 def sample_corpus_path() -> Path:
     """Where the bundled sample corpus lives inside the installed package."""
-    return Path(str(resources.files("corpus") / "samples" / SAMPLE_CORPUS))
+    return Path(__file__).resolve().parent / "samples" / SAMPLE_CORPUS
 
 
 def _read_manifest(folder: Path) -> dict:

@@ -9,9 +9,10 @@ expensive part and is only called when something must really be analysed.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import re
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 ENV_MODEL = "FACTDESK_MODEL"
@@ -43,41 +44,60 @@ class ModelChoice:
         return self.name == RULES
 
     @property
+    def label(self) -> str:
+        """A short name for people: the package (or folder) name, or ``rules``."""
+        return Path(self.name).name
+
+    @property
     def key(self) -> str:
         """Identifies the analysis this pipeline produces (used in cache keys)."""
         return f"{Path(self.name).name}-{self.version}"
 
 
 def _spacy_version() -> str:
+    """spaCy's version, read from its ``about.py`` without importing spaCy."""
     try:
-        return metadata.version("spacy")
-    except metadata.PackageNotFoundError:
-        return "none"
-
-
-def _installed_version(package: str) -> str | None:
-    """The version of an installed model package, or None if it is not installed."""
-    try:
-        if importlib.util.find_spec(package) is None:
-            return None
+        spec = importlib.util.find_spec("spacy")
     except (ImportError, ValueError):
-        return None
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        return "none"
+    about = Path(next(iter(spec.submodule_search_locations))) / "about.py"
     try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "unknown"
+        match = re.search(r"__version__\s*=\s*[\"']([^\"']+)", about.read_text(encoding="utf-8"))
+    except OSError:
+        match = None
+    return match.group(1) if match else "unknown"
 
 
 def _model_dir_version(path: Path) -> str | None:
+    """The version in a spaCy model folder's ``meta.json``, or None if there is none."""
     meta = path / "meta.json"
     if not meta.is_file():
         return None
-    import json
-
     try:
         return str(json.loads(meta.read_text(encoding="utf-8")).get("version", "unknown"))
     except (OSError, ValueError):
         return None
+
+
+def _installed_version(package: str) -> str | None:
+    """The version of an installed model package, or None if it is not installed.
+
+    Model packages carry their ``meta.json`` beside ``__init__.py``; reading it
+    is much cheaper than importing the package or ``importlib.metadata``.
+    """
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    for location in spec.submodule_search_locations or ():
+        version = _model_dir_version(Path(location))
+        if version is not None:
+            return version
+    return "unknown"
 
 
 def rules_choice(warning: str | None = NO_MODEL_WARNING) -> ModelChoice:

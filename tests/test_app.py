@@ -40,7 +40,8 @@ async def test_opens_side_by_side_with_entities(corpus, store, analyser):
     app = make_app(corpus, store, analyser)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert len(app.screen.query(ArticleColumn)) == 5
+        # only the shown columns are built; the others are built when first shown
+        assert len(app.screen.query(ArticleColumn)) == 2
         shown = visible_columns(app)
         assert [c.article.id for c in shown] == [a.id for a in corpus.articles[:2]]
         for column in shown:
@@ -211,6 +212,8 @@ async def test_bracket_keys_cycle_the_visible_articles(corpus, store, analyser):
         assert [c.article.id for c in visible_columns(app)] == ids[1:3]
         await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
         assert [c.article.id for c in visible_columns(app)] == ids[0:2], "wraps around"
+        assert [c.article.id for c in app.screen.query(ArticleColumn)] == ids, "DOM keeps article order"
+        assert all(c.view.entities for c in app.screen.query(ArticleColumn))
         await pilot.press("left_square_bracket")
         assert [c.article.id for c in visible_columns(app)] == ids[3:5]
         assert app.focused.article.id in ids[3:5]

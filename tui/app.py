@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from pathlib import Path
+
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -56,16 +59,19 @@ class MainScreen(Screen):
         self.visible_count = 2
         self.panel_override: bool | None = None
         self.current_id = corpus.articles[0].id
+        self.columns: dict[str, ArticleColumn] = {}
 
     # -- layout -------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        width = self.app.size.width
+        self._fit_window(width)
         yield Header()
         with Horizontal(id="main"):
             with Horizontal(id="columns"):
-                for position, article in enumerate(self.corpus.articles):
-                    yield ArticleColumn(article, position)
-            yield ClaimsPanel(id="claims")
+                for article in self.corpus.articles[self.first_visible:self.first_visible + self.visible_count]:
+                    yield self._new_column(article)
+            yield ClaimsPanel(id="claims").set_styles(f"display: {'block' if self._panel_shown(width) else 'none'};")
         yield Static(legend(), id="legend")
         yield Static(id="status")
         yield Footer()
@@ -73,23 +79,22 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self.title = "factdesk"
         self.sub_title = self.corpus.event.title
-        by_hash = {}
+        missing = []
         for article in self.corpus.articles:
             hit = self.analyser.cached(article.text_hash)
             if hit is not None:
                 self._apply_analysis(article.id, hit)
             else:
-                by_hash[article.text_hash] = article
-        for article in self.corpus.articles:
-            self._refresh_article(article.id)
-        self._layout(self.size.width)
-        self.column(self.current_id).view.focus()
+                missing.append(article)
+        for article_id in self.columns:
+            self._refresh_article(article_id)
+        self.current_view.focus()
         if self.analyser.warning:
             self.notify(self.analyser.warning, title="No trained model", severity="warning", timeout=12)
         for warning in self.corpus.warnings:
             self.notify(warning, severity="warning")
-        if by_hash:
-            self.analyse(list(by_hash.values()))
+        if missing:
+            self.analyse(missing)
         self._update_status()
 
     def on_resize(self, event: Resize) -> None:
@@ -98,22 +103,63 @@ class MainScreen(Screen):
     def _panel_shown(self, width: int) -> bool:
         return self.panel_override if self.panel_override is not None else width >= PANEL_MIN_WIDTH
 
-    def _layout(self, width: int) -> None:
-        panel = self._panel_shown(width)
-        self.query_one("#claims").display = panel
+    def _fit_window(self, width: int) -> None:
+        """How many columns fit, and a window of articles that holds the current one."""
         count = len(self.corpus.articles)
-        self.visible_count = min(count, columns_for_width(width, panel))
+        self.visible_count = min(count, columns_for_width(width, self._panel_shown(width)))
         self.first_visible = max(0, min(self.first_visible, count - self.visible_count))
         current = self.position_of(self.current_id)
         if not self.first_visible <= current < self.first_visible + self.visible_count:
             self.first_visible = max(0, min(current, count - self.visible_count))
-        for column in self.query(ArticleColumn):
-            column.display = self.first_visible <= column.position < self.first_visible + self.visible_count
+
+    def _layout(self, width: int) -> None:
+        self.query_one("#claims").display = self._panel_shown(width)
+        self._fit_window(width)
+        self._show_window()
+
+    def _in_window(self, position: int) -> bool:
+        return self.first_visible <= position < self.first_visible + self.visible_count
+
+    def _new_column(self, article: Article) -> ArticleColumn:
+        analysis = self.analyses.get(article.id)
+        claims = self.store.claims(article.id)
+        column = ArticleColumn(
+            article,
+            self.position_of(article.id),
+            entities=analysis.ents if analysis is not None else (),
+            claims=[(c["start"], c["end"]) for c in claims],
+        )
+        column.update_head(self.store.rating(article.id), len(claims), analysis is not None)
+        self.columns[article.id] = column
+        return column
+
+    def _show_window(self) -> None:
+        """Display the columns of the current window, creating those never shown."""
+        container = self.query_one("#columns")
+        for position, article in enumerate(self.corpus.articles):
+            column = self.columns.get(article.id)
+            if column is None and self._in_window(position):
+                later = [c for c in self.columns.values() if c.position > position]
+                before = min(later, key=lambda c: c.position) if later else None
+                column = self._new_column(article)
+                container.mount(column, before=before)
+            if column is not None:
+                column.display = self._in_window(position)
+
+    def reveal(self, article_id: str) -> None:
+        """Shift the window of shown articles so that ``article_id`` is in it."""
+        position = self.position_of(article_id)
+        if not self._in_window(position):
+            self.first_visible = max(0, min(position, len(self.corpus.articles) - self.visible_count))
+            self._show_window()
+            self._update_status()
 
     # -- lookups ------------------------------------------------------------
 
     def column(self, article_id: str) -> ArticleColumn:
-        return self.query_one(f"#col-{article_id}", ArticleColumn)
+        """The column of an article, shifting the window to it if it is not shown."""
+        self.reveal(article_id)
+        return self.columns[article_id]
 
     def position_of(self, article_id: str) -> int:
         return next(i for i, a in enumerate(self.corpus.articles) if a.id == article_id)
@@ -158,15 +204,17 @@ class MainScreen(Screen):
 
     def _apply_analysis(self, article_id: str, analysis) -> None:
         self.analyses[article_id] = analysis
-        self.column(article_id).view.set_entities(analysis.ents)
+        if article_id in self.columns:
+            self.columns[article_id].view.set_entities(analysis.ents)
 
     # -- refresh ------------------------------------------------------------
 
     def _refresh_article(self, article_id: str) -> None:
         claims = self.store.claims(article_id)
-        column = self.column(article_id)
-        column.view.set_claims((c["start"], c["end"]) for c in claims)
-        column.update_head(self.store.rating(article_id), len(claims), article_id in self.analyses)
+        column = self.columns.get(article_id)
+        if column is not None:  # columns never shown are built with fresh data later
+            column.view.set_claims((c["start"], c["end"]) for c in claims)
+            column.update_head(self.store.rating(article_id), len(claims), article_id in self.analyses)
         if article_id == self.current_id:
             self.query_one(ClaimsPanel).show(self.current_article.title, claims, self.store.targets)
 
@@ -178,7 +226,7 @@ class MainScreen(Screen):
         status.append(f" {len(self.corpus.articles)} articles", style="bold")
         status.append(
             f" · showing {self.first_visible + 1}–{self.first_visible + self.visible_count}"
-            f" · {len(claims)} claims · {rated} rated · model {self.analyser.choice.key}"
+            f" · {len(claims)} claims · {rated} rated · model {self.analyser.choice.label}"
         )
         if len(self.analyses) < len(self.corpus.articles):
             status.append(f" · analysing {len(self.analyses)}/{len(self.corpus.articles)}…", style="italic")
@@ -201,9 +249,8 @@ class MainScreen(Screen):
         last = count - self.visible_count
         start = self.first_visible + step
         self.first_visible = 0 if start > last else last if start < 0 else start
-        for column in self.query(ArticleColumn):
-            column.display = self.first_visible <= column.position < self.first_visible + self.visible_count
-        if not self.first_visible <= self.position_of(self.current_id) < self.first_visible + self.visible_count:
+        self._show_window()
+        if not self._in_window(self.position_of(self.current_id)):
             self.column(self.corpus.articles[self.first_visible].id).view.focus()
         self._update_status()
 
@@ -339,7 +386,7 @@ HELP_ROWS = [
 
 
 class FactdeskApp(App):
-    CSS_PATH = "factdesk.tcss"
+    CSS_PATH = Path(__file__).with_name("factdesk.tcss")  # absolute: subclasses elsewhere work
     TITLE = "factdesk"
 
     def __init__(self, corpus: Corpus, store: AnnotationStore, analyser: Analyser) -> None:
@@ -348,8 +395,15 @@ class FactdeskApp(App):
         self.store = store
         self.analyser = analyser
 
-    def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.corpus, self.store, self.analyser))
+    def run(self, *args, **kwargs):
+        # Everything imported so far lives as long as the app. Freezing it keeps
+        # the garbage collector from scanning it again and again while the
+        # first screen is built: that was 40 % of the time to first paint.
+        gc.freeze()
+        return super().run(*args, **kwargs)
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(self.corpus, self.store, self.analyser)
 
     @property
     def main(self) -> MainScreen:

@@ -32,10 +32,10 @@ class ArticleView(TextArea):
             **kwargs,
         )
         self.article = article
-        starts = [0]
-        for i, ch in enumerate(article.text):
-            if ch == "\n":
-                starts.append(i + 1)
+        starts, offset = [], 0
+        for line in article.text.split("\n"):
+            starts.append(offset)
+            offset += len(line) + 1
         self._line_starts = starts
         self._entities: tuple[tuple[int, int, str], ...] = ()
         self._claims: list[tuple[int, int]] = []
@@ -68,12 +68,16 @@ class ArticleView(TextArea):
         return self._entities
 
     def set_entities(self, entities: Iterable[tuple[int, int, str]]) -> None:
-        self._entities = tuple(entities)
-        self._restyle()
+        entities = tuple(entities)
+        if entities != self._entities:
+            self._entities = entities
+            self._restyle()
 
     def set_claims(self, spans: Iterable[tuple[int, int]]) -> None:
-        self._claims = list(spans)
-        self._restyle()
+        spans = list(spans)
+        if spans != self._claims:
+            self._claims = spans
+            self._restyle()
 
     def _add(self, start: int, end: int, style: Style) -> None:
         """Split [start, end) at line breaks and file each piece under its line."""

@@ -9,17 +9,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib import metadata
 from pathlib import Path
 
 EXIT_USAGE = 2
 
 
-def _version() -> str:
-    try:
-        return metadata.version("factdesk")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+class _VersionAction(argparse.Action):
+    """``--version``, looked up only when asked (importlib.metadata is slow to import)."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from importlib import metadata
+
+        try:
+            version = metadata.version("factdesk")
+        except metadata.PackageNotFoundError:
+            version = "unknown"
+        parser.exit(message=f"factdesk {version}\n")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +46,7 @@ def open_parser() -> argparse.ArgumentParser:
     parser.add_argument("path", nargs="?", help="a folder of .txt articles (default: the bundled sample corpus)")
     parser.add_argument("--db", help="the annotation store file (default: one per corpus in your data folder)")
     _common(parser)
-    parser.add_argument("--version", action="version", version=f"factdesk {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     return parser
 
 
@@ -65,16 +73,29 @@ def _load_corpus(path: str | None):
     return load_folder(Path(path) if path else sample_corpus_path())
 
 
-def cmd_open(args: argparse.Namespace) -> int:
+def open_session(path: str | None = None, db: str | None = None, model: str | None = None,
+                 annotator: str | None = None):
+    """Load the corpus, open its store and choose the pipeline: what the app needs.
+
+    Returns ``(corpus, store, analyser)``; the caller closes the store.
+    """
     from annotations.store import AnnotationStore, default_store_path
     from corpus.analysis import Analyser
     from corpus.nlp import resolve_model
 
-    corpus = _load_corpus(args.path)
-    store = AnnotationStore(args.db or default_store_path(corpus.name), annotator=args.annotator)
+    corpus = _load_corpus(path)
+    store = AnnotationStore(db or default_store_path(corpus.name), annotator=annotator)
     try:
         store.register_corpus(corpus)
-        analyser = Analyser(resolve_model(args.model))
+    except BaseException:
+        store.close()
+        raise
+    return corpus, store, Analyser(resolve_model(model))
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    corpus, store, analyser = open_session(args.path, args.db, args.model, args.annotator)
+    try:
         if analyser.warning:
             print(f"factdesk: warning: {analyser.warning}", file=sys.stderr)
         if not (sys.stdin.isatty() and sys.stdout.isatty()):

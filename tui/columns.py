@@ -14,18 +14,24 @@ from tui.styles import LEGEND_LABELS, CLAIM_STYLE, entity_style
 
 
 class ArticleColumn(Vertical):
-    def __init__(self, article: Article, position: int) -> None:
+    """One article: a two-line header and the highlighted text.
+
+    Columns are created only when first shown, so an event with many articles
+    opens as fast as one with two.
+    """
+
+    def __init__(self, article: Article, position: int, entities=(), claims=()) -> None:
         super().__init__(id=f"col-{article.id}", classes="column")
         self.article = article
         self.position = position
+        self.head = Text()
+        self.view = ArticleView(article, id=f"view-{article.id}", classes="article")
+        self.view.set_entities(entities)
+        self.view.set_claims(claims)
 
     def compose(self) -> ComposeResult:
-        yield Static(id=f"head-{self.article.id}", classes="column-head")
-        yield ArticleView(self.article, id=f"view-{self.article.id}", classes="article")
-
-    @property
-    def view(self) -> ArticleView:
-        return self.query_one(ArticleView)
+        yield Static(self.head, id=f"head-{self.article.id}", classes="column-head")
+        yield self.view
 
     def update_head(self, rating: dict | None, claims: int, analysed: bool) -> None:
         head = Text(no_wrap=True, overflow="ellipsis")
@@ -42,7 +48,9 @@ class ArticleColumn(Vertical):
             head.append(" · not rated", style="dim")
         if not analysed:
             head.append(" · analysing…", style="dim italic")
-        self.query_one(".column-head", Static).update(head)
+        self.head = head
+        if self.is_mounted:
+            self.query_one(".column-head", Static).update(head)
 
 
 class ClaimsPanel(Vertical):

@@ -1,0 +1,86 @@
+"""The real ``factdesk`` command in a real terminal (tmux), driven by keys."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import uuid
+
+import pytest
+
+from annotations.store import AnnotationStore, default_store_path
+from tests.conftest import PYTHON, ROOT, run_env
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Tmux:
+    def __init__(self, command: list[str], env: dict[str, str], width: int = 150, height: int = 40) -> None:
+        self.session = f"factdesk-test-{uuid.uuid4().hex[:8]}"
+        env_args = [f"{k}={v}" for k, v in env.items() if k.startswith(("FACTDESK_", "PATH", "HOME", "LANG", "LC_"))]
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height),
+             # a short sleep so the program starts after tmux has sized the window
+             "env", "-i", *env_args, "TERM=xterm-256color", "sh", "-c", 'sleep 0.5; exec "$@"', "sh", *command,
+             ";", "set-option", "remain-on-exit", "on"],
+            check=True, cwd=ROOT,
+        )
+
+    def screen(self) -> str:
+        out = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.session], capture_output=True, text=True)
+        return out.stdout
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared on screen:\n{self.screen()}")
+
+    def keys(self, *keys: str, pause: float = 0.15) -> None:
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.session, key], check=True)
+            time.sleep(pause)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.session], capture_output=True)
+
+
+def test_new_user_tags_a_sentence_rates_and_quits(tmp_path, rules_cache):
+    env = run_env(tmp_path, FACTDESK_MODEL="rules", FACTDESK_CACHE_DIR=str(rules_cache))
+    tmux = Tmux([PYTHON, "-m", "tui.cli"], env)
+    try:
+        screen = tmux.wait_for("5 articles")
+        assert "Nagorno-Karabakh War, Armenia Ready for Armistice" in screen
+        assert "Karabakh conflict: US-brokered truce" in screen  # second column
+        tmux.keys(*["Down"] * 8, "s", "c")
+        tmux.wait_for("Stance of this claim")
+        tmux.keys("3")
+        tmux.wait_for("1 claims")
+        tmux.keys("r")
+        tmux.wait_for("Reliability of this article")
+        tmux.keys("3")
+        tmux.keys("scraped with ads", pause=0.3)
+        tmux.keys("Enter")
+        tmux.wait_for("1 rated")
+        tmux.keys("C-q")
+        tmux.wait_for("Saved in")
+    finally:
+        tmux.close()
+    with AnnotationStore(default_store_path("karabakh-2020"), read_only=True) as store:
+        [claim] = store.claims()
+        text = store.article(claim["article_id"])["text"]
+        assert text[claim["start"]:claim["end"]] == claim["quote"]
+        assert claim["stances"] == {"t1": "discuss"}
+        [rating] = store.ratings()
+        assert (rating["label"], rating["note"]) == ("unreliable", "scraped with ads")
+
+
+def test_app_refuses_to_start_without_a_terminal(tmp_path):
+    out = subprocess.run([PYTHON, "-m", "tui.cli"], capture_output=True, text=True,
+                         env=run_env(tmp_path, FACTDESK_MODEL="rules"), stdin=subprocess.DEVNULL)
+    assert out.returncode == 2
+    assert "needs a terminal" in out.stderr
