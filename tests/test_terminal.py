@@ -27,18 +27,25 @@ class Tmux:
             check=True, cwd=ROOT,
         )
 
-    def screen(self) -> str:
-        out = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.session], capture_output=True, text=True)
+    def screen(self, history: bool = False) -> str:
+        """The visible screen, or with ``history`` the scrollback too (where
+        what a program prints after leaving the alternate screen may land)."""
+        extra = ["-S", "-1000"] if history else []
+        out = subprocess.run(["tmux", "capture-pane", "-p", *extra, "-t", self.session],
+                             capture_output=True, text=True)
         return out.stdout
 
-    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+    def wait_for(self, text: str, timeout: float = 30.0, history: bool = False) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            screen = self.screen()
+            screen = self.screen(history)
             if text in screen:
                 return screen
             time.sleep(0.2)
-        raise AssertionError(f"{text!r} never appeared on screen:\n{self.screen()}")
+        state = subprocess.run(
+            ["tmux", "display", "-p", "-t", self.session, "dead=#{pane_dead} status=#{pane_dead_status} cmd=#{pane_current_command}"],
+            capture_output=True, text=True).stdout
+        raise AssertionError(f"{text!r} never appeared on screen ({state.strip()}):\n{self.screen()}")
 
     def keys(self, *keys: str, pause: float = 0.15) -> None:
         for key in keys:
@@ -67,7 +74,7 @@ def test_new_user_tags_a_sentence_rates_and_quits(tmp_path, rules_cache):
         tmux.keys("Enter")
         tmux.wait_for("1 rated")
         tmux.keys("C-q")
-        tmux.wait_for("Saved in")
+        tmux.wait_for("Saved in", history=True)
     finally:
         tmux.close()
     with AnnotationStore(default_store_path("karabakh-2020"), read_only=True) as store:

@@ -395,6 +395,11 @@ class FactdeskApp(App):
         self.store = store
         self.analyser = analyser
 
+    async def action_quit(self) -> None:
+        # Textual prints the exit message after it restores the terminal, so
+        # it is never lost on the alternate screen.
+        self.exit(message=Text(f"Saved in {self.store.path}"))
+
     def run(self, *args, **kwargs):
         # Everything imported so far lives as long as the app. Freezing it keeps
         # the garbage collector from scanning it again and again while the

@@ -106,7 +106,6 @@ def cmd_open(args: argparse.Namespace) -> int:
         FactdeskApp(corpus, store, analyser).run()
     finally:
         store.close()
-    print(f"Saved in {store.path}")
     return 0
 
 
