@@ -278,3 +278,28 @@ async def test_markup_and_escapes_in_articles_are_shown_literally(tmp_path, anal
         await pilot.pause()
     assert store.claims()[0]["quote"] == "[bold red]Not bold[/] title"
     store.close()
+
+
+@pytest.mark.parametrize("size", [(20, 6), (10, 3), (400, 100)])
+async def test_tiny_and_huge_terminals_do_not_crash(corpus, store, analyser, size):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("down", "shift+right", "c")
+        await pilot.press("escape", "right_square_bracket", "question_mark", "escape")
+        await pilot.pause()
+        assert app.screen.query(ArticleColumn)
+
+
+async def test_resizing_keeps_cursor_and_selection(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.focused
+        await put_cursor(pilot, view, "158 soldiers")
+        await pilot.press("shift+right", "shift+right", "shift+right")
+        before = view.selection_offsets()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        assert app.focused is view
+        assert view.selection_offsets() == before
