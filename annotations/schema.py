@@ -10,7 +10,7 @@ import getpass
 import os
 from datetime import datetime, timezone
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ENV_ANNOTATOR = "FACTDESK_ANNOTATOR"
 
 CLAIM_LABEL = "CLAIM"

@@ -4,19 +4,29 @@ Tables:
 - ``meta``: one document with the schema version and the corpus's event;
 - ``articles``: id, text hash, title, source, path and the normalised text,
   so that a store can be exported without the original files;
-- ``claims``: one document per claim span, with its stances per target;
+- ``claims``: one document per claim span, with its stances per target and
+  its quote selector (``quote``, ``prefix``, ``suffix``);
 - ``ratings``: one document per (article, annotator) reliability rating.
+
+Reads are TinyDB queries. Every write method is one action: durable (an
+fsync'd journal append, see :mod:`annotations.journal`) before it returns,
+undoable, and recorded in the history.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tinydb import Query, TinyDB
 
+from annotations.anchor import reanchor, selector
+from annotations.journal import JournalStorage, JournalTable, OpenReport, StoreLocked
+from annotations.migrate import MIGRATIONS
 from annotations.schema import (
     CLAIM_LABEL,
     SCHEMA_VERSION,
@@ -26,12 +36,15 @@ from annotations.schema import (
     validate_claim,
     validate_rating,
 )
-from annotations.storage import AtomicJSONStorage, StoreError
+from annotations.storage import StoreError
 from corpus.articles import Article, Corpus
 
 ENV_DATA_DIR = "FACTDESK_DATA_DIR"
+IDLE_SNAPSHOT_SECONDS = 3.0
 
-__all__ = ["AnnotationStore", "StoreError", "ValidationError", "default_store_path"]
+__all__ = [
+    "AnnotationStore", "StoreError", "StoreLocked", "ValidationError", "default_store_path",
+]
 
 
 def default_data_dir() -> Path:
@@ -48,22 +61,69 @@ def default_store_path(corpus_name: str) -> Path:
     return default_data_dir() / "stores" / f"{safe}.json"
 
 
+class _DB(TinyDB):
+    table_class = JournalTable
+
+
+@dataclass
+class ReanchorReport:
+    """What happened to the annotations of articles whose text changed."""
+
+    moved: list[str] = field(default_factory=list)  # claim ids re-anchored
+    review: list[str] = field(default_factory=list)  # claim ids flagged for review
+
+    def message(self) -> str:
+        parts = []
+        if self.moved:
+            parts.append(f"{len(self.moved)} claim(s) re-anchored to changed article text")
+        if self.review:
+            parts.append(f"{len(self.review)} could not be placed for certain and are flagged for review")
+        return "; ".join(parts)
+
+
 class AnnotationStore:
     """Reads and writes annotations. Every write method is durable when it returns."""
 
     def __init__(
-        self, path: str | Path, annotator: str | None = None, read_only: bool = False
+        self,
+        path: str | Path,
+        annotator: str | None = None,
+        read_only: bool = False,
+        snapshot_every: int | None = None,
     ) -> None:
         self.path = Path(path).expanduser()
         self.annotator = annotator or default_annotator()
         self.read_only = read_only
-        self._storage: AtomicJSONStorage | None = None
-        self.db = TinyDB(self.path, storage=self._make_storage)
-        self._check_schema()
+        self.reanchored = ReanchorReport()
+        options = {"read_only": read_only, "annotator": self.annotator}
+        if snapshot_every is not None:
+            options["snapshot_every"] = snapshot_every
+        self.storage: JournalStorage | None = None
 
-    def _make_storage(self, path, **_):
-        self._storage = AtomicJSONStorage(path, read_only=self.read_only)
-        return self._storage
+        def make_storage(path, **_):
+            self.storage = JournalStorage(path, **options)
+            return self.storage
+
+        self.db = _DB(self.path, storage=make_storage)
+        self._last_write = time.monotonic()
+        self._claim_ids: dict[str, int] | None = None
+        try:
+            self._check_schema()
+        except BaseException:
+            self.db.close()
+            raise
+        self.storage.on_change.append(self._changed)
+
+    @property
+    def report(self) -> OpenReport:
+        return self.storage.report
+
+    def _changed(self, tables: set[str]) -> None:
+        self._last_write = time.monotonic()
+        for name in tables:
+            self.db.table(name).clear_cache()
+        if "claims" in tables:
+            self._claim_ids = None
 
     # -- schema -----------------------------------------------------------
 
@@ -71,14 +131,32 @@ class AnnotationStore:
         meta = self.db.table("meta").get(doc_id=1)
         if meta is None:
             if not self.read_only:
-                self.db.table("meta").insert({"schema_version": SCHEMA_VERSION})
+                with self.storage.action("create store", undoable=False):
+                    self.db.table("meta").insert({"schema_version": SCHEMA_VERSION})
             return
         version = meta.get("schema_version")
-        if version != SCHEMA_VERSION:
+        if not isinstance(version, int) or version > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path}: store schema version {version!r}, this factdesk reads "
-                f"version {SCHEMA_VERSION}. Upgrade factdesk, or open another store with --db."
+                f"{self.path}: store schema version {version!r}, this factdesk reads versions "
+                f"up to {SCHEMA_VERSION}. Upgrade factdesk, or open another store with --db."
             )
+        if version < SCHEMA_VERSION:
+            if self.read_only:
+                raise StoreError(
+                    f"{self.path}: store schema version {version} must be upgraded to "
+                    f"{SCHEMA_VERSION}; open it once without --read-only (a backup is kept)."
+                )
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        while version < SCHEMA_VERSION:
+            changes = MIGRATIONS[version](self.storage.tables)
+            with self.storage.action(f"migrate schema {version} to {version + 1}", undoable=False):
+                self.storage.commit(changes)
+                self.db.table("meta").update({"schema_version": version + 1}, doc_ids=[1])
+            version += 1
+        self.storage.snapshot()
+        self.report.notes.append(f"Store upgraded to schema version {SCHEMA_VERSION}; the old file is in the backups folder.")
 
     @property
     def meta(self) -> dict:
@@ -86,27 +164,64 @@ class AnnotationStore:
 
     # -- corpus -----------------------------------------------------------
 
-    def register_corpus(self, corpus: Corpus) -> None:
-        """Record the corpus's event and articles (only what changed is written)."""
+    def register_corpus(self, corpus: Corpus) -> ReanchorReport:
+        """Record the corpus's event and articles (only what changed is written).
+
+        An article whose file is known but whose text changed gets a new id;
+        its claims and rating follow it when their quoted text can be found
+        for certain, and are flagged for review otherwise.
+        """
         event = {
             "id": corpus.event.id,
             "title": corpus.event.title,
             "targets": [{"id": t.id, "text": t.text} for t in corpus.event.targets],
         }
+        articles = self.db.table("articles")
+        known = {doc["id"]: doc for doc in articles.all()}
+        new = [a for a in corpus.articles if a.id not in known]
         meta = self.meta
-        if meta.get("event") != event or meta.get("corpus") != corpus.name:
-            self._writable()
-            self.db.table("meta").update({"event": event, "corpus": corpus.name}, doc_ids=[1])
-        table = self.db.table("articles")
-        known = {doc["id"]: doc.get("text_hash") for doc in table.all()}
-        new = [
-            self._article_record(a, corpus.event.id)
-            for a in corpus.articles
-            if known.get(a.id) != a.text_hash
-        ]
-        if new:
-            self._writable()
-            table.insert_multiple(new)
+        if meta.get("event") == event and meta.get("corpus") == corpus.name and not new:
+            return self.reanchored
+        self._writable()
+        with self.storage.action("register corpus", undoable=False):
+            if meta.get("event") != event or meta.get("corpus") != corpus.name:
+                self.db.table("meta").update({"event": event, "corpus": corpus.name}, doc_ids=[1])
+            if new:
+                articles.insert_multiple(self._article_record(a, corpus.event.id) for a in new)
+                current = {a.id for a in corpus.articles}
+                by_path = {
+                    doc["path"]: doc for doc in known.values()
+                    if doc.get("path") and doc["id"] not in current and not doc.get("replaced_by")
+                }
+                for article in new:
+                    old = by_path.get(article.path)
+                    if old is not None:
+                        self._follow_changed_article(old, article)
+        return self.reanchored
+
+    def _follow_changed_article(self, old: dict, article: Article) -> None:
+        self.db.table("articles").update({"replaced_by": article.id}, Query().id == old["id"])
+        for claim in self.db.table("claims").search(Query().article_id == old["id"]):
+            anchor = reanchor(article.text, claim["quote"], claim.get("prefix", ""), claim.get("suffix", ""))
+            if anchor is None:
+                self.db.table("claims").update({"status": "needs_review"}, doc_ids=[claim.doc_id])
+                self.reanchored.review.append(claim["id"])
+                continue
+            self.db.table("claims").update({
+                "article_id": article.id,
+                "text_hash": article.text_hash,
+                "start": anchor.start,
+                "end": anchor.end,
+                **selector(article.text, anchor.start, anchor.end),
+                "status": "ok",
+                "reanchored_from": old["text_hash"],
+                "updated": now(),
+            }, doc_ids=[claim.doc_id])
+            self.reanchored.moved.append(claim["id"])
+        self.db.table("ratings").update(
+            {"article_id": article.id, "text_hash": article.text_hash, "reanchored_from": old["text_hash"]},
+            Query().article_id == old["id"],
+        )
 
     @staticmethod
     def _article_record(article: Article, event_id: str) -> dict:
@@ -142,6 +257,11 @@ class AnnotationStore:
             raise ValidationError(f"article {article_id!r} is not in this store")
         return record["text"], record["text_hash"]
 
+    def _claim_doc_id(self, claim_id: str) -> int | None:
+        if self._claim_ids is None:
+            self._claim_ids = {doc["id"]: int(key) for key, doc in self.storage.tables.get("claims", {}).items()}
+        return self._claim_ids.get(claim_id)
+
     def add_claim(
         self, article_id: str, start: int, end: int, stances: dict[str, str] | None = None
     ) -> dict:
@@ -149,48 +269,62 @@ class AnnotationStore:
         self._writable()
         text, text_hash = self._article_text(article_id)
         stamp = now()
+        in_range = 0 <= start < end <= len(text)
         claim = {
             "id": uuid.uuid4().hex,
             "article_id": article_id,
             "text_hash": text_hash,
             "start": start,
             "end": end,
-            "quote": text[start:end] if 0 <= start < end <= len(text) else "",
+            **(selector(text, start, end) if in_range else {"quote": "", "prefix": "", "suffix": ""}),
             "label": CLAIM_LABEL,
             "stances": dict(stances or {}),
+            "status": "ok",
             "annotator": self.annotator,
             "created": stamp,
             "updated": stamp,
         }
         validate_claim(claim, text, {t["id"] for t in self.targets})
-        self.db.table("claims").insert(claim)
+        with self.storage.action("add claim"):
+            self.db.table("claims").insert(claim)
         return claim
 
     def set_stance(self, claim_id: str, target_id: str, stance: str) -> dict:
         self._writable()
-        claim = self.claim(claim_id)
-        if claim is None:
+        doc_id = self._claim_doc_id(claim_id)
+        if doc_id is None:
             raise ValidationError(f"claim {claim_id!r} is not in this store")
+        claim = self.claim(claim_id)
         claim["stances"] = {**claim.get("stances", {}), target_id: stance}
         text, _ = self._article_text(claim["article_id"])
         validate_claim(claim, text, {t["id"] for t in self.targets})
-        self.db.table("claims").update(
-            {"stances": claim["stances"], "updated": now()}, Query().id == claim_id
-        )
+        with self.storage.action("change stance"):
+            self.db.table("claims").update({"stances": claim["stances"], "updated": now()}, doc_ids=[doc_id])
         return self.claim(claim_id)
 
     def delete_claim(self, claim_id: str) -> None:
         self._writable()
-        self.db.table("claims").remove(Query().id == claim_id)
+        doc_id = self._claim_doc_id(claim_id)
+        if doc_id is None:
+            raise ValidationError(f"claim {claim_id!r} is not in this store")
+        with self.storage.action("delete claim"):
+            self.db.table("claims").remove(doc_ids=[doc_id])
 
     def claim(self, claim_id: str) -> dict | None:
-        doc = self.db.table("claims").get(Query().id == claim_id)
+        doc_id = self._claim_doc_id(claim_id)
+        doc = self.db.table("claims").get(doc_id=doc_id) if doc_id is not None else None
         return dict(doc) if doc is not None else None
 
-    def claims(self, article_id: str | None = None) -> list[dict]:
+    def claims(self, article_id: str | None = None, include_review: bool = False) -> list[dict]:
         table = self.db.table("claims")
         docs = table.all() if article_id is None else table.search(Query().article_id == article_id)
-        return sorted((dict(d) for d in docs), key=lambda c: (c["article_id"], c["start"], c["end"]))
+        return sorted(
+            (dict(d) for d in docs if include_review or d.get("status", "ok") == "ok"),
+            key=lambda c: (c["article_id"], c["start"], c["end"]),
+        )
+
+    def claims_for_review(self) -> list[dict]:
+        return [dict(d) for d in self.db.table("claims").search(Query().status == "needs_review")]
 
     # -- reliability ------------------------------------------------------
 
@@ -211,7 +345,8 @@ class AnnotationStore:
             "created": existing["created"] if existing else stamp,
             "updated": stamp,
         }
-        table.upsert(record, q)
+        with self.storage.action("rate article"):
+            table.upsert(record, q)
         return record
 
     def rating(self, article_id: str) -> dict | None:
@@ -221,6 +356,46 @@ class AnnotationStore:
 
     def ratings(self) -> list[dict]:
         return [dict(d) for d in self.db.table("ratings").all()]
+
+    # -- undo, redo, history ------------------------------------------------
+
+    def undo(self) -> str | None:
+        """Undo the last action (also one made in an earlier session); its label, or None."""
+        self._writable()
+        entry = self.storage.undo()
+        return entry["label"] if entry else None
+
+    def redo(self) -> str | None:
+        self._writable()
+        entry = self.storage.redo()
+        return entry["label"] if entry else None
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.storage.undo_stack)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self.storage.redo_stack)
+
+    def history(self, claim_id: str) -> list[dict]:
+        """Every change to a claim (deleted ones too), oldest first: ``{seq, t,
+        who, kind, label, before, after}``."""
+        return self.storage.history(
+            lambda table, before, after: table == "claims" and (after or before or {}).get("id") == claim_id
+        )
+
+    # -- snapshots and closing ---------------------------------------------
+
+    def maybe_snapshot(self, idle: float = IDLE_SNAPSHOT_SECONDS) -> bool:
+        """Write a snapshot if there are unsnapshotted actions and nothing was
+        written for ``idle`` seconds (the app calls this from a timer)."""
+        if self.read_only or not self.storage.unsnapshotted:
+            return False
+        if time.monotonic() - self._last_write < idle:
+            return False
+        self.storage.snapshot()
+        return True
 
     def close(self) -> None:
         self.db.close()
