@@ -43,7 +43,7 @@ test-all: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install-test
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

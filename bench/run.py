@@ -53,5 +53,13 @@ def first_paint(runs: int = 15) -> None:
     print(f"  ratio plain widgets / bare   {ratio(plain, bare):.2f}   (the floor for this screen in Textual)")
     print(f"  ratio factdesk / plain       {ratio(fd, plain):.2f}   (factdesk's own overhead)")
 
+BENCHES = {"paint": first_paint, "store": lambda: __import__("bench.store", fromlist=["main"]).main()}
+
 if __name__ == "__main__":
-    first_paint()
+    chosen = sys.argv[1:] or list(BENCHES)
+    for i, name in enumerate(chosen):
+        if name not in BENCHES:
+            raise SystemExit(f"unknown benchmark {name!r}; choose from {', '.join(BENCHES)}")
+        if i:
+            print()
+        BENCHES[name]()

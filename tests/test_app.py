@@ -303,3 +303,40 @@ async def test_resizing_keeps_cursor_and_selection(corpus, store, analyser):
         await pilot.pause()
         assert app.focused is view
         assert view.selection_offsets() == before
+
+
+async def test_undo_and_redo_keys(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("shift+end", "c", "1", "r", "2", "enter")
+        await pilot.pause()
+        assert len(store.claims()) == 1 and store.rating(corpus.articles[0].id)
+        await pilot.press("ctrl+z")  # with the TextArea focused: our undo, not the TextArea's
+        await pilot.pause()
+        assert store.rating(corpus.articles[0].id) is None
+        await pilot.press("u")
+        await pilot.pause()
+        assert store.claims() == []
+        assert app.focused._claims == []
+        await pilot.press("U")
+        await pilot.pause()
+        assert len(store.claims()) == 1
+        assert app.focused._claims == [(0, len(corpus.articles[0].title))]
+        await pilot.press("u", "u", "u")
+        await pilot.pause()
+        assert any("Nothing to undo" in n.message for n in app._notifications)
+
+
+async def test_read_only_store_refuses_changes_in_the_app(tmp_path, corpus, analyser):
+    path = tmp_path / "s.json"
+    with AnnotationStore(path) as writer:
+        writer.register_corpus(corpus)
+    store = AnnotationStore(path, read_only=True)
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("shift+end", "c", "1")
+        await pilot.pause()
+        assert "READ-ONLY" in str(app.screen.query_one("#status").render())
+        assert any("read-only" in n.message for n in app._notifications)
+    assert store.claims() == []
+    store.close()

@@ -46,6 +46,9 @@ class MainScreen(Screen):
         Binding("right_square_bracket", "shift_articles(1)", "Next", key_display="]"),
         Binding("p", "toggle_panel", "Claims panel"),
         Binding("x", "delete_claim", "Delete claim", show=False),
+        # priority: the focused TextArea has its own ctrl+z / ctrl+y for text edits
+        Binding("ctrl+z,u", "undo", "Undo", priority=True),
+        Binding("ctrl+y,U", "redo", "Redo", priority=True, show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
@@ -95,6 +98,16 @@ class MainScreen(Screen):
             self.notify(warning, severity="warning")
         if missing:
             self.analyse(missing)
+        for note in self.store.report.notes:
+            self.notify(note, severity="warning", timeout=12)
+        if self.store.report.torn_tail:
+            self.notify("The last action before a crash was incomplete and was not saved; "
+                        "everything before it is here.", severity="warning", timeout=12)
+        if self.store.reanchored.moved or self.store.reanchored.review:
+            self.notify(self.store.reanchored.message() + ".", title="Articles changed", timeout=15)
+        if self.store.read_only:
+            self.notify("The store is open read-only: nothing you do is saved.", severity="warning", timeout=12)
+        self.set_interval(2.0, self.store.maybe_snapshot)
         self._update_status()
 
     def on_resize(self, event: Resize) -> None:
@@ -223,6 +236,8 @@ class MainScreen(Screen):
         rated = sum(1 for a in self.corpus.articles if self.store.rating(a.id))
         target = self.store.targets[0]["text"] if self.store.targets else ""
         status = Text(no_wrap=True, overflow="ellipsis")
+        if self.store.read_only:
+            status.append(" READ-ONLY ", style="bold reverse")
         status.append(f" {len(self.corpus.articles)} articles", style="bold")
         status.append(
             f" · showing {self.first_visible + 1}–{self.first_visible + self.visible_count}"
@@ -364,6 +379,28 @@ class MainScreen(Screen):
         self._update_status()
         self.notify(f"Deleted claim “{claim['quote'][:60]}”.")
 
+    def _undo_redo(self, redo: bool) -> None:
+        try:
+            label = self.store.redo() if redo else self.store.undo()
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if label is None:
+            self.notify("Nothing to redo." if redo else "Nothing to undo.")
+            return
+        for article_id in self.columns:
+            self._refresh_article(article_id)
+        if self.current_id not in self.columns:
+            self._refresh_article(self.current_id)
+        self._update_status()
+        self.notify(f"{'Redid' if redo else 'Undid'}: {label}.")
+
+    def action_undo(self) -> None:
+        self._undo_redo(redo=False)
+
+    def action_redo(self) -> None:
+        self._undo_redo(redo=True)
+
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(HELP_ROWS))
 
@@ -375,8 +412,10 @@ HELP_ROWS = [
     ("shift+arrows", "select text (ctrl+shift+left/right: by word)"),
     ("s", "select the sentence at the cursor"),
     ("c", "tag the selection as a claim, then choose its stance (1–4)"),
-    ("r", "rate the focused article: 1 reliable, 2 mixed, 3 unreliable, then a note"),
+    ("r", "rate the article: 1 reliable, 2 mixed, 3 unreliable; a note"),
     ("x", "delete the claim under the cursor or highlighted in the panel"),
+    ("u / ctrl+z", "undo the last action (also after reopening)"),
+    ("U / ctrl+y", "redo"),
     ("[ / ]", "show the previous / next articles"),
     ("p", "show or hide the claims panel"),
     ("enter (in panel)", "jump to the claim in its article"),

@@ -41,10 +41,12 @@ def open_parser() -> argparse.ArgumentParser:
         prog="factdesk",
         description="Read news articles about one event side by side, tag claims, "
         "their stance and each article's reliability.",
-        epilog="Other commands: `factdesk export --help`.",
+        epilog="Other commands: `factdesk export --help`, `factdesk store --help`.",
     )
     parser.add_argument("path", nargs="?", help="a folder of .txt articles (default: the bundled sample corpus)")
     parser.add_argument("--db", help="the annotation store file (default: one per corpus in your data folder)")
+    parser.add_argument("--read-only", action="store_true",
+                        help="open the store without writing to it (e.g. while another factdesk has it open)")
     _common(parser)
     parser.add_argument("--version", action=_VersionAction)
     return parser
@@ -62,6 +64,30 @@ def export_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def store_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="factdesk store",
+        description="Look at a store, or repair one that will not open (nothing is deleted: "
+        "replaced files are kept beside it as NAME.broken-TIME).",
+    )
+    parser.add_argument("action", choices=("info", "repair"))
+    parser.add_argument("--db", help="the store (default: the store of --corpus)")
+    parser.add_argument("--corpus", help="the corpus folder whose default store to use (default: the sample corpus)")
+    return parser
+
+
+def cmd_store(args: argparse.Namespace) -> int:
+    from annotations.repair import info, repair
+    from annotations.store import default_store_path
+
+    db = Path(args.db).expanduser() if args.db else default_store_path(_load_corpus(args.corpus).name)
+    if not db.exists() and not db.with_name(db.name + ".journal").exists():
+        return _fail(f"{db}: no such store.")
+    lines = info(db) if args.action == "info" else repair(db)
+    print("\n".join(lines))
+    return 0
+
+
 def _fail(message: str) -> int:
     print(f"factdesk: error: {message}", file=sys.stderr)
     return EXIT_USAGE
@@ -74,7 +100,7 @@ def _load_corpus(path: str | None):
 
 
 def open_session(path: str | None = None, db: str | None = None, model: str | None = None,
-                 annotator: str | None = None):
+                 annotator: str | None = None, read_only: bool = False):
     """Load the corpus, open its store and choose the pipeline: what the app needs.
 
     Returns ``(corpus, store, analyser)``; the caller closes the store.
@@ -84,7 +110,7 @@ def open_session(path: str | None = None, db: str | None = None, model: str | No
     from corpus.nlp import resolve_model
 
     corpus = _load_corpus(path)
-    store = AnnotationStore(db or default_store_path(corpus.name), annotator=annotator)
+    store = AnnotationStore(db or default_store_path(corpus.name), annotator=annotator, read_only=read_only)
     try:
         store.register_corpus(corpus)
     except BaseException:
@@ -94,7 +120,7 @@ def open_session(path: str | None = None, db: str | None = None, model: str | No
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    corpus, store, analyser = open_session(args.path, args.db, args.model, args.annotator)
+    corpus, store, analyser = open_session(args.path, args.db, args.model, args.annotator, args.read_only)
     try:
         if analyser.warning:
             print(f"factdesk: warning: {analyser.warning}", file=sys.stderr)
@@ -140,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] == "export":
             return cmd_export(export_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "store":
+            return cmd_store(store_parser().parse_args(argv[1:]))
         return cmd_open(open_parser().parse_args(argv))
     except (CorpusError, StoreError, ExportError, ValidationError) as exc:
         return _fail(str(exc))
