@@ -173,6 +173,7 @@ class Analyser:
         items: Sequence[tuple[str, str]],
         on_result: Callable[[Analysis], None] | None = None,
         batch_size: int = 16,
+        n_process: int = 1,
     ) -> list[Analysis]:
         """Analyse ``(text_hash, text)`` pairs, from the cache where possible."""
         results: dict[str, Analysis] = {}
@@ -187,11 +188,49 @@ class Analyser:
                     on_result(hit)
         if missing:
             nlp = self._pipeline()
-            docs: Iterable = nlp.pipe((t for _, t in missing), batch_size=batch_size)
-            for (text_hash, _), doc in zip(missing, docs):
-                analysis = Analysis.from_doc(doc, text_hash, self.choice.key)
-                self.cache.put(analysis, self.choice)
-                results[text_hash] = analysis
-                if on_result:
-                    on_result(analysis)
+            pieces = [(h, start, text[start:end]) for h, text in missing for start, end in chunks(text)]
+            docs: Iterable = nlp.pipe((p for _, _, p in pieces), batch_size=batch_size, n_process=n_process)
+            partial: list = []
+            wanted = {h: len(chunks(t)) for h, t in missing}
+            for (text_hash, offset, _), doc in zip(pieces, docs):
+                partial.append((offset, Analysis.from_doc(doc, text_hash, self.choice.key)))
+                if len(partial) == wanted[text_hash]:
+                    analysis = merge(text_hash, self.choice.key, partial)
+                    partial = []
+                    self.cache.put(analysis, self.choice)
+                    results[text_hash] = analysis
+                    if on_result:
+                        on_result(analysis)
         return [results[h] for h, _ in items]
+
+
+CHUNK = 100_000  # characters per piece handed to spaCy
+
+
+def chunks(text: str, size: int = CHUNK) -> list[tuple[int, int]]:
+    """Split at line breaks into pieces of at most ``size`` characters (a
+    line longer than that is split where it must be)."""
+    out, start = [], 0
+    while len(text) - start > size:
+        cut = text.rfind("\n", start, start + size)
+        end = cut + 1 if cut > start else start + size
+        out.append((start, end))
+        start = end
+    out.append((start, len(text)))
+    return out
+
+
+def merge(text_hash: str, model: str, parts: list[tuple[int, Analysis]]) -> Analysis:
+    """One analysis from the analyses of consecutive pieces at the given offsets."""
+    if len(parts) == 1 and parts[0][0] == 0:
+        return parts[0][1]
+
+    def shift(spans, offset):
+        return tuple((s + offset, e + offset, *rest) for s, e, *rest in spans)
+
+    return Analysis(
+        text_hash=text_hash, model=model,
+        tokens=tuple(t for off, a in parts for t in shift(a.tokens, off)),
+        sents=tuple(t for off, a in parts for t in shift(a.sents, off)),
+        ents=tuple(t for off, a in parts for t in shift(a.ents, off)),
+    )

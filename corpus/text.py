@@ -23,14 +23,44 @@ _CONTROL_MAP[0x2028] = 0x0A
 _CONTROL_MAP[0x2029] = 0x0A
 
 
+# Invisible characters that only break search and matching: zero-width space,
+# word joiner, a BOM inside the text, soft hyphen. (Zero-width joiners are kept:
+# they matter in Arabic and Indic scripts.)
+_INVISIBLE = {0x200B: None, 0x2060: None, 0xFEFF: None, 0x00AD: None}
+
+
 def normalise(text: str) -> str:
     """Return ``text`` as factdesk stores it: no BOM, ``\\n`` line endings,
-    NFC, and control characters made visible."""
+    NFC, invisible characters removed, control characters made visible."""
+    return normalise_with_report(text)[0]
+
+
+def normalise_with_report(text: str) -> tuple[str, list[str]]:
+    """:func:`normalise`, and a list saying what it changed (for the record)."""
+    changes: list[str] = []
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
-    return text.translate(_CONTROL_MAP)
+        changes.append("removed a byte-order mark")
+    endings = 0
+    if "\r" in text:
+        endings = text.count("\r\n")
+        text = text.replace("\r\n", "\n")
+        endings += text.count("\r")
+        text = text.replace("\r", "\n")
+        changes.append(f"converted {endings} line endings to \\n")
+    nfc = unicodedata.normalize("NFC", text)
+    if nfc != text:
+        changes.append(f"normalised to NFC ({len(text) - len(nfc)} code points fewer)")
+        text = nfc
+    invisible = sum(text.count(chr(c)) for c in _INVISIBLE)
+    if invisible:
+        text = text.translate(_INVISIBLE)
+        changes.append(f"removed {invisible} invisible characters (zero-width space, soft hyphen, word joiner)")
+    controls = sum(1 for ch in text if ord(ch) in _CONTROL_MAP)
+    if controls:
+        text = text.translate(_CONTROL_MAP)
+        changes.append(f"made {controls} control characters visible")
+    return text, changes
 
 
 def text_hash(text: str) -> str:

@@ -20,26 +20,32 @@ def test_sample_corpus_loads_five_articles_with_event_and_sources():
 
 def test_folder_with_bad_files_keeps_the_good_ones(tmp_path):
     (tmp_path / "good.txt").write_text("Headline\n\nBody of the article.", encoding="utf-8")
-    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 au lait".encode("latin-1"))
+    (tmp_path / "latin1.txt").write_bytes("Café au lait\n\nUn article écrit en Latin-1, déjà ancien.".encode("latin-1"))
     (tmp_path / "empty.txt").write_text("   \n\n", encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02binary")
     (tmp_path / "zcopy.txt").write_text("Headline\r\n\r\nBody of the article.", encoding="utf-8")
-    (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("Notes\n\nA markdown article.", encoding="utf-8")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG")
     corpus = load_folder(tmp_path)
-    assert [a.path for a in corpus.articles] == ["good.txt"]
+    assert [a.path for a in corpus.articles] == ["good.txt", "latin1.txt", "notes.md"]
+    latin1 = corpus.articles[1]
+    assert latin1.title == "Café au lait" and "écrit" in latin1.text
+    assert any(c.startswith("decoded as") and "not UTF-8" in c for c in latin1.changes)
+    good = corpus.articles[0]
+    assert good.aliases == ("zcopy.txt",), "an identical file is kept once, its name remembered"
     joined = "\n".join(corpus.warnings)
-    assert "latin1.txt: not UTF-8" in joined
     assert "empty.txt: empty" in joined
     assert "binary.txt: looks like a binary file" in joined
-    assert "zcopy.txt: same text as an earlier article" in joined
+    assert "zcopy.txt: same text as good.txt" in joined
     assert corpus.event.id == tmp_path.name
+    assert set(corpus.event.article_ids) == {a.id for a in corpus.articles}
     assert len(corpus.event.targets) == 1
 
 
 @pytest.mark.parametrize("make, message", [
     (lambda p: p / "missing", "no such folder"),
     (lambda p: (p / "file.txt").write_text("x") and p / "file.txt", "not a folder"),
-    (lambda p: p, "no readable .txt article"),
+    (lambda p: p, "no .txt or .md article in this folder"),
 ])
 def test_unusable_paths_give_clear_errors(tmp_path, make, message):
     with pytest.raises(CorpusError, match=message):
@@ -49,7 +55,7 @@ def test_unusable_paths_give_clear_errors(tmp_path, make, message):
 def test_bad_manifest_is_a_clear_error(tmp_path):
     (tmp_path / "a.txt").write_text("Title\nBody", encoding="utf-8")
     (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(CorpusError, match="manifest.json: not a readable JSON manifest"):
+    with pytest.raises(CorpusError, match="manifest.json: not a readable JSON file"):
         load_folder(tmp_path)
 
 

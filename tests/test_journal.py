@@ -275,13 +275,14 @@ def test_claims_follow_a_changed_article_or_are_flagged(tmp_path):
 
     corpus = load_folder(folder)
     old = corpus.articles[0]
+    target = corpus.event.targets[0].id
     path = tmp_path / "s.json"
     with AnnotationStore(path) as store:
         store.register_corpus(corpus)
-        moved = store.add_claim(old.id, *span_of(old.text, "158 soldiers"), {"t1": "agree"})
+        moved = store.add_claim(old.id, *span_of(old.text, "158 soldiers"), {target: "agree"})
         second = old.text.index("Talks go on", old.text.index("Talks go on") + 1)
-        context = store.add_claim(old.id, second, second + len("Talks go on"), {"t1": "discuss"})
-        gone = store.add_claim(old.id, *span_of(old.text, "The toll"), {"t1": "discuss"})
+        context = store.add_claim(old.id, second, second + len("Talks go on"), {target: "discuss"})
+        gone = store.add_claim(old.id, *span_of(old.text, "The toll"), {target: "discuss"})
         store.rate_article(old.id, "mixed")
     article.write_text("Title\n\nUpdated: toll now said to be 158 soldiers. Talks go on. Talks go on.\n", encoding="utf-8")
     corpus = load_folder(folder)
