@@ -107,6 +107,7 @@ class AnnotationStore:
         self.db = _DB(self.path, storage=make_storage)
         self._last_write = time.monotonic()
         self._claim_ids: dict[str, int] | None = None
+        self._targets: list[dict] | None = None
         try:
             self._check_schema()
         except BaseException:
@@ -124,6 +125,8 @@ class AnnotationStore:
             self.db.table(name).clear_cache()
         if "claims" in tables:
             self._claim_ids = None
+        if "meta" in tables:
+            self._targets = None
 
     # -- schema -----------------------------------------------------------
 
@@ -165,29 +168,32 @@ class AnnotationStore:
     # -- corpus -----------------------------------------------------------
 
     def register_corpus(self, corpus: Corpus) -> ReanchorReport:
-        """Record the corpus's event and articles (only what changed is written).
+        """Record the corpus's events, articles and gold pre-annotations (only
+        what changed is written).
 
         An article whose file is known but whose text changed gets a new id;
         its claims and rating follow it when their quoted text can be found
         for certain, and are flagged for review otherwise.
         """
-        event = {
-            "id": corpus.event.id,
-            "title": corpus.event.title,
-            "targets": [{"id": t.id, "text": t.text} for t in corpus.event.targets],
-        }
+        events = [
+            {"id": e.id, "title": e.title, "targets": [{"id": t.id, "text": t.text} for t in e.targets]}
+            for e in corpus.events
+        ]
+        article_event = {i: e.id for e in reversed(corpus.events) for i in e.article_ids}
         articles = self.db.table("articles")
         known = {doc["id"]: doc for doc in articles.all()}
         new = [a for a in corpus.articles if a.id not in known]
         meta = self.meta
-        if meta.get("event") == event and meta.get("corpus") == corpus.name and not new:
+        gold_missing = corpus.gold_count > meta.get("gold_rows", 0)
+        if meta.get("events") == events and meta.get("corpus") == corpus.name and not new and not gold_missing:
             return self.reanchored
         self._writable()
         with self.storage.action("register corpus", undoable=False):
-            if meta.get("event") != event or meta.get("corpus") != corpus.name:
-                self.db.table("meta").update({"event": event, "corpus": corpus.name}, doc_ids=[1])
+            if meta.get("events") != events or meta.get("corpus") != corpus.name:
+                self.db.table("meta").update({"events": events, "corpus": corpus.name}, doc_ids=[1])
             if new:
-                articles.insert_multiple(self._article_record(a, corpus.event.id) for a in new)
+                articles.insert_multiple(
+                    self._article_record(a, article_event.get(a.id, corpus.event.id)) for a in new)
                 current = {a.id for a in corpus.articles}
                 by_path = {
                     doc["path"]: doc for doc in known.values()
@@ -197,7 +203,29 @@ class AnnotationStore:
                     old = by_path.get(article.path)
                     if old is not None:
                         self._follow_changed_article(old, article)
+        if gold_missing:
+            self._import_gold(corpus)
+        self._targets = None
         return self.reanchored
+
+    GOLD_BATCH = 2000
+
+    def _import_gold(self, corpus: Corpus) -> None:
+        """Gold rows as pre-annotations (origin ``gold``), in batches, each batch
+        one durable action; rows already imported are skipped, so an interrupted
+        import resumes and a repeated one adds nothing."""
+        table = self.db.table("gold")
+        have = {doc["row"] for doc in table.all()}
+        rows = [dict(g, origin="gold") for g in corpus.gold if g["row"] not in have]
+        for i in range(0, len(rows), self.GOLD_BATCH):
+            with self.storage.action("import gold stances", undoable=False):
+                table.insert_multiple(rows[i:i + self.GOLD_BATCH])
+        with self.storage.action("import gold stances", undoable=False):
+            self.db.table("meta").update({"gold_rows": len(table)}, doc_ids=[1])
+
+    def gold(self) -> list[dict]:
+        """Gold pre-annotations, in the order of the source file."""
+        return sorted((dict(d) for d in self.db.table("gold").all()), key=lambda g: g["row"])
 
     def _follow_changed_article(self, old: dict, article: Article) -> None:
         self.db.table("articles").update({"replaced_by": article.id}, Query().id == old["id"])
@@ -241,9 +269,21 @@ class AnnotationStore:
     def article(self, article_id: str) -> dict | None:
         return self.db.table("articles").get(Query().id == article_id)
 
+    def events(self) -> list[dict]:
+        meta = self.meta
+        if "events" in meta:
+            return list(meta["events"])
+        return [meta["event"]] if meta.get("event") else []  # stores written before events
+
     @property
     def targets(self) -> list[dict]:
-        return list((self.meta.get("event") or {}).get("targets") or [])
+        """Every target of every event (ids are unique in a corpus)."""
+        if self._targets is None:
+            self._targets = [t for e in self.events() for t in e.get("targets") or []]
+        return self._targets
+
+    def _target_ids(self) -> set[str]:
+        return {t["id"] for t in self.targets}
 
     # -- claims -----------------------------------------------------------
 
@@ -284,7 +324,7 @@ class AnnotationStore:
             "created": stamp,
             "updated": stamp,
         }
-        validate_claim(claim, text, {t["id"] for t in self.targets})
+        validate_claim(claim, text, self._target_ids())
         with self.storage.action("add claim"):
             self.db.table("claims").insert(claim)
         return claim
@@ -297,7 +337,7 @@ class AnnotationStore:
         claim = self.claim(claim_id)
         claim["stances"] = {**claim.get("stances", {}), target_id: stance}
         text, _ = self._article_text(claim["article_id"])
-        validate_claim(claim, text, {t["id"] for t in self.targets})
+        validate_claim(claim, text, self._target_ids())
         with self.storage.action("change stance"):
             self.db.table("claims").update({"stances": claim["stances"], "updated": now()}, doc_ids=[doc_id])
         return self.claim(claim_id)
@@ -325,6 +365,34 @@ class AnnotationStore:
 
     def claims_for_review(self) -> list[dict]:
         return [dict(d) for d in self.db.table("claims").search(Query().status == "needs_review")]
+
+    # -- noise marks ------------------------------------------------------
+
+    def mark_noise(self, article_id: str, start: int, end: int, noise: bool = True) -> dict:
+        """The reader says [start, end) is (or, with ``noise=False``, is not) noise."""
+        self._writable()
+        text, text_hash = self._article_text(article_id)
+        if not 0 <= start < end <= len(text):
+            raise ValidationError(f"noise mark: offsets {start}..{end} are outside the article (length {len(text)})")
+        record = {"article_id": article_id, "text_hash": text_hash, "start": start, "end": end,
+                  "quote": text[start:end], "noise": noise, "annotator": self.annotator, "created": now()}
+        with self.storage.action("mark noise" if noise else "unmark noise"):
+            self.db.table("noise_marks").insert(record)
+        return record
+
+    def noise_marks(self, article_id: str) -> list[dict]:
+        """The reader's marks on an article, oldest first."""
+        docs = self.db.table("noise_marks").search(Query().article_id == article_id)
+        return [dict(d) for d in sorted(docs, key=lambda d: d.doc_id)]
+
+    def event_progress(self, article_ids: list[str]) -> tuple[int, int]:
+        """(claims, rated articles) over the given articles."""
+        ids = set(article_ids)
+        claims = sum(1 for c in self.storage.tables.get("claims", {}).values()
+                     if c["article_id"] in ids and c.get("status", "ok") == "ok")
+        rated = len({r["article_id"] for r in self.storage.tables.get("ratings", {}).values()
+                     if r["article_id"] in ids and r["annotator"] == self.annotator})
+        return claims, rated
 
     # -- reliability ------------------------------------------------------
 

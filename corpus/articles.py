@@ -10,6 +10,7 @@ importer's warnings.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,12 +82,24 @@ class Corpus:
     events: list[Event]
     articles: list[Article] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    gold: list[dict] = field(default_factory=list)  # pre-annotations, e.g. FNC-1 stances
+    gold_rows: list[dict] | None = None  # pre-annotations, e.g. FNC-1 stances
     kind: str = "folder"
     cache_dir: Path | None = None  # an ingested corpus carries its analysis
+    gold_loader: Callable[[], list[dict]] | None = None  # read gold rows only when needed
+    gold_total: int | None = None
 
     def __post_init__(self) -> None:
         self._by_id = {a.id: a for a in self.articles}
+
+    @property
+    def gold(self) -> list[dict]:
+        if self.gold_rows is None:
+            self.gold_rows = self.gold_loader() if self.gold_loader else []
+        return self.gold_rows
+
+    @property
+    def gold_count(self) -> int:
+        return self.gold_total if self.gold_rows is None and self.gold_total is not None else len(self.gold)
 
     @property
     def event(self) -> Event:

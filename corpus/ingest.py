@@ -49,7 +49,7 @@ def save_corpus(corpus: Corpus, out: Path, model: str = "") -> None:
     out.mkdir(parents=True, exist_ok=True)
     manifest = {
         "format": FORMAT, "version": VERSION, "name": corpus.name, "source": str(corpus.path),
-        "kind": corpus.kind, "model": model, "articles": len(corpus.articles),
+        "kind": corpus.kind, "model": model, "articles": len(corpus.articles), "gold": len(corpus.gold),
         "events": [{"id": e.id, "title": e.title, "targets": [asdict(t) for t in e.targets],
                     "article_ids": list(e.article_ids)} for e in corpus.events],
         "warnings": corpus.warnings,
@@ -75,18 +75,21 @@ def load_ingested(folder: Path) -> Corpus:
                 data["noise"] = tuple(tuple(r) for r in data.get("noise") or ())
                 data["aliases"] = tuple(data.get("aliases") or ())
                 articles.append(Article(**data))
-        gold = []
-        if (folder / GOLD_FILE).exists():
-            with open(folder / GOLD_FILE, encoding="utf-8") as fh:
-                gold = [json.loads(line) for line in fh if line.strip()]
     except (OSError, ValueError, TypeError) as exc:
         raise CorpusError(f"{folder}: the ingested corpus is damaged ({exc}). Ingest the source again.") from exc
     events = [
         Event(e["id"], e["title"], tuple(Target(**t) for t in e["targets"]), tuple(e["article_ids"]))
         for e in manifest["events"]
     ]
+    def read_gold() -> list[dict]:
+        if not (folder / GOLD_FILE).exists():
+            return []
+        with open(folder / GOLD_FILE, encoding="utf-8") as fh:
+            return [json.loads(line) for line in fh if line.strip()]
+
     return Corpus(manifest["name"], folder.resolve(), events, articles, list(manifest.get("warnings") or []),
-                  gold, "ingested", cache_dir=folder / ANALYSIS_DIR)
+                  None, "ingested", cache_dir=folder / ANALYSIS_DIR, gold_loader=read_gold,
+                  gold_total=int(manifest.get("gold", 0)))
 
 
 @dataclass

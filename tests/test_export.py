@@ -113,7 +113,7 @@ def test_cli_open_of_bad_folder_is_a_clear_error(tmp_path):
     out = subprocess.run([PYTHON, "-m", "tui.cli", str(tmp_path / "missing")],
                          capture_output=True, text=True, env=run_env(tmp_path))
     assert out.returncode == 2
-    assert "no such folder" in out.stderr and "Traceback" not in out.stderr
+    assert "no such file or folder" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_cli_open_of_garbage_store_is_a_clear_error(tmp_path):

@@ -11,13 +11,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from rich.text import Text
 
 from annotations.schema import ValidationError
 from annotations.store import AnnotationStore, StoreError
 from corpus.analysis import Analyser
-from corpus.articles import Article, Corpus
+from corpus.noise import apply_marks
+from corpus.articles import Article, Corpus, Event
 from tui.article_view import ArticleView
 from tui.columns import ArticleColumn, ClaimsPanel, legend
 from tui.messages import AnalysisFinished, AnalysisReady
@@ -45,6 +46,9 @@ class MainScreen(Screen):
         Binding("left_square_bracket", "shift_articles(-1)", "Prev", key_display="["),
         Binding("right_square_bracket", "shift_articles(1)", "Next", key_display="]"),
         Binding("p", "toggle_panel", "Claims panel"),
+        Binding("h", "toggle_noise", "Hide noise"),
+        Binding("n", "mark_noise", "Noise", show=False),
+        Binding("e", "events", "Events", show=False),
         Binding("x", "delete_claim", "Delete claim", show=False),
         # priority: the focused TextArea has its own ctrl+z / ctrl+y for text edits
         Binding("ctrl+z,u", "undo", "Undo", priority=True),
@@ -52,16 +56,20 @@ class MainScreen(Screen):
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
-    def __init__(self, corpus: Corpus, store: AnnotationStore, analyser: Analyser) -> None:
+    def __init__(self, corpus: Corpus, store: AnnotationStore, analyser: Analyser, event: Event | None = None) -> None:
         super().__init__()
         self.corpus = corpus
+        self.event = event or corpus.event
+        self.articles = corpus.event_articles(self.event)
+        self.targets = [{"id": t.id, "text": t.text} for t in self.event.targets]
+        self.hide_noise = False
         self.store = store
         self.analyser = analyser
         self.analyses: dict[str, object] = {}
         self.first_visible = 0
         self.visible_count = 2
         self.panel_override: bool | None = None
-        self.current_id = corpus.articles[0].id
+        self.current_id = self.articles[0].id
         self.columns: dict[str, ArticleColumn] = {}
 
     # -- layout -------------------------------------------------------------
@@ -72,7 +80,7 @@ class MainScreen(Screen):
         yield Header()
         with Horizontal(id="main"):
             with Horizontal(id="columns"):
-                for article in self.corpus.articles[self.first_visible:self.first_visible + self.visible_count]:
+                for article in self.articles[self.first_visible:self.first_visible + self.visible_count]:
                     yield self._new_column(article)
             yield ClaimsPanel(id="claims").set_styles(f"display: {'block' if self._panel_shown(width) else 'none'};")
         yield Static(legend(), id="legend")
@@ -81,9 +89,9 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "factdesk"
-        self.sub_title = self.corpus.event.title
+        self.sub_title = self.event.title
         missing = []
-        for article in self.corpus.articles:
+        for article in self.articles:
             hit = self.analyser.cached(article.text_hash)
             if hit is not None:
                 self._apply_analysis(article.id, hit)
@@ -92,22 +100,8 @@ class MainScreen(Screen):
         for article_id in self.columns:
             self._refresh_article(article_id)
         self.current_view.focus()
-        if self.analyser.warning:
-            self.notify(self.analyser.warning, title="No trained model", severity="warning", timeout=12)
-        for warning in self.corpus.warnings:
-            self.notify(warning, severity="warning")
         if missing:
             self.analyse(missing)
-        for note in self.store.report.notes:
-            self.notify(note, severity="warning", timeout=12)
-        if self.store.report.torn_tail:
-            self.notify("The last action before a crash was incomplete and was not saved; "
-                        "everything before it is here.", severity="warning", timeout=12)
-        if self.store.reanchored.moved or self.store.reanchored.review:
-            self.notify(self.store.reanchored.message() + ".", title="Articles changed", timeout=15)
-        if self.store.read_only:
-            self.notify("The store is open read-only: nothing you do is saved.", severity="warning", timeout=12)
-        self.set_interval(2.0, self.store.maybe_snapshot)
         self._update_status()
 
     def on_resize(self, event: Resize) -> None:
@@ -118,7 +112,7 @@ class MainScreen(Screen):
 
     def _fit_window(self, width: int) -> None:
         """How many columns fit, and a window of articles that holds the current one."""
-        count = len(self.corpus.articles)
+        count = len(self.articles)
         self.visible_count = min(count, columns_for_width(width, self._panel_shown(width)))
         self.first_visible = max(0, min(self.first_visible, count - self.visible_count))
         current = self.position_of(self.current_id)
@@ -136,20 +130,30 @@ class MainScreen(Screen):
     def _new_column(self, article: Article) -> ArticleColumn:
         analysis = self.analyses.get(article.id)
         claims = self.store.claims(article.id)
+        duplicate = ""
+        if article.duplicate_of:
+            original = self.corpus.article(article.duplicate_of)
+            duplicate = original.path or original.title
         column = ArticleColumn(
             article,
             self.position_of(article.id),
             entities=analysis.ents if analysis is not None else (),
             claims=[(c["start"], c["end"]) for c in claims],
+            noise=self._noise_of(article),
+            hide_noise=self.hide_noise,
+            duplicate_of=duplicate,
         )
         column.update_head(self.store.rating(article.id), len(claims), analysis is not None)
         self.columns[article.id] = column
         return column
 
+    def _noise_of(self, article: Article) -> list[tuple[int, int, str]]:
+        return apply_marks(list(article.noise), self.store.noise_marks(article.id))
+
     def _show_window(self) -> None:
         """Display the columns of the current window, creating those never shown."""
         container = self.query_one("#columns")
-        for position, article in enumerate(self.corpus.articles):
+        for position, article in enumerate(self.articles):
             column = self.columns.get(article.id)
             if column is None and self._in_window(position):
                 later = [c for c in self.columns.values() if c.position > position]
@@ -163,7 +167,7 @@ class MainScreen(Screen):
         """Shift the window of shown articles so that ``article_id`` is in it."""
         position = self.position_of(article_id)
         if not self._in_window(position):
-            self.first_visible = max(0, min(position, len(self.corpus.articles) - self.visible_count))
+            self.first_visible = max(0, min(position, len(self.articles) - self.visible_count))
             self._show_window()
             self._update_status()
 
@@ -175,11 +179,11 @@ class MainScreen(Screen):
         return self.columns[article_id]
 
     def position_of(self, article_id: str) -> int:
-        return next(i for i, a in enumerate(self.corpus.articles) if a.id == article_id)
+        return next(i for i, a in enumerate(self.articles) if a.id == article_id)
 
     @property
     def current_article(self) -> Article:
-        return self.corpus.articles[self.position_of(self.current_id)]
+        return self.articles[self.position_of(self.current_id)]
 
     @property
     def current_view(self) -> ArticleView:
@@ -201,7 +205,7 @@ class MainScreen(Screen):
         self.post_message(AnalysisFinished(warning=self.analyser.warning))
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
-        for article in self.corpus.articles:
+        for article in self.articles:
             if article.text_hash == message.analysis.text_hash:
                 self._apply_analysis(article.id, message.analysis)
                 self._refresh_article(article.id)
@@ -227,24 +231,25 @@ class MainScreen(Screen):
         column = self.columns.get(article_id)
         if column is not None:  # columns never shown are built with fresh data later
             column.view.set_claims((c["start"], c["end"]) for c in claims)
+            column.view.set_noise(self._noise_of(column.article))
             column.update_head(self.store.rating(article_id), len(claims), article_id in self.analyses)
         if article_id == self.current_id:
-            self.query_one(ClaimsPanel).show(self.current_article.title, claims, self.store.targets)
+            self.query_one(ClaimsPanel).show(self.current_article.title, claims, self.targets)
 
     def _update_status(self) -> None:
         claims = self.store.claims()
-        rated = sum(1 for a in self.corpus.articles if self.store.rating(a.id))
-        target = self.store.targets[0]["text"] if self.store.targets else ""
+        rated = sum(1 for a in self.articles if self.store.rating(a.id))
+        target = self.targets[0]["text"] if self.targets else ""
         status = Text(no_wrap=True, overflow="ellipsis")
         if self.store.read_only:
             status.append(" READ-ONLY ", style="bold reverse")
-        status.append(f" {len(self.corpus.articles)} articles", style="bold")
+        status.append(f" {len(self.articles)} articles", style="bold")
         status.append(
             f" · showing {self.first_visible + 1}–{self.first_visible + self.visible_count}"
             f" · {len(claims)} claims · {rated} rated · model {self.analyser.choice.label}"
         )
-        if len(self.analyses) < len(self.corpus.articles):
-            status.append(f" · analysing {len(self.analyses)}/{len(self.corpus.articles)}…", style="italic")
+        if len(self.analyses) < len(self.articles):
+            status.append(f" · analysing {len(self.analyses)}/{len(self.articles)}…", style="italic")
         status.append(f" · target: {target}", style="dim")
         self.query_one("#status", Static).update(status)
 
@@ -257,7 +262,7 @@ class MainScreen(Screen):
     # -- actions ------------------------------------------------------------
 
     def action_shift_articles(self, step: int) -> None:
-        count = len(self.corpus.articles)
+        count = len(self.articles)
         if self.visible_count >= count:
             self.notify("All articles are already shown.")
             return
@@ -266,13 +271,52 @@ class MainScreen(Screen):
         self.first_visible = 0 if start > last else last if start < 0 else start
         self._show_window()
         if not self._in_window(self.position_of(self.current_id)):
-            self.column(self.corpus.articles[self.first_visible].id).view.focus()
+            self.column(self.articles[self.first_visible].id).view.focus()
         self._update_status()
 
     def action_toggle_panel(self) -> None:
         self.panel_override = not self._panel_shown(self.size.width)
         self._layout(self.size.width)
         self._update_status()
+
+    def action_toggle_noise(self) -> None:
+        self.hide_noise = not self.hide_noise
+        for column in self.columns.values():
+            column.view.hide_noise(self.hide_noise)
+        self.notify("Noise hidden: lines that are only noise are folded away." if self.hide_noise
+                    else "Noise shown, dimmed.")
+
+    def action_mark_noise(self) -> None:
+        """Mark the selection as noise, or unmark the noise region at the cursor."""
+        view = self.current_view
+        start, end = view.selection_offsets()
+        try:
+            if start < end:
+                self.store.mark_noise(self.current_id, start, end, noise=True)
+                message = "Marked as noise."
+            else:
+                cursor = view.offset_of(view.cursor_location)
+                region = next((r for r in view.noise if r[0] <= cursor < r[1]), None)
+                if region is None:
+                    self.notify("Select text to mark it as noise, or put the cursor in a dimmed region to unmark it.")
+                    return
+                self.store.mark_noise(self.current_id, region[0], region[1], noise=False)
+                message = "Not noise any more."
+        except (ValidationError, StoreError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._refresh_article(self.current_id)
+        self.notify(message)
+
+    def action_events(self) -> None:
+        if len(self.corpus.events) < 2:
+            self.notify("This corpus has one event.")
+            return
+        stack = self.app.screen_stack
+        if len(stack) > 1 and isinstance(stack[-2], EventsScreen):
+            self.app.pop_screen()
+        else:
+            self.app.switch_to_events()
 
     def action_select_sentence(self) -> None:
         view = self.current_view
@@ -311,9 +355,9 @@ class MainScreen(Screen):
 
     @work(exclusive=True, group="form")
     async def tag_claim(self, article_id: str, start: int, end: int) -> None:
-        article = self.corpus.article(article_id)
+        article = self.corpus.article(article_id)  # any article of the corpus
         stances: dict[str, str] = {}
-        for target in self.store.targets:
+        for target in self.targets:
             stance = await self.app.push_screen_wait(StanceModal(article.text[start:end], target["text"]))
             if stance is None:
                 self.notify("Claim not saved.")
@@ -405,6 +449,59 @@ class MainScreen(Screen):
         self.app.push_screen(HelpScreen(HELP_ROWS))
 
 
+class EventsScreen(Screen):
+    """The corpus's events with their article counts and annotation progress."""
+
+    BINDINGS = [Binding("question_mark", "help", "Help", key_display="?")]
+
+    def __init__(self, corpus: Corpus, store: AnnotationStore) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.store = store
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield Static(id="events-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "factdesk"
+        self.sub_title = f"{self.corpus.name}: {len(self.corpus.events)} events"
+        table = self.query_one(DataTable)
+        table.add_column("articles", key="articles")
+        table.add_column("claims", key="claims")
+        table.add_column("rated", key="rated")
+        table.add_column("event", key="event")
+        self.refresh_rows()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        done = 0
+        for event in self.corpus.events:
+            claims, rated = self.store.event_progress(list(event.article_ids))
+            count = len(event.article_ids)
+            done += rated == count and count > 0
+            table.add_row(count, claims, f"{rated}/{count}", Text(event.title), key=event.id)
+        if cursor is not None and table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+        status = Text(f" {len(self.corpus.events)} events · {len(self.corpus.articles)} articles · "
+                      f"{done} events with every article rated · Enter opens an event", no_wrap=True)
+        self.query_one("#events-status", Static).update(status)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_event(self.corpus.event_by_id(event.row_key.value))
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(HELP_ROWS))
+
+
 HELP_ROWS = [
     ("tab / shift+tab", "move focus between article columns and the claims panel"),
     ("arrows, pgup/pgdn", "move the cursor in the focused article"),
@@ -417,6 +514,9 @@ HELP_ROWS = [
     ("u / ctrl+z", "undo the last action (also after reopening)"),
     ("U / ctrl+y", "redo"),
     ("[ / ]", "show the previous / next articles"),
+    ("h", "hide or show noise (ads, comment forms, teasers…)"),
+    ("n", "mark the selection as noise, or unmark the region at the cursor"),
+    ("e", "back to the list of events"),
     ("p", "show or hide the claims panel"),
     ("enter (in panel)", "jump to the claim in its article"),
     ("?", "this help"),
@@ -428,11 +528,32 @@ class FactdeskApp(App):
     CSS_PATH = Path(__file__).with_name("factdesk.tcss")  # absolute: subclasses elsewhere work
     TITLE = "factdesk"
 
-    def __init__(self, corpus: Corpus, store: AnnotationStore, analyser: Analyser) -> None:
+    def __init__(self, corpus: Corpus, store: AnnotationStore, analyser: Analyser, event_id: str | None = None) -> None:
         super().__init__()
         self.corpus = corpus
         self.store = store
         self.analyser = analyser
+        self.event_id = event_id
+
+    def on_mount(self) -> None:
+        """What the reader must know, said once when the app opens."""
+        if self.analyser.warning:
+            self.notify(self.analyser.warning, title="No trained model", severity="warning", timeout=12)
+        warnings = self.corpus.warnings
+        for warning in warnings[:5]:
+            self.notify(warning, severity="warning")
+        if len(warnings) > 5:
+            self.notify(f"… and {len(warnings) - 5} more notes about the corpus.", severity="warning")
+        for note in self.store.report.notes:
+            self.notify(note, severity="warning", timeout=12)
+        if self.store.report.torn_tail:
+            self.notify("The last action before a crash was incomplete and was not saved; "
+                        "everything before it is here.", severity="warning", timeout=12)
+        if self.store.reanchored.moved or self.store.reanchored.review:
+            self.notify(self.store.reanchored.message() + ".", title="Articles changed", timeout=15)
+        if self.store.read_only:
+            self.notify("The store is open read-only: nothing you do is saved.", severity="warning", timeout=12)
+        self.set_interval(2.0, self.store.maybe_snapshot)
 
     async def action_quit(self) -> None:
         # Textual prints the exit message after it restores the terminal, so
@@ -446,8 +567,22 @@ class FactdeskApp(App):
         gc.freeze()
         return super().run(*args, **kwargs)
 
-    def get_default_screen(self) -> MainScreen:
+    def get_default_screen(self) -> Screen:
+        if self.event_id is not None:
+            return MainScreen(self.corpus, self.store, self.analyser, self.corpus.event_by_id(self.event_id))
+        if len(self.corpus.events) > 1:
+            return EventsScreen(self.corpus, self.store)
         return MainScreen(self.corpus, self.store, self.analyser)
+
+    def open_event(self, event: Event) -> None:
+        if not event.article_ids:
+            self.notify(f"The event {event.title!r} has no articles.", severity="warning")
+            return
+        self.push_screen(MainScreen(self.corpus, self.store, self.analyser, event))
+
+    def switch_to_events(self) -> None:
+        """Back to the list of events (from an event opened directly)."""
+        self.switch_screen(EventsScreen(self.corpus, self.store))
 
     @property
     def main(self) -> MainScreen:

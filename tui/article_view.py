@@ -1,8 +1,9 @@
-"""A read-only view of one article with entities and claims highlighted.
+"""A read-only view of one article with entities, claims and noise highlighted.
 
-Offsets in factdesk are code-point offsets into the normalised text; the
-TextArea works in (row, column) locations. Text is normalised to ``\\n`` line
-endings with no other line separators, so the two map one-to-one.
+Offsets in factdesk are code-point offsets into the normalised article text.
+The view may show that text with its noise lines folded away; it keeps a map
+between the text it displays and the article text, so every offset it hands
+out or takes in is an article offset, whatever is hidden.
 """
 
 from __future__ import annotations
@@ -16,11 +17,32 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from corpus.articles import Article
-from tui.styles import CLAIM_STYLE, entity_style
+from tui.styles import CLAIM_STYLE, NOISE_STYLE, entity_style
+
+
+def _visible_segments(text: str, hidden: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Article ranges that stay shown when whole lines under ``hidden`` are folded."""
+    cuts = []
+    for start, end in sorted(hidden):
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end == -1 else line_end
+        # fold only regions that cover their lines entirely (nothing but spaces beside them)
+        if text[line_start:start].strip() or text[end:line_end].strip():
+            continue
+        cuts.append((line_start, min(len(text), line_end + 1)))
+    segments, position = [], 0
+    for start, end in cuts:
+        if start > position:
+            segments.append((position, start))
+        position = max(position, end)
+    if position < len(text) or not segments:
+        segments.append((position, len(text)))
+    return segments
 
 
 class ArticleView(TextArea):
-    """Read-only TextArea that stylises entity and claim spans line by line."""
+    """Read-only TextArea that stylises entity, claim and noise spans line by line."""
 
     def __init__(self, article: Article, **kwargs) -> None:
         super().__init__(
@@ -32,26 +54,71 @@ class ArticleView(TextArea):
             **kwargs,
         )
         self.article = article
+        self._entities: tuple[tuple[int, int, str], ...] = ()
+        self._claims: list[tuple[int, int]] = []
+        self._noise: tuple[tuple[int, int, str], ...] = ()
+        self._hide_noise = False
+        self._by_line: dict[int, list[tuple[int, int, Style]]] = {}
+        self._set_segments([(0, len(article.text))], article.text)
+
+    # -- what is displayed ---------------------------------------------------
+
+    def _set_segments(self, segments: list[tuple[int, int]], display: str) -> None:
+        self._segments = segments  # article ranges shown, in order
+        self._seg_src = [s for s, _ in segments]
+        self._seg_disp, total = [], 0
+        for s, e in segments:
+            self._seg_disp.append(total)
+            total += e - s
         starts, offset = [], 0
-        for line in article.text.split("\n"):
+        for line in display.split("\n"):
             starts.append(offset)
             offset += len(line) + 1
         self._line_starts = starts
-        self._entities: tuple[tuple[int, int, str], ...] = ()
-        self._claims: list[tuple[int, int]] = []
-        self._by_line: dict[int, list[tuple[int, int, Style]]] = {}
+        self._display_length = len(display)
+
+    def _to_display(self, offset: int) -> int:
+        """Display offset of an article offset (a hidden offset goes to the next shown text)."""
+        i = max(0, bisect_right(self._seg_src, offset) - 1)
+        start, end = self._segments[i]
+        if offset >= end and i + 1 < len(self._segments):
+            return self._seg_disp[i + 1]
+        return self._seg_disp[i] + min(max(offset, start), end) - start
+
+    def _to_article(self, display_offset: int) -> int:
+        i = max(0, bisect_right(self._seg_disp, display_offset) - 1)
+        start, end = self._segments[i]
+        return min(end, start + display_offset - self._seg_disp[i])
+
+    @property
+    def hiding_noise(self) -> bool:
+        return self._hide_noise
+
+    def hide_noise(self, hide: bool) -> None:
+        """Fold the lines that are wholly noise out of the display, or show them again."""
+        if hide == self._hide_noise:
+            return
+        cursor = self.offset_of(self.cursor_location)
+        self._hide_noise = hide
+        text = self.article.text
+        segments = _visible_segments(text, [(s, e) for s, e, _ in self._noise]) if hide else [(0, len(text))]
+        display = "".join(text[s:e] for s, e in segments)
+        self._set_segments(segments, display)
+        self.load_text(display)
+        self._restyle()
+        self.cursor_location = self.location_of(cursor)
 
     # -- offsets <-> locations --------------------------------------------
 
     def location_of(self, offset: int) -> tuple[int, int]:
-        offset = max(0, min(offset, len(self.article.text)))
+        offset = self._to_display(max(0, min(offset, len(self.article.text))))
         row = bisect_right(self._line_starts, offset) - 1
         return row, offset - self._line_starts[row]
 
     def offset_of(self, location: tuple[int, int]) -> int:
         row, column = location
         row = max(0, min(row, len(self._line_starts) - 1))
-        return min(self._line_starts[row] + column, len(self.article.text))
+        return self._to_article(min(self._line_starts[row] + column, self._display_length))
 
     def selection_offsets(self) -> tuple[int, int]:
         start, end = (self.offset_of(loc) for loc in self.selection)
@@ -67,6 +134,10 @@ class ArticleView(TextArea):
     def entities(self) -> tuple[tuple[int, int, str], ...]:
         return self._entities
 
+    @property
+    def noise(self) -> tuple[tuple[int, int, str], ...]:
+        return self._noise
+
     def set_entities(self, entities: Iterable[tuple[int, int, str]]) -> None:
         entities = tuple(entities)
         if entities != self._entities:
@@ -79,20 +150,36 @@ class ArticleView(TextArea):
             self._claims = spans
             self._restyle()
 
+    def set_noise(self, regions: Iterable[tuple[int, int, str]]) -> None:
+        regions = tuple(regions)
+        if regions != self._noise:
+            self._noise = regions
+            if self._hide_noise:
+                self._hide_noise = False
+                self.hide_noise(True)
+            else:
+                self._restyle()
+
     def _add(self, start: int, end: int, style: Style) -> None:
-        """Split [start, end) at line breaks and file each piece under its line."""
-        row, col = self.location_of(start)
-        while start < end and row < len(self._line_starts):
-            line_end = (
-                self._line_starts[row + 1] - 1 if row + 1 < len(self._line_starts) else len(self.article.text)
-            )
-            piece_end = min(end, line_end)
-            if piece_end > start:
-                self._by_line.setdefault(row, []).append((col, col + piece_end - start, style))
-            row, col, start = row + 1, 0, line_end + 1
+        """File [start, end) (article offsets) under the display lines it covers."""
+        for seg_start, seg_end in self._segments:
+            s, e = max(start, seg_start), min(end, seg_end)
+            if s >= e:
+                continue
+            d_start, d_end = self._to_display(s), self._to_display(s) + (e - s)
+            row = bisect_right(self._line_starts, d_start) - 1
+            while d_start < d_end and row < len(self._line_starts):
+                line_end = self._line_starts[row + 1] - 1 if row + 1 < len(self._line_starts) else self._display_length
+                piece_end = min(d_end, line_end)
+                if piece_end > d_start:
+                    col = d_start - self._line_starts[row]
+                    self._by_line.setdefault(row, []).append((col, col + piece_end - d_start, style))
+                row, d_start = row + 1, line_end + 1
 
     def _restyle(self) -> None:
         self._by_line = {}
+        for start, end, _kind in self._noise:
+            self._add(start, end, NOISE_STYLE)
         for start, end in self._claims:
             self._add(start, end, CLAIM_STYLE)
         for start, end, label in self._entities:

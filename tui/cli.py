@@ -41,9 +41,11 @@ def open_parser() -> argparse.ArgumentParser:
         prog="factdesk",
         description="Read news articles about one event side by side, tag claims, "
         "their stance and each article's reliability.",
-        epilog="Other commands: `factdesk export --help`, `factdesk store --help`.",
+        epilog="Other commands: `factdesk ingest --help`, `factdesk export --help`, `factdesk store --help`.",
     )
-    parser.add_argument("path", nargs="?", help="a folder of .txt articles (default: the bundled sample corpus)")
+    parser.add_argument("path", nargs="?", help="a corpus: a folder of .txt/.md articles, a .jsonl or .csv file, "
+                        "an FNC-1 folder, or a folder made by `factdesk ingest` (default: the bundled sample corpus)")
+    parser.add_argument("--event", help="open this event directly (its id, as the events list shows)")
     parser.add_argument("--db", help="the annotation store file (default: one per corpus in your data folder)")
     parser.add_argument("--read-only", action="store_true",
                         help="open the store without writing to it (e.g. while another factdesk has it open)")
@@ -62,6 +64,76 @@ def export_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", required=True, help="output folder (created if missing)")
     _common(parser)
     return parser
+
+
+def ingest_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="factdesk ingest",
+        description="Import a corpus and analyse every article ahead of time, into a folder that "
+        "`factdesk DIR` opens at once. Interrupted, it resumes where it stopped.",
+    )
+    parser.add_argument("source", help="a folder of .txt/.md, a .jsonl or .csv file, or an FNC-1 folder")
+    parser.add_argument("--out", required=True, help="the corpus folder to write (created if missing)")
+    parser.add_argument("--model", help="spaCy pipeline (default: as for `factdesk`)")
+    parser.add_argument("--n-process", type=int, default=1, help="processes for spaCy (default 1)")
+    parser.add_argument("--batch-size", type=int, default=32, help="texts per spaCy batch (default 32)")
+    return parser
+
+
+class Progress:
+    """A one-line progress bar on stderr: count, rate, ETA. Plain lines when
+    stderr is not a terminal."""
+
+    def __init__(self, label: str, stream=None) -> None:
+        import time
+
+        self.label, self.stream = label, stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.start = time.monotonic()
+        self.first: int | None = None
+        self.last_report = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        if self.first is None:
+            self.first = done
+        elapsed = time.monotonic() - self.start
+        rate = (done - self.first) / elapsed if elapsed > 0 else 0.0
+        eta = (total - done) / rate if rate > 0 else 0.0
+        width = 30
+        filled = int(width * done / total) if total else width
+        line = (f"{self.label} [{'#' * filled}{'-' * (width - filled)}] {done}/{total} articles"
+                f"  {rate:5.1f}/s  ETA {int(eta) // 60}:{int(eta) % 60:02d}")
+        if self.tty:
+            self.stream.write("\r" + line + ("\n" if done >= total else ""))
+            self.stream.flush()
+        else:
+            tenth = done * 10 // total if total else 10
+            if tenth != self.last_report:
+                self.last_report = tenth
+                print(line, file=self.stream, flush=True)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from corpus.importers import load_corpus
+    from corpus.ingest import ingest
+    from corpus.nlp import resolve_model
+
+    corpus = load_corpus(Path(args.source))
+    for warning in corpus.warnings:
+        print(f"factdesk: warning: {warning}", file=sys.stderr)
+    choice = resolve_model(args.model)
+    if choice.warning:
+        print(f"factdesk: warning: {choice.warning}", file=sys.stderr)
+    if args.n_process < 1 or args.batch_size < 1:
+        return _fail("--n-process and --batch-size must be at least 1.")
+    report = ingest(corpus, Path(args.out), choice, n_process=args.n_process,
+                    batch_size=args.batch_size, progress=Progress("analysing"))
+    print(f"{report.articles} articles in {len(corpus.events)} events -> {args.out} "
+          f"({report.analysed} analysed in {report.seconds:.1f} s, {report.cached} already done; "
+          f"model {report.model})")
+    return 0
 
 
 def store_parser() -> argparse.ArgumentParser:
@@ -94,9 +166,10 @@ def _fail(message: str) -> int:
 
 
 def _load_corpus(path: str | None):
-    from corpus.articles import load_folder, sample_corpus_path
+    from corpus.articles import sample_corpus_path
+    from corpus.importers import load_corpus
 
-    return load_folder(Path(path) if path else sample_corpus_path())
+    return load_corpus(Path(path) if path else sample_corpus_path())
 
 
 def open_session(path: str | None = None, db: str | None = None, model: str | None = None,
@@ -110,13 +183,16 @@ def open_session(path: str | None = None, db: str | None = None, model: str | No
     from corpus.nlp import resolve_model
 
     corpus = _load_corpus(path)
+    from corpus.analysis import AnalysisCache
+
     store = AnnotationStore(db or default_store_path(corpus.name), annotator=annotator, read_only=read_only)
     try:
         store.register_corpus(corpus)
     except BaseException:
         store.close()
         raise
-    return corpus, store, Analyser(resolve_model(model))
+    cache = AnalysisCache(corpus.cache_dir) if corpus.cache_dir else None
+    return corpus, store, Analyser(resolve_model(model), cache)
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -129,7 +205,9 @@ def cmd_open(args: argparse.Namespace) -> int:
                          "For headless work use `factdesk export`.")
         from tui.app import FactdeskApp
 
-        FactdeskApp(corpus, store, analyser).run()
+        if args.event and not any(e.id == args.event for e in corpus.events):
+            return _fail(f"no event {args.event!r} in {corpus.name}; leave --event out to see the list.")
+        FactdeskApp(corpus, store, analyser, event_id=args.event).run()
     finally:
         store.close()
     return 0
@@ -166,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] == "export":
             return cmd_export(export_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "ingest":
+            return cmd_ingest(ingest_parser().parse_args(argv[1:]))
         if argv and argv[0] == "store":
             return cmd_store(store_parser().parse_args(argv[1:]))
         return cmd_open(open_parser().parse_args(argv))

@@ -10,7 +10,7 @@ from textual.widgets.option_list import Option
 
 from corpus.articles import Article
 from tui.article_view import ArticleView
-from tui.styles import LEGEND_LABELS, CLAIM_STYLE, entity_style
+from tui.styles import CLAIM_STYLE, LEGEND_LABELS, NOISE_STYLE, entity_style
 
 
 class ArticleColumn(Vertical):
@@ -20,14 +20,18 @@ class ArticleColumn(Vertical):
     opens as fast as one with two.
     """
 
-    def __init__(self, article: Article, position: int, entities=(), claims=()) -> None:
+    def __init__(self, article: Article, position: int, entities=(), claims=(), noise=(),
+                 hide_noise: bool = False, duplicate_of: str = "") -> None:
         super().__init__(id=f"col-{article.id}", classes="column")
         self.article = article
         self.position = position
+        self.duplicate_of = duplicate_of
         self.head = Text()
         self.view = ArticleView(article, id=f"view-{article.id}", classes="article")
         self.view.set_entities(entities)
         self.view.set_claims(claims)
+        self.view.set_noise(noise)
+        self.view.hide_noise(hide_noise)
 
     def compose(self) -> ComposeResult:
         yield Static(self.head, id=f"head-{self.article.id}", classes="column-head")
@@ -48,6 +52,10 @@ class ArticleColumn(Vertical):
             head.append(" · not rated", style="dim")
         if not analysed:
             head.append(" · analysing…", style="dim italic")
+        if self.duplicate_of:
+            head.append(f" · near-duplicate of {self.duplicate_of}", style="bold magenta")
+        if self.article.aliases:
+            head.append(f" · also published as {', '.join(self.article.aliases)}", style="magenta")
         self.head = head
         if self.is_mounted:
             self.query_one(".column-head", Static).update(head)
@@ -90,4 +98,6 @@ def legend() -> Text:
         text.append(f" {label} ", style=entity_style(label))
     text.append(" ")
     text.append(" claim ", style=CLAIM_STYLE)
+    text.append(" ")
+    text.append(" noise ", style=NOISE_STYLE)
     return text

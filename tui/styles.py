@@ -28,6 +28,7 @@ OTHER_ENTITY = "#e0e0e0"
 LEGEND_LABELS = ("PERSON", "NORP", "ORG", "GPE", "LOC", "DATE", "CARDINAL", "EVENT")
 
 CLAIM_STYLE = Style(bgcolor="#4a3f00", underline=True)
+NOISE_STYLE = Style(dim=True, italic=True, color="#808080")
 
 
 def entity_style(label: str) -> Style:
