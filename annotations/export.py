@@ -152,11 +152,32 @@ def build_rows(
             "annotator_id": rating["annotator"],
         })
 
-    return {
+    files = {
         "claims.jsonl": claim_rows,
         "stance.jsonl": stance_rows,
         "reliability.jsonl": reliability_rows,
-    }, warnings
+    }
+    gold = store.gold()
+    if gold:
+        files["gold_stances.jsonl"] = [
+            {"row": g["row"], "headline": g["headline"], "body_id": g["body_id"], "doc_id": g["article_id"],
+             "event_id": g["event_id"], "target_id": g["target_id"], "label": g["stance"], "origin": g["origin"]}
+            for g in gold
+        ]
+    return files, warnings
+
+
+def fnc1_csv(gold: list[dict]) -> bytes:
+    """Gold stances in the FNC-1 stances layout, in the source's row order."""
+    import csv
+    import io
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["Headline", "Body ID", "Stance"])
+    for g in gold:
+        writer.writerow([g["headline"], g["body_id"], g["label"]])
+    return buffer.getvalue().encode("utf-8")
 
 
 def export_store(store: AnnotationStore, out_dir: str | Path, analyser: Analyser | None = None) -> ExportReport:
@@ -173,6 +194,9 @@ def export_store(store: AnnotationStore, out_dir: str | Path, analyser: Analyser
     for name, rows in files.items():
         atomic_write(out / name, _jsonl(rows))
         report.counts[name] = len(rows)
+    if "gold_stances.jsonl" in files:
+        atomic_write(out / "stances.csv", fnc1_csv(files["gold_stances.jsonl"]))
+        report.counts["stances.csv"] = len(files["gold_stances.jsonl"])
     return report
 
 

@@ -24,6 +24,7 @@ from corpus.articles import (
 TEXT_FIELDS = ("text", "body", "articleBody", "content")
 KNOWN_FIELDS = ("title", "source", "url", "published", "event", "id")
 SNIFF_BYTES = 64 * 1024
+PREFERRED_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "cp1251", "shift_jis", "gb18030", "euc_kr")
 
 
 def decode(raw: bytes, name: str) -> tuple[str, list[str]]:
@@ -42,11 +43,18 @@ def decode(raw: bytes, name: str) -> tuple[str, list[str]]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw).best()
-    if best is None:
+    matches = list(from_bytes(raw))
+    if not matches:
         raise CorpusError(f"{name}: not UTF-8, and its encoding could not be detected. "
                           "Convert it to UTF-8 and try again.")
-    return str(best), [f"decoded as {best.encoding} (detected; the file is not UTF-8)"]
+    best = matches[0]
+    encoding = best.encoding
+    # Several encodings often fit equally well (cp1250, cp1252 and cp1257 on
+    # English text); among those, prefer the ones the web actually uses.
+    tied = {e for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)
+            for e in m.could_be_from_charset}
+    encoding = next((e for e in PREFERRED_ENCODINGS if e in tied), encoding)
+    return raw.decode(encoding), [f"decoded as {encoding} (detected; the file is not UTF-8)"]
 
 
 def read_text_file(path: Path) -> tuple[str, list[str]]:
@@ -57,12 +65,14 @@ def read_text_file(path: Path) -> tuple[str, list[str]]:
     return decode(raw, path.name)
 
 
-def _open_table(path: Path) -> str:
+def _open_table(path: Path, notes: list[str] | None = None) -> str:
     if not path.exists():
         raise CorpusError(f"{path}: no such file.")
     if path.is_dir():
         raise CorpusError(f"{path}: is a folder; give the file itself.")
-    text, _ = read_text_file(path)
+    text, decoded = read_text_file(path)
+    if notes is not None:
+        notes.extend(f"{path.name}: {note}" for note in decoded)
     if not text.strip():
         raise CorpusError(f"{path}: the file is empty.")
     return text
@@ -106,8 +116,10 @@ def load_jsonl(path: str | Path) -> Corpus:
     ``title``, ``source``, ``url``, ``published``, ``event`` optional; other
     fields kept as metadata."""
     path = Path(path).expanduser()
-    content = _open_table(path)
+    notes: list[str] = []
+    content = _open_table(path, notes)
     builder = CorpusBuilder(path.stem, path.resolve(), "jsonl")
+    builder.warnings.extend(notes)
     events: dict[str, list[str]] = {}
     for number, line in enumerate(content.splitlines(), 1):
         if not line.strip():
@@ -125,8 +137,9 @@ def load_jsonl(path: str | Path) -> Corpus:
     return _finish(builder, events, path.stem)
 
 
-def _csv_rows(path: Path, required: tuple[str, ...] = ()) -> tuple[list[str], list[tuple[int, dict]]]:
-    content = _open_table(path)
+def _csv_rows(path: Path, required: tuple[str, ...] = (), notes: list[str] | None = None,
+              ) -> tuple[list[str], list[tuple[int, dict]]]:
+    content = _open_table(path, notes)
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     reader = csv.DictReader(content.splitlines(keepends=True))
     header = reader.fieldnames or []
@@ -145,11 +158,13 @@ def _csv_rows(path: Path, required: tuple[str, ...] = ()) -> tuple[list[str], li
 def load_csv(path: str | Path) -> Corpus:
     """A CSV with a header and a text column (text, body, articleBody or content)."""
     path = Path(path).expanduser()
-    header, rows = _csv_rows(path)
+    notes: list[str] = []
+    header, rows = _csv_rows(path, notes=notes)
     if not any(c in header for c in TEXT_FIELDS):
         raise CorpusError(f"{path}: no text column; name one of {', '.join(TEXT_FIELDS)} "
                           f"(the header is {', '.join(header) or 'empty'}).")
     builder = CorpusBuilder(path.stem, path.resolve(), "csv")
+    builder.warnings.extend(notes)
     events: dict[str, list[str]] = {}
     for line, row in rows:
         _add_row(builder, row, f"{path.name} line {line}", events)

@@ -340,3 +340,74 @@ async def test_read_only_store_refuses_changes_in_the_app(tmp_path, corpus, anal
         assert any("read-only" in n.message for n in app._notifications)
     assert store.claims() == []
     store.close()
+
+
+async def test_noise_is_dimmed_hidden_and_offsets_stay_right(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    a0 = corpus.articles[0]
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.focused
+        assert view.noise and view.get_line(2).plain == a0.title  # repeated title shown, dimmed
+        rows_before = view.document.line_count
+        await pilot.press("h")
+        await pilot.pause()
+        assert view.hiding_noise and view.document.line_count < rows_before
+        assert a0.title not in view.text.split("\n", 1)[1].split("\n\n")[0]
+        # a claim selected while noise is hidden lands on the right article offsets
+        await put_cursor(pilot, view, "This brings the death toll")
+        await pilot.press("s", "c", "1")
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert not view.hiding_noise and view.document.line_count == rows_before
+    [claim] = store.claims()
+    assert claim["quote"] == a0.text[claim["start"]:claim["end"]]
+    assert claim["quote"].startswith("This brings the death toll")
+
+
+async def test_reader_marks_and_unmarks_noise(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    a0 = corpus.articles[0]
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.focused
+        await put_cursor(pilot, view, "Please enter your name here")
+        await pilot.press("n")  # unmark the comment-form line
+        await pilot.pause()
+        start = a0.text.index("Please enter your name here")
+        assert not any(s <= start < e for s, e, _ in view.noise)
+        await put_cursor(pilot, view, "Windowofworld.com")
+        await pilot.press(*["shift+right"] * len("Windowofworld.com"), "n")
+        await pilot.pause()
+        assert (a0.text.index("Windowofworld.com"), a0.text.index("Windowofworld.com") + 17, "marked") in view.noise
+    marks = store.noise_marks(a0.id)
+    assert [(m["noise"], m["quote"]) for m in marks] == [(False, "Please enter your name here"), (True, "Windowofworld.com")]
+
+
+async def test_events_screen_lists_and_opens_events(tmp_path, analyser):
+    from corpus.importers import load_jsonl
+    from tui.app import EventsScreen
+
+    path = tmp_path / "two.jsonl"
+    rows = [{"text": f"Story {i}\n\nArmenia and Azerbaijan, part {i}.", "event": "talks" if i < 3 else "war"}
+            for i in range(5)]
+    path.write_text("".join(__import__("json").dumps(r) + "\n" for r in rows), encoding="utf-8")
+    corpus = load_jsonl(path)
+    store = AnnotationStore(tmp_path / "s.json")
+    store.register_corpus(corpus)
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, EventsScreen)
+        table = app.screen.query_one("#events")
+        assert table.row_count == 2
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.screen.event.id == "war"
+        assert [c.article.title for c in visible_columns(app)] == ["Story 3", "Story 4"]
+        await pilot.press("shift+end", "c", "1")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EventsScreen)
+        assert "1" in str(table.get_row_at(1)[1])  # the claim shows in the progress
+    store.close()
