@@ -160,8 +160,9 @@ def build_rows(
     gold = store.gold()
     if gold:
         files["gold_stances.jsonl"] = [
-            {"row": g["row"], "headline": g["headline"], "body_id": g["body_id"], "doc_id": g["article_id"],
-             "event_id": g["event_id"], "target_id": g["target_id"], "label": g["stance"], "origin": g["origin"]}
+            {"row": g["row"], "target_id": g["target_id"], "hypothesis": targets.get(g["target_id"], ""),
+             "doc_id": g["article_id"], "source_id": g.get("source_id", ""), "label": g["stance"],
+             "origin": "gold"}
             for g in gold
         ]
     return files, warnings
@@ -176,7 +177,7 @@ def fnc1_csv(gold: list[dict]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["Headline", "Body ID", "Stance"])
     for g in gold:
-        writer.writerow([g["headline"], g["body_id"], g["label"]])
+        writer.writerow([g["hypothesis"], g["source_id"], g["label"]])
     return buffer.getvalue().encode("utf-8")
 
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import orjson
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
@@ -75,7 +76,7 @@ def _now() -> str:
 
 
 def encode_entry(entry: dict) -> bytes:
-    body = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = orjson.dumps(entry)
     return b"%08x " % zlib.crc32(body) + body + b"\n"
 
 
@@ -87,8 +88,8 @@ def decode_entry(line: bytes) -> dict | None:
     try:
         if int(line[:8], 16) != zlib.crc32(body):
             return None
-        entry = json.loads(body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+        entry = orjson.loads(body)
+    except ValueError:
         return None
     return entry if isinstance(entry, dict) and isinstance(entry.get("seq"), int) else None
 
@@ -148,6 +149,7 @@ class JournalStorage(Storage):
         self.redo_stack: list[int] = []
         self.on_change: list[Callable[[set[str]], None]] = []
         self._offsets: dict[int, int] = {}  # seq -> byte offset of its journal line
+        self._backup_thread = None
         if not read_only:
             self._prepare_folder()
             self._lock()
@@ -239,10 +241,10 @@ class JournalStorage(Storage):
                 fh.flush()
                 os.fsync(fh.fileno())
         self._journal = open(self.journal_path, "ab", buffering=0)
-        if self.path.exists() and self.report.replayed:
+        if self.report.replayed:  # compact now, so the next open has nothing to replay
             self.snapshot()
         if backups and self.path.exists():
-            self.report.backup = backup(self.path, backups)
+            self._backup_thread = start_backup(self.path, backups, self.report)
 
     # -- TinyDB Storage API --------------------------------------------------
 
@@ -262,6 +264,8 @@ class JournalStorage(Storage):
         self.commit(changes)
 
     def close(self) -> None:
+        if self._backup_thread is not None:
+            self._backup_thread.join()
         try:
             if not self.read_only and self._journal is not None and self.seq != self.snapshot_seq:
                 self.snapshot()
@@ -443,7 +447,7 @@ class JournalStorage(Storage):
             "seq": self.seq, "offset": self.journal_end,
             "undo": self.undo_stack, "redo": self.redo_stack, "format": 1,
         }}
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        payload = orjson.dumps(data)
         try:
             atomic_write(self.path, payload)
         except OSError as exc:
@@ -484,8 +488,8 @@ def load_snapshot(path: Path) -> dict:
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = orjson.loads(raw)
+    except ValueError as exc:
         raise StoreError(
             f"{path}: not a readable factdesk store ({exc.__class__.__name__}: {exc}). "
             f"The file was left untouched: run `factdesk store repair --db {path}` to rebuild it "
@@ -505,17 +509,21 @@ def backups_dir(path: Path) -> Path:
     return path.parent / "backups"
 
 
-def backup(path: Path, keep: int) -> Path | None:
-    """Copy the snapshot into ``backups/``, keeping the newest ``keep`` copies."""
+def backup(path: Path, keep: int, source=None) -> Path | None:
+    """Copy the snapshot into ``backups/``, keeping the newest ``keep`` copies.
+
+    ``source``: a file object already open on the snapshot (snapshots replace
+    the file by rename, so an open file object is a stable copy to read)."""
     folder = backups_dir(path)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
     target = folder / f"{path.stem}.{stamp}{path.suffix}"
     try:
         folder.mkdir(exist_ok=True)
         tmp = target.with_name("." + target.name + ".tmp")
-        shutil.copyfile(path, tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
+        with (source or open(path, "rb")) as src, open(tmp, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+            dst.flush()
+            os.fsync(dst.fileno())
         os.replace(tmp, target)
         fsync_dir(folder)
         for old in list_backups(path)[keep:]:
@@ -523,6 +531,23 @@ def backup(path: Path, keep: int) -> Path | None:
     except OSError:
         return None  # a backup that cannot be written must not stop the work
     return target
+
+
+def start_backup(path: Path, keep: int, report: OpenReport):
+    """Back the snapshot up in a thread, so opening does not wait for the copy."""
+    import threading
+
+    try:
+        source = open(path, "rb")
+    except OSError:
+        return None
+
+    def run() -> None:
+        report.backup = backup(path, keep, source)
+
+    thread = threading.Thread(target=run, name="factdesk-backup", daemon=True)
+    thread.start()
+    return thread
 
 
 def list_backups(path: Path) -> list[Path]:
@@ -566,7 +591,7 @@ class JournalTable(Table):
         return self.insert_multiple([document])[0]
 
     def insert_multiple(self, documents: Iterable[Mapping]) -> list[int]:
-        docs, changes, ids = self._docs(), [], []
+        docs, changes, ids, new_keys = self._docs(), [], [], set()
         for document in documents:
             if not isinstance(document, Mapping):
                 raise ValueError("Document is not a Mapping")
@@ -576,8 +601,9 @@ class JournalTable(Table):
             else:
                 doc_id = self._get_next_id()
             key = str(doc_id)
-            if key in docs or any(c[1] == key for c in changes):
+            if key in docs or key in new_keys:
                 raise ValueError(f"Document with ID {doc_id} already exists")
+            new_keys.add(key)
             changes.append((self.name, key, None, copy.deepcopy(dict(document))))
             ids.append(doc_id)
         self._commit(changes)

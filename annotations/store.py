@@ -24,9 +24,7 @@ from pathlib import Path
 
 from tinydb import Query, TinyDB
 
-from annotations.anchor import reanchor, selector
 from annotations.journal import JournalStorage, JournalTable, OpenReport, StoreLocked
-from annotations.migrate import MIGRATIONS
 from annotations.schema import (
     CLAIM_LABEL,
     SCHEMA_VERSION,
@@ -152,6 +150,8 @@ class AnnotationStore:
             self._migrate(version)
 
     def _migrate(self, version: int) -> None:
+        from annotations.migrate import MIGRATIONS
+
         while version < SCHEMA_VERSION:
             changes = MIGRATIONS[version](self.storage.tables)
             with self.storage.action(f"migrate schema {version} to {version + 1}", undoable=False):
@@ -216,7 +216,7 @@ class AnnotationStore:
         import resumes and a repeated one adds nothing."""
         table = self.db.table("gold")
         have = {doc["row"] for doc in table.all()}
-        rows = [dict(g, origin="gold") for g in corpus.gold if g["row"] not in have]
+        rows = [g for g in corpus.gold if g["row"] not in have]
         for i in range(0, len(rows), self.GOLD_BATCH):
             with self.storage.action("import gold stances", undoable=False):
                 table.insert_multiple(rows[i:i + self.GOLD_BATCH])
@@ -228,6 +228,8 @@ class AnnotationStore:
         return sorted((dict(d) for d in self.db.table("gold").all()), key=lambda g: g["row"])
 
     def _follow_changed_article(self, old: dict, article: Article) -> None:
+        from annotations.anchor import reanchor, selector
+
         self.db.table("articles").update({"replaced_by": article.id}, Query().id == old["id"])
         for claim in self.db.table("claims").search(Query().article_id == old["id"]):
             anchor = reanchor(article.text, claim["quote"], claim.get("prefix", ""), claim.get("suffix", ""))
@@ -306,6 +308,8 @@ class AnnotationStore:
         self, article_id: str, start: int, end: int, stances: dict[str, str] | None = None
     ) -> dict:
         """Save a claim span with its stances; returns the saved record."""
+        from annotations.anchor import selector
+
         self._writable()
         text, text_hash = self._article_text(article_id)
         stamp = now()

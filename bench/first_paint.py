@@ -50,7 +50,27 @@ def main() -> None:
                 self.exit(time.perf_counter() - START)
 
         app = Plain()
+    elif mode == "event":
+        import os
+
+        from tui.cli import pause_gc_for_startup
+
+        pause_gc_for_startup()  # as the factdesk command does
+        from tui.app import FactdeskApp
+        from tui.cli import open_session
+
+        corpus, store, analyser = open_session(os.environ["FACTDESK_CORPUS"])
+
+        class TimedEvent(FactdeskApp):
+            def on_ready(self) -> None:
+                painted = all(c.view.entities for c in self.main.columns.values() if c.display)
+                self.exit((time.perf_counter() - START) if painted else -1.0)
+
+        app = TimedEvent(corpus, store, analyser, event_id=os.environ["FACTDESK_EVENT"])
     else:
+        from tui.cli import pause_gc_for_startup
+
+        pause_gc_for_startup()  # as the factdesk command does
         from tui.app import FactdeskApp
         from tui.cli import open_session
 
@@ -63,7 +83,10 @@ def main() -> None:
 
         app = Timed(corpus, store, analyser)
     elapsed = app.run(headless=True, size=(160, 40))
-    print(f"{elapsed:.4f} {'spacy' in sys.modules}")
+    # VmHWM, not ru_maxrss: ru_maxrss survives exec and would report the parent's peak
+    status = open("/proc/self/status").read()
+    rss_mb = int(status.split("VmHWM:")[1].split()[0]) / 1024 if "VmHWM:" in status else float("nan")
+    print(f"{elapsed:.4f} {'spacy' in sys.modules} {rss_mb:.1f}")
 
 
 main()

@@ -31,7 +31,7 @@ def first_paint(runs: int = 15) -> None:
                     [sys.executable, str(ROOT / "bench" / "first_paint.py"), mode],
                     capture_output=True, text=True, env=env, cwd=ROOT, check=True,
                 )
-                seconds, spacy_loaded = out.stdout.split()
+                seconds, spacy_loaded, _rss = out.stdout.split()
                 if float(seconds) < 0:
                     raise SystemExit("factdesk painted before its entities were shown")
                 if mode == "factdesk" and spacy_loaded == "True":
@@ -53,7 +53,11 @@ def first_paint(runs: int = 15) -> None:
     print(f"  ratio plain widgets / bare   {ratio(plain, bare):.2f}   (the floor for this screen in Textual)")
     print(f"  ratio factdesk / plain       {ratio(fd, plain):.2f}   (factdesk's own overhead)")
 
-BENCHES = {"paint": first_paint, "store": lambda: __import__("bench.store", fromlist=["main"]).main()}
+BENCHES = {
+    "paint": first_paint,
+    "store": lambda: __import__("bench.store_bench", fromlist=["main"]).main(),
+    "corpus": lambda: __import__("bench.corpus_bench", fromlist=["main"]).main(),
+}
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or list(BENCHES)

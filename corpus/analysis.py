@@ -135,6 +135,10 @@ class AnalysisCache:
             return None  # missing or unreadable entries are recomputed
         return analysis if analysis.text_hash == text_hash else None
 
+    def has(self, text_hash: str, choice: ModelChoice) -> bool:
+        """Whether an entry exists (cheap: the file is not read)."""
+        return self._path(text_hash, choice).exists()
+
     def put(self, analysis: Analysis, choice: ModelChoice) -> None:
         path = self._path(analysis.text_hash, choice)
         try:
@@ -150,10 +154,10 @@ class AnalysisCache:
 class Analyser:
     """Analyses texts with one pipeline, using the cache; loads spaCy only on a miss."""
 
-    def __init__(self, choice: ModelChoice, cache: AnalysisCache | None = None) -> None:
+    def __init__(self, choice: ModelChoice, cache: AnalysisCache | None = None, nlp=None) -> None:
         self.choice = choice
         self.cache = cache if cache is not None else AnalysisCache()
-        self._nlp = None
+        self._nlp = nlp  # a pipeline already loaded for ``choice``, or None to load on need
 
     @property
     def warning(self) -> str | None:

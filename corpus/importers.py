@@ -230,13 +230,12 @@ def load_fnc1(path: str | Path) -> Corpus:
         event_id, related = headlines.setdefault(headline, (f"h{len(headlines) + 1:04d}", []))
         if stance != "unrelated":
             related.append(f"body {body_id}")
-        builder.gold.append({
-            "row": n, "headline": headline, "body_id": body_id, "stance": stance,
-            "event_id": event_id, "target_id": event_id, "article_id": article_id,
-        })
+        builder.gold.append({"row": n, "target_id": event_id, "article_id": article_id,
+                             "source_id": body_id, "stance": stance})
     for headline, (event_id, paths) in headlines.items():
-        if paths:
-            builder.add_event(event_id, headline, [Target(event_id, headline)], paths)
+        # every headline is an event (its target), even one with no related body,
+        # so that each gold row's target is known
+        builder.add_event(event_id, headline, [Target(event_id, headline)], paths)
     return builder.build()
 
 

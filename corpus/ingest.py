@@ -108,12 +108,14 @@ def ingest(
     n_process: int = 1,
     batch_size: int = 32,
     progress: Callable[[int, int], None] | None = None,
+    nlp=None,
 ) -> IngestReport:
-    """Write ``corpus`` to ``out`` and analyse every article not analysed yet."""
+    """Write ``corpus`` to ``out`` and analyse every article not analysed yet
+    (``nlp``: a pipeline already loaded for ``choice``, else loaded on need)."""
     out = Path(out)
     save_corpus(corpus, out, choice.key)
     cache = AnalysisCache(out / ANALYSIS_DIR)
-    analyser = Analyser(choice, cache)
+    analyser = Analyser(choice, cache, nlp=nlp)
     todo = [a for a in corpus.articles if analyser.cached(a.text_hash) is None]
     done = len(corpus.articles) - len(todo)
     total = len(corpus.articles)

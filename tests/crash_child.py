@@ -32,6 +32,9 @@ def main() -> None:
         else:
             claim = store.add_claim(article.id, start, end, {"t1": rng.choice(STANCES)})
             print(f"claim {claim['id']}", flush=True)
+    if len(sys.argv) > 3 and sys.argv[3] == "hold":
+        print("holding", flush=True)
+        sys.stdin.readline()  # keep the store open until the parent says so
     store.close()
     print("done", flush=True)
 

@@ -17,10 +17,10 @@ from tests.conftest import PYTHON, ROOT, run_env
 CHILD = [PYTHON, str(ROOT / "tests" / "crash_child.py")]
 
 
-def start_child(path, tmp_path, count=100000):
+def start_child(path, tmp_path, count=100000, hold=False):
     return subprocess.Popen(
-        [*CHILD, str(path), str(count)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=run_env(tmp_path), cwd=ROOT, text=True,
+        [*CHILD, str(path), str(count), *(["hold"] if hold else [])], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, stdin=subprocess.PIPE, env=run_env(tmp_path), cwd=ROOT, text=True,
     )
 
 
@@ -78,7 +78,7 @@ def test_second_process_is_refused_and_nothing_is_lost(tmp_path):
     path = tmp_path / "store.json"
     claims: set[str] = set()
     notes: dict[str, str] = {}
-    child = start_child(path, tmp_path, count=300)
+    child = start_child(path, tmp_path, count=300, hold=True)
     assert child.stdout.readline().strip() == "ready"
     # a second writer is refused with a message naming the store and the holder
     with pytest.raises(StoreLocked, match=rf"{path.name} is open in another factdesk \(process {child.pid} "):
@@ -94,9 +94,9 @@ def test_second_process_is_refused_and_nothing_is_lost(tmp_path):
         for claim in reader.claims():
             text = reader.article(claim["article_id"])["text"]
             assert text[claim["start"]:claim["end"]] == claim["quote"]
-    out, err = child.communicate(timeout=120)
+    out, err = child.communicate("close\n", timeout=120)
     assert child.returncode == 0, err
-    lines = out.split("\n")[:-1]
+    lines = [line for line in out.split("\n")[:-1] if line != "holding"]
     assert lines[-1] == "done"
     read_reports(lines, claims, notes)
     check_store(path, claims, notes)

@@ -22,7 +22,6 @@ from corpus.articles import Article, Corpus, Event
 from tui.article_view import ArticleView
 from tui.columns import ArticleColumn, ClaimsPanel, legend
 from tui.messages import AnalysisFinished, AnalysisReady
-from tui.modals import HelpScreen, ReliabilityModal, StanceModal
 
 PANEL_MIN_WIDTH = 120  # the claims panel shows by default from this width
 COLUMN_MIN_WIDTH = 55
@@ -71,6 +70,7 @@ class MainScreen(Screen):
         self.panel_override: bool | None = None
         self.current_id = self.articles[0].id
         self.columns: dict[str, ArticleColumn] = {}
+        self._analysing: set[str] = set()
 
     # -- layout -------------------------------------------------------------
 
@@ -90,13 +90,11 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self.title = "factdesk"
         self.sub_title = self.event.title
-        missing = []
-        for article in self.articles:
-            hit = self.analyser.cached(article.text_hash)
-            if hit is not None:
-                self._apply_analysis(article.id, hit)
-            else:
-                missing.append(article)
+        # Shown columns read their analysis as they are built; the others only
+        # check that theirs exists, and the missing ones go to a worker.
+        missing = [a for a in self.articles if a.id not in self.analyses
+                   and not self.analyser.cache.has(a.text_hash, self.analyser.choice)]
+        self._analysing = {a.id for a in missing}
         for article_id in self.columns:
             self._refresh_article(article_id)
         self.current_view.focus()
@@ -129,6 +127,10 @@ class MainScreen(Screen):
 
     def _new_column(self, article: Article) -> ArticleColumn:
         analysis = self.analyses.get(article.id)
+        if analysis is None:
+            analysis = self.analyser.cached(article.text_hash)
+            if analysis is not None:
+                self.analyses[article.id] = analysis
         claims = self.store.claims(article.id)
         duplicate = ""
         if article.duplicate_of:
@@ -207,12 +209,14 @@ class MainScreen(Screen):
     def on_analysis_ready(self, message: AnalysisReady) -> None:
         for article in self.articles:
             if article.text_hash == message.analysis.text_hash:
+                self._analysing.discard(article.id)
                 self._apply_analysis(article.id, message.analysis)
                 self._refresh_article(article.id)
         self._update_status()
 
     def on_analysis_finished(self, message: AnalysisFinished) -> None:
         if message.error:
+            self._analysing.clear()
             self.notify(f"Entity analysis failed: {message.error}", severity="error", timeout=12)
         elif message.warning and message.warning != getattr(self, "_warned", None):
             self._warned = message.warning
@@ -248,8 +252,8 @@ class MainScreen(Screen):
             f" · showing {self.first_visible + 1}–{self.first_visible + self.visible_count}"
             f" · {len(claims)} claims · {rated} rated · model {self.analyser.choice.label}"
         )
-        if len(self.analyses) < len(self.articles):
-            status.append(f" · analysing {len(self.analyses)}/{len(self.articles)}…", style="italic")
+        if self._analysing:
+            status.append(f" · analysing {len(self._analysing)} article(s)…", style="italic")
         status.append(f" · target: {target}", style="dim")
         self.query_one("#status", Static).update(status)
 
@@ -358,6 +362,8 @@ class MainScreen(Screen):
         article = self.corpus.article(article_id)  # any article of the corpus
         stances: dict[str, str] = {}
         for target in self.targets:
+            from tui.modals import StanceModal  # forms load when first used
+
             stance = await self.app.push_screen_wait(StanceModal(article.text[start:end], target["text"]))
             if stance is None:
                 self.notify("Claim not saved.")
@@ -375,6 +381,8 @@ class MainScreen(Screen):
     @work(exclusive=True, group="form")
     async def action_rate(self) -> None:
         article = self.current_article
+        from tui.modals import ReliabilityModal
+
         result = await self.app.push_screen_wait(
             ReliabilityModal(article.title, article.source, self.store.rating(article.id))
         )
@@ -446,6 +454,8 @@ class MainScreen(Screen):
         self._undo_redo(redo=True)
 
     def action_help(self) -> None:
+        from tui.modals import HelpScreen
+
         self.app.push_screen(HelpScreen(HELP_ROWS))
 
 
@@ -499,6 +509,8 @@ class EventsScreen(Screen):
         self.app.open_event(self.corpus.event_by_id(event.row_key.value))
 
     def action_help(self) -> None:
+        from tui.modals import HelpScreen
+
         self.app.push_screen(HelpScreen(HELP_ROWS))
 
 
@@ -565,6 +577,7 @@ class FactdeskApp(App):
         # the garbage collector from scanning it again and again while the
         # first screen is built: that was 40 % of the time to first paint.
         gc.freeze()
+        gc.enable()  # paused during start-up by the CLI (see tui.cli.pause_gc_for_startup)
         return super().run(*args, **kwargs)
 
     def get_default_screen(self) -> Screen:

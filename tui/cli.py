@@ -172,6 +172,15 @@ def _load_corpus(path: str | None):
     return load_corpus(Path(path) if path else sample_corpus_path())
 
 
+def pause_gc_for_startup() -> None:
+    """Start-up allocates a great many long-lived objects (modules, the corpus,
+    the store): the collector would scan them over and over for nothing. It is
+    paused here, and :meth:`FactdeskApp.run` freezes what exists and resumes it."""
+    import gc
+
+    gc.disable()
+
+
 def open_session(path: str | None = None, db: str | None = None, model: str | None = None,
                  annotator: str | None = None, read_only: bool = False):
     """Load the corpus, open its store and choose the pipeline: what the app needs.
@@ -196,6 +205,7 @@ def open_session(path: str | None = None, db: str | None = None, model: str | No
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    pause_gc_for_startup()
     corpus, store, analyser = open_session(args.path, args.db, args.model, args.annotator, args.read_only)
     try:
         if analyser.warning:
