@@ -385,7 +385,7 @@ async def test_reader_marks_and_unmarks_noise(corpus, store, analyser):
 
 async def test_events_screen_lists_and_opens_events(tmp_path, analyser):
     from corpus.importers import load_jsonl
-    from tui.app import EventsScreen
+    from tui.events import EventsScreen
 
     path = tmp_path / "two.jsonl"
     rows = [{"text": f"Story {i}\n\nArmenia and Azerbaijan, part {i}.", "event": "talks" if i < 3 else "war"}

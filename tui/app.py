@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, OptionList, Static
 from rich.text import Text
 
 from annotations.schema import ValidationError
@@ -317,7 +317,7 @@ class MainScreen(Screen):
             self.notify("This corpus has one event.")
             return
         stack = self.app.screen_stack
-        if len(stack) > 1 and isinstance(stack[-2], EventsScreen):
+        if len(stack) > 1 and type(stack[-2]).__name__ == "EventsScreen":
             self.app.pop_screen()
         else:
             self.app.switch_to_events()
@@ -459,61 +459,6 @@ class MainScreen(Screen):
         self.app.push_screen(HelpScreen(HELP_ROWS))
 
 
-class EventsScreen(Screen):
-    """The corpus's events with their article counts and annotation progress."""
-
-    BINDINGS = [Binding("question_mark", "help", "Help", key_display="?")]
-
-    def __init__(self, corpus: Corpus, store: AnnotationStore) -> None:
-        super().__init__()
-        self.corpus = corpus
-        self.store = store
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
-        yield Static(id="events-status")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.title = "factdesk"
-        self.sub_title = f"{self.corpus.name}: {len(self.corpus.events)} events"
-        table = self.query_one(DataTable)
-        table.add_column("articles", key="articles")
-        table.add_column("claims", key="claims")
-        table.add_column("rated", key="rated")
-        table.add_column("event", key="event")
-        self.refresh_rows()
-        table.focus()
-
-    def on_screen_resume(self) -> None:
-        self.refresh_rows()
-
-    def refresh_rows(self) -> None:
-        table = self.query_one(DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        done = 0
-        for event in self.corpus.events:
-            claims, rated = self.store.event_progress(list(event.article_ids))
-            count = len(event.article_ids)
-            done += rated == count and count > 0
-            table.add_row(count, claims, f"{rated}/{count}", Text(event.title), key=event.id)
-        if cursor is not None and table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
-        status = Text(f" {len(self.corpus.events)} events · {len(self.corpus.articles)} articles · "
-                      f"{done} events with every article rated · Enter opens an event", no_wrap=True)
-        self.query_one("#events-status", Static).update(status)
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_event(self.corpus.event_by_id(event.row_key.value))
-
-    def action_help(self) -> None:
-        from tui.modals import HelpScreen
-
-        self.app.push_screen(HelpScreen(HELP_ROWS))
-
-
 HELP_ROWS = [
     ("tab / shift+tab", "move focus between article columns and the claims panel"),
     ("arrows, pgup/pgdn", "move the cursor in the focused article"),
@@ -551,7 +496,8 @@ class FactdeskApp(App):
         """What the reader must know, said once when the app opens."""
         if self.analyser.warning:
             self.notify(self.analyser.warning, title="No trained model", severity="warning", timeout=12)
-        warnings = self.corpus.warnings
+        # an ingested corpus's notes were printed by `factdesk ingest`, and stay in its corpus.json
+        warnings = [] if self.corpus.kind == "ingested" else self.corpus.warnings
         for warning in warnings[:5]:
             self.notify(warning, severity="warning")
         if len(warnings) > 5:
@@ -584,6 +530,8 @@ class FactdeskApp(App):
         if self.event_id is not None:
             return MainScreen(self.corpus, self.store, self.analyser, self.corpus.event_by_id(self.event_id))
         if len(self.corpus.events) > 1:
+            from tui.events import EventsScreen
+
             return EventsScreen(self.corpus, self.store)
         return MainScreen(self.corpus, self.store, self.analyser)
 
@@ -595,6 +543,8 @@ class FactdeskApp(App):
 
     def switch_to_events(self) -> None:
         """Back to the list of events (from an event opened directly)."""
+        from tui.events import EventsScreen
+
         self.switch_screen(EventsScreen(self.corpus, self.store))
 
     @property
