@@ -389,6 +389,18 @@ class AnnotationStore:
         docs = self.db.table("noise_marks").search(Query().article_id == article_id)
         return [dict(d) for d in sorted(docs, key=lambda d: d.doc_id)]
 
+    def merge_entities(self, key_a: str, key_b: str) -> None:
+        """The reader says two entity groups (keys from corpus.entities) are one."""
+        self._writable()
+        if key_a == key_b:
+            raise ValidationError("an entity group cannot be merged with itself")
+        with self.storage.action("merge entities"):
+            self.db.table("entity_merges").insert(
+                {"a": key_a, "b": key_b, "annotator": self.annotator, "created": now()})
+
+    def entity_merges(self) -> list[tuple[str, str]]:
+        return [(d["a"], d["b"]) for d in self.db.table("entity_merges").all()]
+
     def event_progress(self, article_ids: list[str]) -> tuple[int, int]:
         """(claims, rated articles) over the given articles."""
         ids = set(article_ids)
