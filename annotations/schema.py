@@ -17,6 +17,24 @@ CLAIM_LABEL = "CLAIM"
 # The FNC-1 stance labels, in the order the stance form shows them.
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 RELIABILITY = ("reliable", "mixed", "unreliable")
+CLAIM_TYPES = ("factual", "opinion", "prediction")
+# ClaimBuster's classes: check-worthy factual, unimportant factual, not factual
+CHECKWORTHINESS = ("check-worthy", "unimportant", "not-factual")
+ATTRIBUTIONS = ("direct-quote", "indirect", "anonymous-source")
+SPEAKER_KINDS = ("journalist", "unattributed")
+CONFIDENCE = ("low", "medium", "high")
+RATIONALE_CODES = (
+    "no-byline", "anonymous-sourcing", "sensational-headline", "contradicted-by-others",
+    "recycled-or-spun", "unrelated-boilerplate", "garbled-text", "no-date", "ads-heavy",
+)
+# The optional fields of a claim and their allowed values (None: free text)
+CLAIM_FIELDS = {
+    "claim_type": CLAIM_TYPES,
+    "checkworthiness": CHECKWORTHINESS,
+    "attribution": ATTRIBUTIONS,
+    "confidence": CONFIDENCE,
+    "note": None,
+}
 
 
 class ValidationError(ValueError):
@@ -56,6 +74,24 @@ def check_span(text: str, start: int, end: int, quote: str, what: str = "span") 
 def validate_claim(claim: dict, text: str, targets: set[str]) -> None:
     what = f"claim {claim.get('id', '?')}"
     check_span(text, claim["start"], claim["end"], claim["quote"], what)
+    for name, allowed in CLAIM_FIELDS.items():
+        value = claim.get(name)
+        if value is None or value == "":
+            continue
+        if allowed is None:
+            if not isinstance(value, str):
+                raise ValidationError(f"{what}: {name} must be text")
+        elif value not in allowed:
+            raise ValidationError(f"{what}: {name} {value!r} is not one of {', '.join(allowed)}")
+    speaker = claim.get("speaker")
+    if speaker:
+        if speaker.get("kind") in SPEAKER_KINDS:
+            pass
+        elif speaker.get("kind") == "entity":
+            check_span(text, speaker.get("start"), speaker.get("end"), speaker.get("text", ""), f"{what}: speaker")
+        else:
+            raise ValidationError(f"{what}: speaker {speaker!r} is neither an entity of the article "
+                                  f"nor one of {', '.join(SPEAKER_KINDS)}")
     if claim.get("label") != CLAIM_LABEL:
         raise ValidationError(f"{what}: label {claim.get('label')!r} is not {CLAIM_LABEL!r}")
     for target_id, stance in (claim.get("stances") or {}).items():
@@ -67,8 +103,11 @@ def validate_claim(claim: dict, text: str, targets: set[str]) -> None:
             )
 
 
-def validate_rating(label: str) -> None:
+def validate_rating(label: str, codes: list[str] | tuple[str, ...] = ()) -> None:
     if label not in RELIABILITY:
         raise ValidationError(
             f"reliability {label!r} is not one of {', '.join(RELIABILITY)}"
         )
+    unknown = [c for c in codes if c not in RATIONALE_CODES]
+    if unknown:
+        raise ValidationError(f"rationale code(s) {', '.join(unknown)} not in {', '.join(RATIONALE_CODES)}")

@@ -26,6 +26,7 @@ from tinydb import Query, TinyDB
 
 from annotations.journal import JournalStorage, JournalTable, OpenReport, StoreLocked
 from annotations.schema import (
+    CLAIM_FIELDS,
     CLAIM_LABEL,
     SCHEMA_VERSION,
     ValidationError,
@@ -305,9 +306,11 @@ class AnnotationStore:
         return self._claim_ids.get(claim_id)
 
     def add_claim(
-        self, article_id: str, start: int, end: int, stances: dict[str, str] | None = None
+        self, article_id: str, start: int, end: int, stances: dict[str, str] | None = None,
+        **fields,
     ) -> dict:
-        """Save a claim span with its stances; returns the saved record."""
+        """Save a claim span with its stances and optional fields (claim_type,
+        checkworthiness, speaker, attribution, confidence, note); returns the record."""
         from annotations.anchor import selector
 
         self._writable()
@@ -327,11 +330,44 @@ class AnnotationStore:
             "annotator": self.annotator,
             "created": stamp,
             "updated": stamp,
+            **self._claim_fields(fields),
         }
         validate_claim(claim, text, self._target_ids())
         with self.storage.action("add claim"):
             self.db.table("claims").insert(claim)
         return claim
+
+    @staticmethod
+    def _claim_fields(fields: dict) -> dict:
+        allowed = set(CLAIM_FIELDS) | {"speaker"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValidationError(f"unknown claim field(s): {', '.join(sorted(unknown))}")
+        return {k: v for k, v in fields.items() if v is not None}
+
+    def update_claim(self, claim_id: str, stances: dict[str, str] | None = None, **fields) -> dict:
+        """Change a claim's stances and fields (a field set to None is removed)."""
+        self._writable()
+        doc_id = self._claim_doc_id(claim_id)
+        if doc_id is None:
+            raise ValidationError(f"claim {claim_id!r} is not in this store")
+        claim = self.claim(claim_id)
+        for name in fields:
+            if name not in set(CLAIM_FIELDS) | {"speaker"}:
+                raise ValidationError(f"unknown claim field: {name}")
+        for name, value in fields.items():
+            if value is None:
+                claim.pop(name, None)
+            else:
+                claim[name] = value
+        if stances is not None:
+            claim["stances"] = dict(stances)
+        claim["updated"] = now()
+        text, _ = self._article_text(claim["article_id"])
+        validate_claim(claim, text, self._target_ids())
+        with self.storage.action("edit claim"):
+            self.db.table("claims").update(lambda doc: (doc.clear(), doc.update(claim)), doc_ids=[doc_id])
+        return self.claim(claim_id)
 
     def set_stance(self, claim_id: str, target_id: str, stance: str) -> dict:
         self._writable()
@@ -412,9 +448,10 @@ class AnnotationStore:
 
     # -- reliability ------------------------------------------------------
 
-    def rate_article(self, article_id: str, label: str, note: str = "") -> dict:
+    def rate_article(self, article_id: str, label: str, note: str = "", codes: list[str] | tuple[str, ...] = ()) -> dict:
+        """The reader's reliability rating of one article, with rationale codes."""
         self._writable()
-        validate_rating(label)
+        validate_rating(label, codes)
         _, text_hash = self._article_text(article_id)
         table = self.db.table("ratings")
         q = (Query().article_id == article_id) & (Query().annotator == self.annotator)
@@ -424,6 +461,7 @@ class AnnotationStore:
             "article_id": article_id,
             "text_hash": text_hash,
             "label": label,
+            "rationale_codes": sorted(set(codes)),
             "note": note.strip(),
             "annotator": self.annotator,
             "created": existing["created"] if existing else stamp,
@@ -432,6 +470,31 @@ class AnnotationStore:
         with self.storage.action("rate article"):
             table.upsert(record, q)
         return record
+
+    def rate_source(self, source: str, label: str, note: str = "", codes: list[str] | tuple[str, ...] = ()) -> dict:
+        """The reader's rating of a source (a site), shown beside each of its articles."""
+        self._writable()
+        if not source.strip():
+            raise ValidationError("this article has no source to rate; name it in the corpus (source field)")
+        validate_rating(label, codes)
+        table = self.db.table("source_ratings")
+        q = (Query().source == source) & (Query().annotator == self.annotator)
+        stamp = now()
+        existing = table.get(q)
+        record = {"source": source, "label": label, "rationale_codes": sorted(set(codes)), "note": note.strip(),
+                  "annotator": self.annotator, "created": existing["created"] if existing else stamp,
+                  "updated": stamp}
+        with self.storage.action("rate source"):
+            table.upsert(record, q)
+        return record
+
+    def source_rating(self, source: str) -> dict | None:
+        q = (Query().source == source) & (Query().annotator == self.annotator)
+        doc = self.db.table("source_ratings").get(q)
+        return dict(doc) if doc is not None else None
+
+    def source_ratings(self) -> list[dict]:
+        return [dict(d) for d in self.db.table("source_ratings").all()]
 
     def rating(self, article_id: str) -> dict | None:
         q = (Query().article_id == article_id) & (Query().annotator == self.annotator)

@@ -12,7 +12,8 @@ from corpus.nlp import rules_choice
 from tui.app import FactdeskApp, MainScreen, columns_for_width
 from tui.article_view import ArticleView
 from tui.columns import ArticleColumn
-from tui.modals import HelpScreen, ReliabilityModal, StanceModal
+from tui.claim_form import ClaimForm
+from tui.modals import HelpScreen, ReliabilityModal
 
 SIZE = (160, 40)
 
@@ -55,8 +56,8 @@ async def test_keyboard_selection_tags_a_claim_with_stance(corpus, store, analys
     app = make_app(corpus, store, analyser)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("shift+end", "c")
-        assert isinstance(app.screen, StanceModal)
-        await pilot.press("2")
+        assert isinstance(app.screen, ClaimForm)
+        await pilot.press("2", "enter")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
     claims = store.claims()
@@ -72,7 +73,7 @@ async def test_word_selection_and_stance_by_arrows(corpus, store, analyser):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["ctrl+shift+right"] * 4)
         selected = app.focused.selection_offsets()
-        await pilot.press("c", "down", "down", "enter")
+        await pilot.press("c", "right", "right", "right", "enter")  # agree, disagree, discuss
         await pilot.pause()
     [claim] = store.claims()
     assert (claim["start"], claim["end"]) == selected
@@ -84,7 +85,7 @@ async def test_partial_word_selection_snaps_to_tokens(corpus, store, analyser):
     app = make_app(corpus, store, analyser)
     async with app.run_test(size=SIZE) as pilot:
         await put_cursor(pilot, app.focused, "ready to work")
-        await pilot.press("right", "right", *["shift+right"] * 6, "c", "1")  # "ady to "
+        await pilot.press("right", "right", *["shift+right"] * 6, "c", "1", "enter")  # "ady to "
         await pilot.pause()
     [claim] = store.claims()
     assert claim["quote"] == "ready to"
@@ -95,7 +96,7 @@ async def test_sentence_key_selects_the_sentence_at_the_cursor(corpus, store, an
     async with app.run_test(size=SIZE) as pilot:
         view = app.focused
         await put_cursor(pilot, view, "death toll in the Armenian")
-        await pilot.press("s", "c", "3")
+        await pilot.press("s", "c", "3", "enter")
         await pilot.pause()
     [claim] = store.claims()
     assert claim["quote"] == "This brings the death toll in the Armenian stronghold to 158 soldiers."
@@ -127,7 +128,7 @@ async def test_rate_article_with_note(corpus, store, analyser):
         await pilot.press("tab")  # second column
         await pilot.press("r")
         assert isinstance(app.screen, ReliabilityModal)
-        await pilot.press("3", *"ads [b]x[/b]", "enter")
+        await pilot.press("3", "space", "down", "down", "space", "tab", *"ads [b]x[/b]", "enter")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         head = app.screen.query_one(f"#head-{corpus.articles[1].id}")
@@ -135,13 +136,14 @@ async def test_rate_article_with_note(corpus, store, analyser):
     rating = store.rating(corpus.articles[1].id)
     assert rating["label"] == "unreliable"
     assert rating["note"] == "ads [b]x[/b]"
+    assert rating["rationale_codes"] == ["no-byline", "sensational-headline"]
 
 
 async def test_claim_and_rating_reach_the_export(corpus, store, analyser, tmp_path):
     app = make_app(corpus, store, analyser)
     async with app.run_test(size=SIZE) as pilot:
         await put_cursor(pilot, app.focused, "Armenia says it is ready")
-        await pilot.press("s", "c", "1", "r", "2", "enter")
+        await pilot.press("s", "c", "1", "enter", "r", "2", "enter")
         await pilot.pause()
     report = export_store(store, tmp_path / "out", analyser)
     assert report.counts == {"claims.jsonl": 1, "stance.jsonl": 1, "reliability.jsonl": 1}
@@ -161,7 +163,7 @@ async def test_reopening_shows_saved_work(tmp_path, corpus, analyser):
     store.register_corpus(corpus)
     app = make_app(corpus, store, analyser)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("shift+end", "c", "1", "r", "1", "enter")
+        await pilot.press("shift+end", "c", "1", "enter", "r", "1", "enter")
         await pilot.pause()
     store.close()
     store = AnnotationStore(path)
@@ -274,7 +276,7 @@ async def test_markup_and_escapes_in_articles_are_shown_literally(tmp_path, anal
         assert "[link=http://x]here[/link] ␛[31mred␛[0m [/] [" in view.get_line(2).plain
         head = str(app.screen.query_one(f"#head-{corpus.articles[0].id}").render())
         assert "[bold red]Not bold[/] title" in head
-        await pilot.press("shift+end", "c", "1")
+        await pilot.press("shift+end", "c", "1", "enter")
         await pilot.pause()
     assert store.claims()[0]["quote"] == "[bold red]Not bold[/] title"
     store.close()
@@ -308,7 +310,7 @@ async def test_resizing_keeps_cursor_and_selection(corpus, store, analyser):
 async def test_undo_and_redo_keys(corpus, store, analyser):
     app = make_app(corpus, store, analyser)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("shift+end", "c", "1", "r", "2", "enter")
+        await pilot.press("shift+end", "c", "1", "enter", "r", "2", "enter")
         await pilot.pause()
         assert len(store.claims()) == 1 and store.rating(corpus.articles[0].id)
         await pilot.press("ctrl+z")  # with the TextArea focused: our undo, not the TextArea's
@@ -334,7 +336,7 @@ async def test_read_only_store_refuses_changes_in_the_app(tmp_path, corpus, anal
     store = AnnotationStore(path, read_only=True)
     app = make_app(corpus, store, analyser)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("shift+end", "c", "1")
+        await pilot.press("shift+end", "c", "1", "enter")
         await pilot.pause()
         assert "READ-ONLY" in str(app.screen.query_one("#status").render())
         assert any("read-only" in n.message for n in app._notifications)
@@ -355,7 +357,7 @@ async def test_noise_is_dimmed_hidden_and_offsets_stay_right(corpus, store, anal
         assert a0.title not in view.text.split("\n", 1)[1].split("\n\n")[0]
         # a claim selected while noise is hidden lands on the right article offsets
         await put_cursor(pilot, view, "This brings the death toll")
-        await pilot.press("s", "c", "1")
+        await pilot.press("s", "c", "1", "enter")
         await pilot.pause()
         await pilot.press("h")
         await pilot.pause()
@@ -404,10 +406,26 @@ async def test_events_screen_lists_and_opens_events(tmp_path, analyser):
         await pilot.pause()
         assert isinstance(app.screen, MainScreen) and app.screen.event.id == "war"
         assert [c.article.title for c in visible_columns(app)] == ["Story 3", "Story 4"]
-        await pilot.press("shift+end", "c", "1")
+        await pilot.press("shift+end", "c", "1", "enter")
         await pilot.pause()
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, EventsScreen)
         assert "1" in str(table.get_row_at(1)[1])  # the claim shows in the progress
     store.close()
+
+
+async def test_source_rating_shows_beside_the_article(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    a0 = corpus.articles[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("R")
+        assert isinstance(app.screen, ReliabilityModal) and app.screen.what == "source"
+        await pilot.press("enter")  # no label yet: stays open
+        assert isinstance(app.screen, ReliabilityModal)
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        head = str(app.screen.query_one(f"#head-{a0.id}").render())
+        assert f"{a0.source} (unreliable)" in head and "not rated" in head
+    assert store.source_rating(a0.source)["label"] == "unreliable"
+    assert store.rating(a0.id) is None

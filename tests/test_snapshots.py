@@ -28,8 +28,8 @@ class TestMainScreen:
 
 
 class TestForms:
-    def test_stance_form(self, snap_compare, app):
-        assert snap_compare(app, terminal_size=(120, 32), press=["shift+end", "c"])
+    def test_claim_form(self, snap_compare, app):
+        assert snap_compare(app, terminal_size=(120, 36), press=["shift+end", "c", "1"])
 
     def test_reliability_form(self, snap_compare, app):
         assert snap_compare(app, terminal_size=(120, 32), press=["r", "2"])

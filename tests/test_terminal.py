@@ -64,12 +64,12 @@ def test_new_user_tags_a_sentence_rates_and_quits(tmp_path, rules_cache):
         assert "Nagorno-Karabakh War, Armenia Ready for Armistice" in screen
         assert "Karabakh conflict: US-brokered truce" in screen  # second column
         tmux.keys(*["Down"] * 8, "s", "c")
-        tmux.wait_for("Stance of this claim")
-        tmux.keys("3")
+        tmux.wait_for("New claim")
+        tmux.keys("3", "Enter")
         tmux.wait_for("1 claims")
         tmux.keys("r")
         tmux.wait_for("Reliability of this article")
-        tmux.keys("3")
+        tmux.keys("3", "Tab")
         tmux.keys("scraped with ads", pause=0.3)
         tmux.keys("Enter")
         tmux.wait_for("1 rated")

@@ -41,6 +41,7 @@ class MainScreen(Screen):
     BINDINGS = [
         Binding("c", "claim", "Claim"),
         Binding("r", "rate", "Rate article"),
+        Binding("R", "rate('source')", "Rate source", show=False),
         Binding("s", "select_sentence", "Sentence"),
         Binding("left_square_bracket", "shift_articles(-1)", "Prev", key_display="["),
         Binding("right_square_bracket", "shift_articles(1)", "Next", key_display="]"),
@@ -49,6 +50,7 @@ class MainScreen(Screen):
         Binding("n", "mark_noise", "Noise", show=False),
         Binding("e", "events", "Events", show=False),
         Binding("x", "delete_claim", "Delete claim", show=False),
+        Binding("f2", "edit_claim", "Edit claim", show=False),
         # priority: the focused TextArea has its own ctrl+z / ctrl+y for text edits
         Binding("ctrl+z,u", "undo", "Undo", priority=True),
         Binding("ctrl+y,U", "redo", "Redo", priority=True, show=False),
@@ -145,7 +147,8 @@ class MainScreen(Screen):
             hide_noise=self.hide_noise,
             duplicate_of=duplicate,
         )
-        column.update_head(self.store.rating(article.id), len(claims), analysis is not None)
+        column.update_head(self.store.rating(article.id), len(claims), analysis is not None,
+                           self.store.source_rating(article.source) if article.source else None)
         self.columns[article.id] = column
         return column
 
@@ -236,7 +239,8 @@ class MainScreen(Screen):
         if column is not None:  # columns never shown are built with fresh data later
             column.view.set_claims((c["start"], c["end"]) for c in claims)
             column.view.set_noise(self._noise_of(column.article))
-            column.update_head(self.store.rating(article_id), len(claims), article_id in self.analyses)
+            column.update_head(self.store.rating(article_id), len(claims), article_id in self.analyses,
+                               self.store.source_rating(column.article.source) if column.article.source else None)
         if article_id == self.current_id:
             self.query_one(ClaimsPanel).show(self.current_article.title, claims, self.targets)
 
@@ -357,45 +361,103 @@ class MainScreen(Screen):
             return
         self.tag_claim(self.current_id, *span)
 
+    def _form_for(self, article: Article, start: int, end: int, claim: dict | None = None):
+        from tui.claim_form import ClaimForm, speaker_choices
+
+        analysis = self.analyses.get(article.id)
+        entities = analysis.ents if analysis else ()
+        sentences = analysis.sents if analysis else ()
+        speakers = speaker_choices(article.text, entities, sentences, start, end)
+        return ClaimForm(article.text[start:end], self.targets, speakers, claim)
+
+    def _next_unannotated(self, article_id: str, after: int) -> tuple[int, int] | None:
+        """The next sentence after ``after`` that no claim touches and that is not noise."""
+        analysis = self.analyses.get(article_id)
+        if analysis is None:
+            return None
+        claims = [(c["start"], c["end"]) for c in self.store.claims(article_id)]
+        noise = [(s, e) for s, e, _ in self.columns[article_id].view.noise] if article_id in self.columns else []
+        for start, end in analysis.sents:
+            if start < after:
+                continue
+            if any(s < end and e > start for s, e in claims):
+                continue
+            if any(s <= start and end <= e for s, e in noise):
+                continue
+            return start, end
+        return None
+
     @work(exclusive=True, group="form")
     async def tag_claim(self, article_id: str, start: int, end: int) -> None:
+        """The claim form for [start, end); with ctrl+n, on and on through the sentences."""
         article = self.corpus.article(article_id)  # any article of the corpus
-        stances: dict[str, str] = {}
-        for target in self.targets:
-            from tui.modals import StanceModal  # forms load when first used
-
-            stance = await self.app.push_screen_wait(StanceModal(article.text[start:end], target["text"]))
-            if stance is None:
+        while True:
+            result = await self.app.push_screen_wait(self._form_for(article, start, end))
+            if result is None:
                 self.notify("Claim not saved.")
                 return
-            stances[target["id"]] = stance
-        try:
-            self.store.add_claim(article_id, start, end, stances)
-        except (ValidationError, StoreError) as exc:
-            self.notify(f"Claim not saved: {exc}", severity="error", timeout=12)
-            return
-        self._refresh_article(article_id)
-        self._update_status()
-        self.notify(f"Claim saved ({', '.join(stances.values())}).")
+            try:
+                self.store.add_claim(article_id, start, end, result.stances, **result.fields)
+            except (ValidationError, StoreError) as exc:
+                self.notify(f"Claim not saved: {exc}", severity="error", timeout=12)
+                return
+            self._refresh_article(article_id)
+            self._update_status()
+            self.notify(f"Claim saved ({', '.join(result.stances.values())}).")
+            if not result.next:
+                return
+            following = self._next_unannotated(article_id, end)
+            if following is None:
+                self.notify("No sentence left to annotate in this article.")
+                return
+            start, end = following
+            self.column(article_id).view.select_offsets(start, end)
 
     @work(exclusive=True, group="form")
-    async def action_rate(self) -> None:
-        article = self.current_article
-        from tui.modals import ReliabilityModal
-
-        result = await self.app.push_screen_wait(
-            ReliabilityModal(article.title, article.source, self.store.rating(article.id))
-        )
+    async def action_edit_claim(self) -> None:
+        claim = self._claim_under_focus()
+        if claim is None:
+            self.notify("No claim here: put the cursor in a claim or pick one in the claims panel.")
+            return
+        article = self.corpus.article(claim["article_id"])
+        result = await self.app.push_screen_wait(self._form_for(article, claim["start"], claim["end"], claim))
         if result is None:
             return
         try:
-            self.store.rate_article(article.id, result.label, result.note)
+            self.store.update_claim(claim["id"], result.stances, **result.fields)
+        except (ValidationError, StoreError) as exc:
+            self.notify(f"Claim not changed: {exc}", severity="error", timeout=12)
+            return
+        self._refresh_article(claim["article_id"])
+        self.notify("Claim changed.")
+
+    @work(exclusive=True, group="form")
+    async def action_rate(self, what: str = "article") -> None:
+        """Rate the focused article, or (``what="source"``) its source."""
+        from tui.modals import ReliabilityModal
+
+        article = self.current_article
+        if what == "source" and not article.source:
+            self.notify("This article has no source to rate.", severity="warning")
+            return
+        current = self.store.rating(article.id) if what == "article" else self.store.source_rating(article.source)
+        result = await self.app.push_screen_wait(ReliabilityModal(article.title, article.source, current, what))
+        if result is None:
+            return
+        try:
+            if what == "article":
+                self.store.rate_article(article.id, result.label, result.note, result.codes)
+            else:
+                self.store.rate_source(article.source, result.label, result.note, result.codes)
         except (ValidationError, StoreError) as exc:
             self.notify(f"Rating not saved: {exc}", severity="error", timeout=12)
             return
-        self._refresh_article(article.id)
+        for column in self.columns.values():  # a source rating shows on all its articles
+            if what == "article" and column.article.id != article.id:
+                continue
+            self._refresh_article(column.article.id)
         self._update_status()
-        self.notify(f"Rated {result.label}.")
+        self.notify(f"Rated {'the source ' if what == 'source' else ''}{result.label}.")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         claim = self.store.claim(event.option.id) if event.option.id else None
@@ -465,8 +527,11 @@ HELP_ROWS = [
     ("ctrl+left/right", "move by word"),
     ("shift+arrows", "select text (ctrl+shift+left/right: by word)"),
     ("s", "select the sentence at the cursor"),
-    ("c", "tag the selection as a claim, then choose its stance (1–4)"),
-    ("r", "rate the article: 1 reliable, 2 mixed, 3 unreliable; a note"),
+    ("c", "tag the selection as a claim: the claim form (digits choose, Tab, Enter saves)"),
+    ("ctrl+n (in form)", "save and go on to the next sentence not yet annotated"),
+    ("f2", "edit the claim under the cursor or highlighted in the panel"),
+    ("r", "rate the article: 1–3, tick reasons with space, a note"),
+    ("R", "rate the article's source (shown on all its articles)"),
     ("x", "delete the claim under the cursor or highlighted in the panel"),
     ("u / ctrl+z", "undo the last action (also after reopening)"),
     ("U / ctrl+y", "redo"),

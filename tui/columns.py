@@ -13,6 +13,9 @@ from tui.article_view import ArticleView
 from tui.styles import CLAIM_STYLE, LEGEND_LABELS, NOISE_STYLE, entity_style
 
 
+_COLOURS = {"reliable": "green", "mixed": "yellow", "unreliable": "red"}
+
+
 class ArticleColumn(Vertical):
     """One article: a two-line header and the highlighted text.
 
@@ -37,17 +40,18 @@ class ArticleColumn(Vertical):
         yield Static(self.head, id=f"head-{self.article.id}", classes="column-head")
         yield self.view
 
-    def update_head(self, rating: dict | None, claims: int, analysed: bool) -> None:
+    def update_head(self, rating: dict | None, claims: int, analysed: bool, source_rating: dict | None = None) -> None:
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append(f"{self.position + 1}. ", style="dim")
         head.append(self.article.title or "(untitled)", style="bold")
         head.append("\n")
         head.append(self.article.source or "unknown source", style="italic")
+        if source_rating:
+            head.append(f" ({source_rating['label']})", style=f"italic {_COLOURS.get(source_rating['label'], 'white')}")
         head.append(f" · {claims} claim{'s' if claims != 1 else ''}")
         if rating:
-            colour = {"reliable": "green", "mixed": "yellow", "unreliable": "red"}.get(rating["label"], "white")
             head.append(" · ")
-            head.append(rating["label"], style=f"bold {colour}")
+            head.append(rating["label"], style=f"bold {_COLOURS.get(rating['label'], 'white')}")
         else:
             head.append(" · not rated", style="dim")
         if not analysed:

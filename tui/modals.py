@@ -79,51 +79,60 @@ class StanceModal(ChoiceModal):
 class RatingResult:
     label: str
     note: str
+    codes: tuple[str, ...] = ()
 
 
 class ReliabilityModal(ModalScreen[RatingResult | None]):
-    """Rate an article: a label by number key, then an optional note, Enter saves."""
+    """Rate an article or a source: a label by number key, rationale codes to
+    tick with space, an optional note; Enter saves."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "save", "Save", priority=True)]
 
-    def __init__(self, title: str, source: str, current: dict | None = None) -> None:
+    def __init__(self, title: str, source: str, current: dict | None = None, what: str = "article") -> None:
         super().__init__()
         self.article_title = title
         self.source = source
         self.current = current or {}
+        self.what = what
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="form"):
-            yield Label(Text("Reliability of this article"), classes="form-title")
-            yield Static(Text(f"{self.article_title}\nSource: {self.source or 'unknown'}"), classes="form-subject")
-            yield OptionList(*_numbered(RELIABILITY), id="choices")
-            yield Input(value=self.current.get("note", ""), placeholder="Note (optional), Enter saves", id="note")
-            yield Label(Text("1–3 choose and go to the note · Enter saves · Esc cancels"), classes="form-hint")
+        from textual.widgets import SelectionList
+
+        from annotations.schema import RATIONALE_CODES
+        from tui.claim_form import Choice, ChoiceRow
+
+        heading = "Reliability of this article" if self.what == "article" else "Reliability of this source"
+        subject = f"{self.article_title}\nSource: {self.source or 'unknown'}" if self.what == "article" \
+            else f"{self.source} (every article of it shows this rating)"
+        chosen = set(self.current.get("rationale_codes") or ())
+        with VerticalScroll(classes="form"):
+            yield Label(Text(heading), classes="form-title")
+            yield Static(Text(subject), classes="form-subject")
+            yield ChoiceRow("label", "Label", [Choice(v, v) for v in RELIABILITY], self.current.get("label"),
+                            required=True)
+            yield SelectionList(*[(code.replace("-", " "), code, code in chosen) for code in RATIONALE_CODES],
+                                id="codes")
+            yield Input(value=self.current.get("note", ""), placeholder="Note (optional)", id="note")
+            yield Label(Text("1–3 label · space ticks a reason · Tab next · Enter saves · Esc cancels"),
+                        classes="form-hint")
 
     def on_mount(self) -> None:
-        options = self.query_one("#choices", OptionList)
-        label = self.current.get("label")
-        options.highlighted = RELIABILITY.index(label) if label in RELIABILITY else 0
-        options.focus()
+        from tui.claim_form import ChoiceRow
 
-    def on_key(self, event) -> None:
-        if isinstance(self.focused, Input):
+        self.query_one(ChoiceRow).focus()
+
+    def action_save(self) -> None:
+        from textual.widgets import SelectionList
+
+        from tui.claim_form import ChoiceRow
+
+        row = self.query_one(ChoiceRow)
+        if row.value is None:
+            self.notify("Choose a label: 1 reliable, 2 mixed, 3 unreliable.", severity="warning")
+            row.focus()
             return
-        if event.character and event.character.isdigit():
-            index = int(event.character) - 1
-            if 0 <= index < len(RELIABILITY):
-                event.stop()
-                self.query_one("#choices", OptionList).highlighted = index
-                self.query_one("#note", Input).focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.query_one("#note", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        index = self.query_one("#choices", OptionList).highlighted or 0
-        self.dismiss(RatingResult(RELIABILITY[index], event.value.strip()))
+        codes = tuple(self.query_one("#codes", SelectionList).selected)
+        self.dismiss(RatingResult(row.value, self.query_one("#note", Input).value.strip(), codes))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,204 @@
+"""The claim form: every field from the keyboard.
+
+Each field is a row of numbered choices. Digits choose in the focused row (and
+move on to the next), ←/→ move within it, Tab moves between rows, Enter saves,
+ctrl+n saves and opens the form on the next sentence not yet annotated, Esc
+cancels. Stances come first, so ``c 1 Enter`` tags a claim that agrees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+
+from annotations.schema import ATTRIBUTIONS, CHECKWORTHINESS, CLAIM_TYPES, CONFIDENCE, STANCES
+
+SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+KEYS = "1234567890"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: object
+    label: str
+
+
+class ChoiceRow(Widget, can_focus=True):
+    """A field: its name and numbered choices; digits or ←/→ choose."""
+
+    DEFAULT_CSS = """
+    ChoiceRow { height: auto; padding: 0 1; }
+    ChoiceRow:focus { background: $boost; }
+    """
+    BINDINGS = [
+        Binding("left", "move(-1)", "Previous choice", show=False),
+        Binding("right", "move(1)", "Next choice", show=False),
+        Binding("backspace,delete", "clear", "Clear", show=False),
+    ]
+    selected: reactive[int | None] = reactive(None)
+
+    def __init__(self, field: str, title: str, choices: list[Choice], value: object = None,
+                 required: bool = False) -> None:
+        super().__init__(id=f"field-{field.replace(':', '-')}")
+        self.field = field
+        self.title = title
+        self.choices = choices
+        self.required = required
+        index = next((i for i, c in enumerate(choices) if c.value == value), None)
+        self.set_reactive(ChoiceRow.selected, index)
+
+    @property
+    def value(self) -> object:
+        return None if self.selected is None else self.choices[self.selected].value
+
+    def render(self) -> Text:
+        text = Text(no_wrap=False)
+        text.append(f"{self.title}: ", style="bold")
+        for i, choice in enumerate(self.choices):
+            key = KEYS[i] if i < len(KEYS) else " "
+            style = "reverse bold" if i == self.selected else ""
+            text.append(f" {key} ", style="dim")
+            text.append(choice.label, style=style)
+            text.append(" ")
+        if self.selected is None:
+            text.append(" (required)" if self.required else " (optional)", style="dim italic")
+        return text
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.character in KEYS:
+            index = KEYS.index(event.character)
+            if index < len(self.choices):
+                event.stop()
+                event.prevent_default()
+                self.selected = index
+                self.screen.focus_next()
+
+    def action_move(self, step: int) -> None:
+        start = -1 if self.selected is None and step > 0 else (self.selected or 0)
+        self.selected = (start + step) % len(self.choices)
+
+    def action_clear(self) -> None:
+        if not self.required:
+            self.selected = None
+
+
+@dataclass
+class ClaimFormResult:
+    stances: dict[str, str]
+    fields: dict
+    next: bool = False  # save, then annotate the next sentence
+
+
+def speaker_choices(text: str, entities, sentences, start: int, end: int, limit: int = 8) -> list[Choice]:
+    """People, organisations, places and groups near the claim: those in its own
+    sentence first, then in the sentences around it, each nearest the claim
+    first; then the journalist and unattributed."""
+    own = [(s, e) for s, e in sentences if s < end and e > start] or [(start, end)]
+    window_start, window_end = start, end
+    for i, (s, e) in enumerate(sentences):
+        if s < end and e > start:
+            window_start = min(window_start, sentences[max(0, i - 1)][0])
+            window_end = max(window_end, sentences[min(len(sentences) - 1, i + 1)][1])
+    own_start, own_end = own[0][0], own[-1][1]
+
+    def rank(s: int, e: int) -> tuple[bool, int]:
+        distance = start - e if e <= start else s - end if s >= end else 0
+        return (not (s >= own_start and e <= own_end), max(distance, 0))
+
+    near = sorted(
+        (*rank(s, e), s, e, label)
+        for s, e, label in entities
+        if label in SPEAKER_LABELS and s >= window_start and e <= window_end
+    )
+    seen, choices = set(), []
+    for _, _, s, e, label in near:
+        name = text[s:e]
+        if name.casefold() in seen:
+            continue
+        seen.add(name.casefold())
+        choices.append(Choice({"kind": "entity", "text": name, "start": s, "end": e, "label": label}, name))
+        if len(choices) == limit:
+            break
+    return choices + [Choice({"kind": "journalist"}, "journalist"), Choice({"kind": "unattributed"}, "unattributed")]
+
+
+def _choices(values) -> list[Choice]:
+    return [Choice(v, v) for v in values]
+
+
+class ClaimForm(ModalScreen[ClaimFormResult | None]):
+    """Tag a claim: stance toward each target, type, check-worthiness, speaker,
+    attribution, confidence and a note."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "save", "Save", priority=True),
+        Binding("ctrl+n", "save_next", "Save, next sentence", priority=True),
+    ]
+
+    def __init__(self, quote: str, targets: list[dict], speakers: list[Choice], claim: dict | None = None) -> None:
+        super().__init__()
+        self.quote = quote if len(quote) <= 300 else quote[:297] + "…"
+        self.targets = targets
+        self.speakers = speakers
+        self.claim = claim or {}
+
+    def compose(self) -> ComposeResult:
+        stances = self.claim.get("stances", {})
+        with VerticalScroll(classes="form claim-form"):
+            yield Label(Text("Edit claim" if self.claim else "New claim"), classes="form-title")
+            yield Static(Text(f"“{self.quote}”"), classes="form-subject")
+            for target in self.targets:
+                yield ChoiceRow(f"stance:{target['id']}", f"Stance toward “{target['text']}”",
+                                _choices(STANCES), stances.get(target["id"]), required=True)
+            yield ChoiceRow("claim_type", "Type", _choices(CLAIM_TYPES), self.claim.get("claim_type"))
+            yield ChoiceRow("checkworthiness", "Check-worthiness", _choices(CHECKWORTHINESS),
+                            self.claim.get("checkworthiness"))
+            speaker = self.claim.get("speaker")
+            speakers = list(self.speakers)
+            if speaker and all(c.value != speaker for c in speakers):
+                speakers.insert(0, Choice(speaker, speaker.get("text") or speaker["kind"]))
+            yield ChoiceRow("speaker", "Speaker", speakers, speaker)
+            yield ChoiceRow("attribution", "How", _choices(ATTRIBUTIONS), self.claim.get("attribution"))
+            yield ChoiceRow("confidence", "Confidence", _choices(CONFIDENCE), self.claim.get("confidence"))
+            yield Input(value=self.claim.get("note", ""), placeholder="Note (optional)", id="note")
+            yield Label(Text("digits choose · Tab next field · Enter saves · ctrl+n saves and goes to the "
+                             "next sentence · Esc cancels"), classes="form-hint")
+
+    def on_mount(self) -> None:
+        self.query(ChoiceRow).first().focus()
+
+    def _result(self, next_: bool) -> ClaimFormResult | None:
+        rows = {row.field: row for row in self.query(ChoiceRow)}
+        missing = [r.title for r in rows.values() if r.required and r.value is None]
+        if missing:
+            self.notify(f"Choose: {', '.join(missing)}", severity="warning")
+            rows[next(f for f, r in rows.items() if r.required and r.value is None)].focus()
+            return None
+        stances = {f.split(":", 1)[1]: r.value for f, r in rows.items() if f.startswith("stance:")}
+        fields = {f: r.value for f, r in rows.items() if not f.startswith("stance:")}
+        note = self.query_one("#note", Input).value.strip()
+        fields["note"] = note or None
+        return ClaimFormResult(stances, fields, next_)
+
+    def action_save(self) -> None:
+        result = self._result(False)
+        if result is not None:
+            self.dismiss(result)
+
+    def action_save_next(self) -> None:
+        result = self._result(True)
+        if result is not None:
+            self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
