@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, Input, OptionList, Static
 from rich.text import Text
 
 from annotations.schema import ValidationError
@@ -43,6 +43,13 @@ class MainScreen(Screen):
         Binding("r", "rate", "Rate article"),
         Binding("R", "rate('source')", "Rate source", show=False),
         Binding("s", "select_sentence", "Sentence"),
+        Binding("v", "visual", "Visual", show=False),
+        Binding("asterisk", "entity_focus", "Entity", key_display="*"),
+        Binding("E", "entities", "Entities", show=False),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("escape", "leave_visual", "Leave visual mode", show=False),
+        Binding("right_parenthesis", "sentence(1)", "Next sentence", show=False, key_display=")"),
+        Binding("left_parenthesis", "sentence(-1)", "Previous sentence", show=False, key_display="("),
         Binding("left_square_bracket", "shift_articles(-1)", "Prev", key_display="["),
         Binding("right_square_bracket", "shift_articles(1)", "Next", key_display="]"),
         Binding("p", "toggle_panel", "Claims panel"),
@@ -73,6 +80,7 @@ class MainScreen(Screen):
         self.current_id = self.articles[0].id
         self.columns: dict[str, ArticleColumn] = {}
         self._analysing: set[str] = set()
+        self.focus_key: str | None = None  # the entity whose mentions are highlighted
 
     # -- layout -------------------------------------------------------------
 
@@ -85,6 +93,8 @@ class MainScreen(Screen):
                 for article in self.articles[self.first_visible:self.first_visible + self.visible_count]:
                     yield self._new_column(article)
             yield ClaimsPanel(id="claims").set_styles(f"display: {'block' if self._panel_shown(width) else 'none'};")
+        yield Input(placeholder="Search this event: Enter finds the next match, ctrl+r lists them all, Esc closes",
+                    id="search")
         yield Static(legend(), id="legend")
         yield Static(id="status")
         yield Footer()
@@ -165,6 +175,8 @@ class MainScreen(Screen):
                 before = min(later, key=lambda c: c.position) if later else None
                 column = self._new_column(article)
                 container.mount(column, before=before)
+                if self.focus_key is not None:
+                    self.call_after_refresh(self.set_entity_focus, self.focus_key)
             if column is not None:
                 column.display = self._in_window(position)
 
@@ -325,6 +337,181 @@ class MainScreen(Screen):
             self.app.pop_screen()
         else:
             self.app.switch_to_events()
+
+    # -- search ---------------------------------------------------------------
+
+    def action_search(self) -> None:
+        bar = self.query_one("#search", Input)
+        bar.add_class("-open")
+        bar.focus()
+
+    def _matches(self, needle: str) -> list[tuple[str, int, int]]:
+        """Every (article id, start, end) where ``needle`` occurs, case-insensitively,
+        in the event's articles, in reading order."""
+        import re
+
+        pattern = re.compile(re.escape(needle), re.IGNORECASE)
+        return [(a.id, m.start(), m.end()) for a in self.articles for m in pattern.finditer(a.text)]
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "search" or not event.value.strip():
+            return
+        event.stop()
+        matches = self._matches(event.value.strip())
+        if not matches:
+            self.notify(f"No “{event.value.strip()}” in this event.", severity="warning")
+            return
+        view = self.current_view
+        here = (self.position_of(self.current_id), view.offset_of(view.cursor_location))
+        order = [(self.position_of(a), s, e, a) for a, s, e in matches]
+        following = [m for m in order if (m[0], m[1]) > here] or order  # wrap around
+        _, start, end, article_id = following[0]
+        self.jump_to(article_id, start, end, focus=False)
+        number = order.index(following[0]) + 1
+        self.notify(f"Match {number} of {len(matches)} in {len({m[0] for m in matches})} article(s).", timeout=3)
+
+    def jump_to(self, article_id: str, start: int, end: int, focus: bool = True) -> None:
+        """Show an article, select [start, end) in it and scroll it into view."""
+        self.current_id = article_id
+        column = self.column(article_id)
+        view = column.view
+        view.select_offsets(start, end)
+        if focus:
+            view.focus()
+        self._refresh_article(article_id)
+
+    def on_key(self, event) -> None:
+        bar = self.query_one("#search", Input)
+        if self.focused is bar and event.key == "ctrl+r" and bar.value.strip():
+            event.stop()
+            self.show_results(bar.value.strip())
+
+    @work(exclusive=True, group="form")
+    async def show_results(self, needle: str) -> None:
+        from tui.modals import ResultsModal
+
+        rows = []
+        for article_id, start, end in self._matches(needle)[:500]:
+            article = self.corpus.article(article_id)
+            before = article.text[max(0, start - 40):start].replace("\n", " ")
+            after = article.text[end:end + 40].replace("\n", " ")
+            rows.append(((article_id, start, end), article.title, before, article.text[start:end], after))
+        chosen = await self.app.push_screen_wait(ResultsModal(needle, rows))
+        if chosen is not None:
+            self.query_one("#search", Input).remove_class("-open")
+            self.jump_to(*chosen)
+
+    # -- entities across articles ---------------------------------------------
+
+    def _event_groups(self) -> dict[str, list]:
+        """Entity groups over every article of the event (analyses read as needed)."""
+        from corpus.entities import group_mentions
+
+        texts = {}
+        for article in self.articles:
+            analysis = self.analyses.get(article.id) or self.analyser.cached(article.text_hash)
+            if analysis is not None:
+                self.analyses.setdefault(article.id, analysis)
+                texts[article.id] = (article.text, list(analysis.ents))
+        return group_mentions(texts, self.store.entity_merges())
+
+    def _group_of(self, groups: dict[str, list], article_id: str, start: int) -> str | None:
+        return next((k for k, ms in groups.items()
+                     if any(m.article_id == article_id and m.start == start for m in ms)), None)
+
+    def set_entity_focus(self, key: str | None, groups: dict[str, list] | None = None) -> None:
+        self.focus_key = key
+        mentions = (groups or self._event_groups()).get(key, []) if key else []
+        for article_id, column in self.columns.items():
+            column.view.set_focus_spans((m.start, m.end) for m in mentions if m.article_id == article_id)
+
+    def action_entity_focus(self) -> None:
+        """*: highlight every mention of the entity at the cursor in every column;
+        again: go to its next mention, across the event's articles."""
+        view = self.current_view
+        cursor = view.offset_of(view.cursor_location)
+        analysis = self.analyses.get(self.current_id)
+        entity = next((e for e in (analysis.ents if analysis else ()) if e[0] <= cursor < e[1]), None)
+        groups = self._event_groups()
+        key = self._group_of(groups, self.current_id, entity[0]) if entity else None
+        if key is None and self.focus_key is None:
+            self.notify("Put the cursor on a highlighted entity first.")
+            return
+        if key is not None and key != self.focus_key:
+            self.set_entity_focus(key, groups)
+            mentions = groups[key]
+            self.notify(f"{mentions[0].text}: {len(mentions)} mentions in "
+                        f"{len({m.article_id for m in mentions})} article(s); * for the next.")
+            return
+        mentions = groups.get(self.focus_key, [])
+        here = (self.position_of(self.current_id), cursor)
+        order = sorted((self.position_of(m.article_id), m.start, m) for m in mentions)
+        following = [o for o in order if (o[0], o[1]) > here] or order
+        if following:
+            mention = following[0][2]
+            self.jump_to(mention.article_id, mention.start, mention.end)
+            self.set_entity_focus(self.focus_key, groups)
+
+    @work(exclusive=True, group="form")
+    async def action_entities(self) -> None:
+        """E: the event's entities by frequency; Enter focuses one, m merges two."""
+        from corpus.entities import by_frequency
+        from tui.modals import EntitiesModal
+
+        while True:
+            groups = self._event_groups()
+            rows = [(key, groups[key][0].text, n, articles) for key, n, articles in by_frequency(groups)]
+            result = await self.app.push_screen_wait(EntitiesModal(rows))
+            if result is None:
+                return
+            action, keys = result
+            if action == "merge":
+                try:
+                    self.store.merge_entities(*keys)
+                except (ValidationError, StoreError) as exc:
+                    self.notify(str(exc), severity="error")
+                    return
+                self.notify("Merged: they are one entity now.")
+                continue
+            self.set_entity_focus(keys[0], groups)
+            mention = groups[keys[0]][0]
+            self.jump_to(mention.article_id, mention.start, mention.end)
+            return
+
+    def action_visual(self) -> None:
+        view = self.current_view
+        view.visual = not view.visual  # the selection's anchor stays where it is
+        self.notify("Visual mode: movement extends the selection; c tags it, Esc leaves." if view.visual
+                    else "Visual mode off.")
+
+    def action_leave_visual(self) -> None:
+        """Esc: close the search bar if it has focus, else leave visual mode."""
+        bar = self.query_one("#search", Input)
+        if self.focused is bar:
+            bar.remove_class("-open")
+            self.current_view.focus()
+            return
+        view = self.current_view
+        if view.visual:
+            view.visual = False
+        elif self.focus_key is not None:
+            self.set_entity_focus(None)
+
+    def action_sentence(self, step: int) -> None:
+        """Move to the start of the next (or previous) sentence; extends in visual mode."""
+        view = self.current_view
+        analysis = self.analyses.get(self.current_id)
+        if analysis is None or not analysis.sents:
+            return
+        cursor = view.offset_of(view.cursor_location)
+        starts = [s for s, _ in analysis.sents]
+        if step > 0:
+            target = next((s for s in starts if s > cursor), None)
+            if target is None:  # past the last start: go to the end of the last sentence
+                target = analysis.sents[-1][1]
+        else:
+            target = next((s for s in reversed(starts) if s < cursor), starts[0])
+        view.move_to(target)
 
     def action_select_sentence(self) -> None:
         view = self.current_view
@@ -527,6 +714,8 @@ HELP_ROWS = [
     ("ctrl+left/right", "move by word"),
     ("shift+arrows", "select text (ctrl+shift+left/right: by word)"),
     ("s", "select the sentence at the cursor"),
+    ("( / )", "previous / next sentence (extends the selection in visual mode)"),
+    ("v", "visual mode: every movement extends the selection; Esc leaves"),
     ("c", "tag the selection as a claim: the claim form (digits choose, Tab, Enter saves)"),
     ("ctrl+n (in form)", "save and go on to the next sentence not yet annotated"),
     ("f2", "edit the claim under the cursor or highlighted in the panel"),
@@ -541,6 +730,9 @@ HELP_ROWS = [
     ("e", "back to the list of events"),
     ("p", "show or hide the claims panel"),
     ("enter (in panel)", "jump to the claim in its article"),
+    ("/", "search the event: Enter next match (on through the articles), ctrl+r all matches"),
+    ("*", "highlight the entity at the cursor in every column; again: its next mention"),
+    ("E", "the event's entities by frequency (Enter focuses one, m on two merges them)"),
     ("?", "this help"),
     ("ctrl+q", "quit (everything is already saved)"),
 ]

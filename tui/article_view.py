@@ -13,11 +13,12 @@ from collections.abc import Iterable
 
 from rich.style import Style
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from corpus.articles import Article
-from tui.styles import CLAIM_STYLE, NOISE_STYLE, entity_style
+from tui.styles import CLAIM_STYLE, FOCUS_STYLE, NOISE_STYLE, entity_style
 
 
 def _visible_segments(text: str, hidden: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -42,7 +43,63 @@ def _visible_segments(text: str, hidden: Iterable[tuple[int, int]]) -> list[tupl
 
 
 class ArticleView(TextArea):
-    """Read-only TextArea that stylises entity, claim and noise spans line by line."""
+    """Read-only TextArea that stylises entity, claim and noise spans line by line.
+
+    In visual mode (``visual``), every cursor movement extends the selection,
+    as shift+movement does.
+    """
+
+    visual: reactive[bool] = reactive(False)
+
+    def watch_visual(self, visual: bool) -> None:
+        self.set_class(visual, "-visual")
+
+    # every movement the TextArea binds, extended in visual mode
+    def action_cursor_left(self, select: bool = False) -> None:
+        super().action_cursor_left(select or self.visual)
+
+    def action_cursor_right(self, select: bool = False) -> None:
+        super().action_cursor_right(select or self.visual)
+
+    def action_cursor_up(self, select: bool = False) -> None:
+        super().action_cursor_up(select or self.visual)
+
+    def action_cursor_down(self, select: bool = False) -> None:
+        super().action_cursor_down(select or self.visual)
+
+    def action_cursor_word_left(self, select: bool = False) -> None:
+        super().action_cursor_word_left(select or self.visual)
+
+    def action_cursor_word_right(self, select: bool = False) -> None:
+        super().action_cursor_word_right(select or self.visual)
+
+    def action_cursor_line_start(self, select: bool = False) -> None:
+        super().action_cursor_line_start(select or self.visual)
+
+    def action_cursor_line_end(self, select: bool = False) -> None:
+        super().action_cursor_line_end(select or self.visual)
+
+    def action_cursor_page_up(self) -> None:
+        anchor = self.selection.start
+        super().action_cursor_page_up()
+        if self.visual:
+            self.selection = Selection(anchor, self.selection.end)
+
+    def action_cursor_page_down(self) -> None:
+        anchor = self.selection.start
+        super().action_cursor_page_down()
+        if self.visual:
+            self.selection = Selection(anchor, self.selection.end)
+
+    def move_to(self, offset: int, extend: bool = False) -> None:
+        """Put the cursor at an article offset, extending the selection if asked
+        (or in visual mode)."""
+        location = self.location_of(offset)
+        if extend or self.visual:
+            self.selection = Selection(self.selection.start, location)
+        else:
+            self.cursor_location = location
+        self.scroll_cursor_visible(animate=False)
 
     def __init__(self, article: Article, **kwargs) -> None:
         super().__init__(
@@ -57,6 +114,7 @@ class ArticleView(TextArea):
         self._entities: tuple[tuple[int, int, str], ...] = ()
         self._claims: list[tuple[int, int]] = []
         self._noise: tuple[tuple[int, int, str], ...] = ()
+        self._focus: tuple[tuple[int, int], ...] = ()
         self._hide_noise = False
         self._by_line: dict[int, list[tuple[int, int, Style]]] = {}
         self._set_segments([(0, len(article.text))], article.text)
@@ -150,6 +208,13 @@ class ArticleView(TextArea):
             self._claims = spans
             self._restyle()
 
+    def set_focus_spans(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Spans shown in reverse video: the mentions of the focused entity."""
+        spans = tuple(spans)
+        if spans != self._focus:
+            self._focus = spans
+            self._restyle()
+
     def set_noise(self, regions: Iterable[tuple[int, int, str]]) -> None:
         regions = tuple(regions)
         if regions != self._noise:
@@ -184,6 +249,8 @@ class ArticleView(TextArea):
             self._add(start, end, CLAIM_STYLE)
         for start, end, label in self._entities:
             self._add(start, end, entity_style(label))
+        for start, end in self._focus:
+            self._add(start, end, FOCUS_STYLE)
         self.notify_style_update()
         self.refresh()
 

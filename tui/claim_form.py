@@ -171,8 +171,8 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
             yield ChoiceRow("attribution", "How", _choices(ATTRIBUTIONS), self.claim.get("attribution"))
             yield ChoiceRow("confidence", "Confidence", _choices(CONFIDENCE), self.claim.get("confidence"))
             yield Input(value=self.claim.get("note", ""), placeholder="Note (optional)", id="note")
-            yield Label(Text("digits choose · Tab next field · Enter saves · ctrl+n saves and goes to the "
-                             "next sentence · Esc cancels"), classes="form-hint")
+            yield Label(Text("digits choose · Tab next · Enter saves · ctrl+n saves, next sentence · Esc cancels"),
+                        classes="form-hint")
 
     def on_mount(self) -> None:
         self.query(ChoiceRow).first().focus()

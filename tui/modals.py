@@ -159,3 +159,86 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class ResultsModal(ModalScreen[tuple | None]):
+    """Search results across the event: Enter jumps to one."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, needle: str, rows: list[tuple]) -> None:
+        super().__init__()
+        self.needle = needle
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for key, title, before, match, after in self.rows:
+            line = Text(no_wrap=True, overflow="ellipsis")
+            line.append(f"{title[:30]}: ", style="bold")
+            line.append(f"…{before}")
+            line.append(match, style="reverse")
+            line.append(f"{after}…")
+            options.append(Option(line, id="|".join(map(str, key))))
+        with Vertical(classes="form results"):
+            yield Label(Text(f"{len(self.rows)} match(es) for “{self.needle}”"), classes="form-title")
+            yield OptionList(*options, id="results")
+            yield Label(Text("↑↓ choose · Enter jumps there · Esc closes"), classes="form-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#results", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        article_id, start, end = event.option.id.split("|")
+        self.dismiss((article_id, int(start), int(end)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EntitiesModal(ModalScreen[tuple | None]):
+    """The event's entities by frequency. Enter focuses one; m on one row, then m
+    on another, merges the two groups."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("m", "merge", "Merge")]
+
+    def __init__(self, rows: list[tuple[str, str, int, int]]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.marked: str | None = None
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for key, text, mentions, articles in self.rows:
+            line = Text(no_wrap=True, overflow="ellipsis")
+            line.append(f"{mentions:>4} ", style="bold")
+            line.append(f"in {articles:>2} article(s)  ")
+            line.append(text, style="bold")
+            line.append(f"  {key.split(':', 1)[0]}", style="dim")
+            options.append(Option(line, id=key))
+        with Vertical(classes="form results"):
+            yield Label(Text(f"{len(self.rows)} entities in this event"), classes="form-title")
+            yield OptionList(*options, id="entities")
+            yield Label(Text("Enter highlights it everywhere · m then m on another merges them · Esc closes"),
+                        classes="form-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#entities", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(("focus", (event.option.id,)))
+
+    def action_merge(self) -> None:
+        option = self.query_one("#entities", OptionList).highlighted_option
+        if option is None:
+            return
+        if self.marked is None or self.marked == option.id:
+            self.marked = option.id
+            self.notify("Now m on the entity to merge it with.")
+            return
+        self.dismiss(("merge", (self.marked, option.id)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -29,6 +29,7 @@ LEGEND_LABELS = ("PERSON", "NORP", "ORG", "GPE", "LOC", "DATE", "CARDINAL", "EVE
 
 CLAIM_STYLE = Style(bgcolor="#4a3f00", underline=True)
 NOISE_STYLE = Style(dim=True, italic=True, color="#808080")
+FOCUS_STYLE = Style(reverse=True, bold=True)
 
 
 def entity_style(label: str) -> Style:

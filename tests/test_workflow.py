@@ -1,0 +1,115 @@
+"""Keyboard workflow: visual mode, sentence moves, search across the event,
+entity focus across columns, the entities panel and merges."""
+
+from __future__ import annotations
+
+from tests.test_app import SIZE, make_app, put_cursor, visible_columns
+from tui.app import MainScreen
+from tui.modals import EntitiesModal, ResultsModal
+
+
+async def test_visual_mode_extends_with_plain_movement(corpus, store, analyser):
+    a0 = corpus.articles[0]
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.focused
+        start = await put_cursor(pilot, view, "However, the statement added")
+        await pilot.press("v", "ctrl+right", "ctrl+right", "right")
+        assert view.visual and view.has_class("-visual")
+        assert view.selection_offsets()[0] == start and view.selection_offsets()[1] > start
+        await pilot.press("escape")
+        assert not view.visual and view.selection_offsets()[0] == start  # the selection stays
+        await pilot.press("c", "1", "enter")
+        await pilot.pause()
+    [claim] = store.claims()
+    assert claim["start"] == start and a0.text[claim["start"]:claim["end"]] == claim["quote"]
+    assert claim["quote"].startswith("However, the")
+
+
+async def test_sentence_moves_and_extends(corpus, store, analyser, rules_cache):
+    a0 = corpus.articles[0]
+    app = make_app(corpus, store, analyser)
+    analysis = analyser.cached(a0.text_hash)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.focused
+        await put_cursor(pilot, view, "France, Russia and the United States (US)")
+        here = view.offset_of(view.cursor_location)
+        starts = [s for s, _ in analysis.sents]
+        await pilot.press("right_parenthesis")
+        assert view.offset_of(view.cursor_location) == next(s for s in starts if s > here)
+        await pilot.press("left_parenthesis", "left_parenthesis")
+        assert view.offset_of(view.cursor_location) == max(s for s in starts if s < here)
+        await pilot.press("v", "right_parenthesis", "right_parenthesis")
+        start, end = view.selection_offsets()
+        assert start < here < end
+
+
+async def test_search_goes_through_the_event_and_lists_results(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        bar = app.screen.query_one("#search")
+        assert app.focused is bar
+        await pilot.press(*"158", "enter")
+        await pilot.pause()
+        first = app.screen.current_view
+        assert first.article.text[slice(*first.selection_offsets())] == "158"
+        await pilot.press("enter")
+        await pilot.pause()
+        second = app.screen.current_view
+        assert second.article.id != first.article.id  # on to the next article with a match
+        assert second.article.text[slice(*second.selection_offsets())] == "158"
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsModal)
+        assert len(app.screen.rows) == sum(a.text.count("158") for a in corpus.articles)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("slash", "escape")
+        assert not bar.has_class("-open")
+
+
+async def test_entity_focus_highlights_every_column_and_steps(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.focused
+        await put_cursor(pilot, view, "Azerbaijan. The two countries")
+        await pilot.press("asterisk")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.focus_key == "place:azerbaijan"
+        for column in visible_columns(app):
+            spans = column.view._focus
+            assert spans and all(column.article.text[s:e].lower().startswith("azerbaijan") for s, e in spans)
+        before = (screen.current_id, view.offset_of(view.cursor_location))
+        await pilot.press("asterisk")
+        await pilot.pause()
+        now = screen.current_view
+        assert (screen.current_id, now.offset_of(now.cursor_location)) != before
+        assert now.article.text[slice(*now.selection_offsets())].lower().startswith("azerbaijan")
+        await pilot.press("escape")
+        assert screen.focus_key is None and not view._focus
+
+
+async def test_entities_panel_focuses_and_merges(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("E")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, EntitiesModal)
+        keys = [row[0] for row in modal.rows]
+        counts = [row[2] for row in modal.rows]
+        assert counts == sorted(counts, reverse=True)
+        first, second = keys.index("place:armenia"), keys.index("group:armenian")
+        options = modal.query_one("#entities")
+        options.highlighted = first
+        await pilot.press("m")
+        options.highlighted = second
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, EntitiesModal)  # reopened, merged
+        assert "group:armenian" not in [row[0] for row in app.screen.rows]
+        await pilot.press("escape")
+    assert store.entity_merges() == [("place:armenia", "group:armenian")]
