@@ -113,3 +113,31 @@ async def test_entities_panel_focuses_and_merges(corpus, store, analyser):
         assert "group:armenian" not in [row[0] for row in app.screen.rows]
         await pilot.press("escape")
     assert store.entity_merges() == [("place:armenia", "group:armenian")]
+
+
+async def test_line_cache_never_shows_a_stale_selection(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.focused
+        await put_cursor(pilot, view, "Windowofworld.com")
+        selection_bg = view._theme.selection_style.bgcolor
+
+        def selected_rows() -> set[int]:
+            rows = set()
+            for y in range(view.size.height):
+                strip = view.render_line(y)
+                if any(seg.style is not None and seg.style.bgcolor == selection_bg for seg in strip):
+                    rows.add(y)
+            return rows
+
+        await pilot.press("shift+down", "shift+down", "shift+down", "shift+down")
+        await pilot.pause()
+        wide = selected_rows()
+        assert len(wide) >= 4
+        await pilot.press("shift+up", "shift+up", "shift+up")
+        await pilot.pause()
+        narrow = selected_rows()
+        assert narrow and narrow < wide  # rows that left the selection were re-rendered
+        await pilot.press("right")  # collapse the selection
+        await pilot.pause()
+        assert selected_rows() == set()

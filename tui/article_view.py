@@ -110,6 +110,8 @@ class ArticleView(TextArea):
             highlight_cursor_line=False,
             **kwargs,
         )
+        # brackets mean nothing in prose, and their location would bust the line cache
+        self.set_reactive(TextArea.match_cursor_bracket, False)
         self.article = article
         self._entities: tuple[tuple[int, int, str], ...] = ()
         self._claims: list[tuple[int, int]] = []
@@ -253,6 +255,42 @@ class ArticleView(TextArea):
             self._add(start, end, FOCUS_STYLE)
         self.notify_style_update()
         self.refresh()
+
+    def render_line(self, y: int):
+        """TextArea.render_line with a finer cache key.
+
+        With soft wrap, TextArea keys every row's cache entry on the whole
+        selection, so moving the cursor re-renders every visible row. A row's
+        content only depends on the selection where its document line is inside
+        the selection or holds the cursor; other rows keep their cached strip.
+        """
+        scroll_x, scroll_y = self.scroll_offset
+        absolute_y = scroll_y + y
+        try:
+            line_index = self.wrapped_document._offset_to_line_info[absolute_y][0]
+        except IndexError:
+            line_index = -1
+        selection = self.selection
+        top, bottom = sorted((selection.start[0], selection.end[0]))
+        involved = top <= line_index <= bottom or line_index == selection.end[0]
+        cache_key = (
+            "factdesk",
+            self.size,
+            scroll_x,
+            absolute_y,
+            selection if involved else None,
+            self.has_focus if line_index == selection.end[0] else None,  # the cursor shows when focused
+            self.theme,
+            self.soft_wrap,
+            self.read_only,
+            self.show_cursor,
+        )
+        cached = self._line_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        line = self._render_line(y)
+        self._line_cache[cache_key] = line
+        return line
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
