@@ -18,6 +18,11 @@ CLAIM_LABEL = "CLAIM"
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 RELIABILITY = ("reliable", "mixed", "unreliable")
 CLAIM_TYPES = ("factual", "opinion", "prediction")
+# OntoNotes entity labels (what the English spaCy models predict), most used first
+ENTITY_LABELS = (
+    "PERSON", "ORG", "GPE", "NORP", "LOC", "DATE", "EVENT", "CARDINAL", "FAC", "PRODUCT", "LAW",
+    "MONEY", "PERCENT", "QUANTITY", "TIME", "ORDINAL", "WORK_OF_ART", "LANGUAGE",
+)
 # ClaimBuster's classes: check-worthy factual, unimportant factual, not factual
 CHECKWORTHINESS = ("check-worthy", "unimportant", "not-factual")
 ATTRIBUTIONS = ("direct-quote", "indirect", "anonymous-source")

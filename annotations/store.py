@@ -425,6 +425,35 @@ class AnnotationStore:
         docs = self.db.table("noise_marks").search(Query().article_id == article_id)
         return [dict(d) for d in sorted(docs, key=lambda d: d.doc_id)]
 
+    # -- entity corrections ------------------------------------------------
+
+    def correct_entities(self, edits: list[tuple[str, int, int, str | None]]) -> int:
+        """The reader's entity corrections, as one undoable action: each edit is
+        ``(article_id, start, end, label)``; ``label=None`` says "no entity here".
+        An edit replaces whatever entities of the model it overlaps."""
+        from annotations.schema import ENTITY_LABELS
+
+        self._writable()
+        records = []
+        stamp = now()
+        for article_id, start, end, label in edits:
+            text, text_hash = self._article_text(article_id)
+            if not 0 <= start < end <= len(text):
+                raise ValidationError(f"entity edit: offsets {start}..{end} are outside the article")
+            if label is not None and label not in ENTITY_LABELS:
+                raise ValidationError(f"entity label {label!r} is not one of {', '.join(ENTITY_LABELS)}")
+            records.append({"article_id": article_id, "text_hash": text_hash, "start": start, "end": end,
+                            "quote": text[start:end], "label": label, "annotator": self.annotator,
+                            "created": stamp})
+        if records:
+            with self.storage.action("correct entities"):
+                self.db.table("entity_edits").insert_multiple(records)
+        return len(records)
+
+    def entity_edits(self, article_id: str) -> list[dict]:
+        docs = self.db.table("entity_edits").search(Query().article_id == article_id)
+        return [dict(d) for d in sorted(docs, key=lambda d: d.doc_id)]
+
     def merge_entities(self, key_a: str, key_b: str) -> None:
         """The reader says two entity groups (keys from corpus.entities) are one."""
         self._writable()

@@ -141,3 +141,42 @@ async def test_line_cache_never_shows_a_stale_selection(corpus, store, analyser)
         await pilot.press("right")  # collapse the selection
         await pilot.pause()
         assert selected_rows() == set()
+
+
+async def test_entity_corrections_relabel_remove_add_and_everywhere(corpus, store, analyser):
+    from tui.modals import EntityLabelModal
+
+    a0 = corpus.articles[0]
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.focused
+        ready = a0.text.index("Armenia must withdraw")
+        assert (ready, ready + 7, "GPE") in view.entities
+        # relabel the entity at the cursor: Armenia GPE -> ORG (2)
+        await put_cursor(pilot, view, "Armenia must withdraw")
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, EntityLabelModal)
+        await pilot.press("2")
+        await pilot.pause()
+        assert (ready, ready + 7, "ORG") in view.entities
+        # remove a false one: 0 = not an entity
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("0")
+        await pilot.pause()
+        assert not any(s <= ready < e for s, e, _ in view.entities)
+        # add a missed entity everywhere: "Nagorno-Karabakh" as LOC (5) in every article
+        start = await put_cursor(pilot, view, "Nagorno-Karabakh region, which")
+        await pilot.press(*["shift+right"] * len("Nagorno-Karabakh"), "l")
+        await pilot.pause()
+        await pilot.press("a", "5")
+        await pilot.pause()
+        assert (start, start + 16, "LOC") in view.entities
+        second = app.screen.columns[corpus.articles[1].id].view
+        assert any(second.article.text[s:e] == "Nagorno-Karabakh" and label == "LOC" for s, e, label in second.entities)
+        await pilot.press("u")  # one undo takes back the whole "everywhere" correction
+        await pilot.pause()
+        assert (start, start + 16, "LOC") not in view.entities
+    edits = store.entity_edits(a0.id)
+    assert [(e["quote"], e["label"]) for e in edits] == [("Armenia", "ORG"), ("Armenia", None)]

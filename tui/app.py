@@ -46,6 +46,7 @@ class MainScreen(Screen):
         Binding("v", "visual", "Visual", show=False),
         Binding("asterisk", "entity_focus", "Entity", key_display="*"),
         Binding("E", "entities", "Entities", show=False),
+        Binding("l", "label_entity", "Entity label", show=False),
         Binding("slash", "search", "Search", key_display="/"),
         Binding("escape", "leave_visual", "Leave visual mode", show=False),
         Binding("right_parenthesis", "sentence(1)", "Next sentence", show=False, key_display=")"),
@@ -151,7 +152,7 @@ class MainScreen(Screen):
         column = ArticleColumn(
             article,
             self.position_of(article.id),
-            entities=analysis.ents if analysis is not None else (),
+            entities=self._entities_of(article.id),
             claims=[(c["start"], c["end"]) for c in claims],
             noise=self._noise_of(article),
             hide_noise=self.hide_noise,
@@ -161,6 +162,13 @@ class MainScreen(Screen):
                            self.store.source_rating(article.source) if article.source else None)
         self.columns[article.id] = column
         return column
+
+    def _entities_of(self, article_id: str) -> tuple[tuple[int, int, str], ...]:
+        """The model's entities with the reader's corrections applied."""
+        from corpus.corrections import apply_entity_edits
+
+        analysis = self.analyses.get(article_id)
+        return apply_entity_edits(analysis.ents if analysis else (), self.store.entity_edits(article_id))
 
     def _noise_of(self, article: Article) -> list[tuple[int, int, str]]:
         return apply_marks(list(article.noise), self.store.noise_marks(article.id))
@@ -241,7 +249,7 @@ class MainScreen(Screen):
     def _apply_analysis(self, article_id: str, analysis) -> None:
         self.analyses[article_id] = analysis
         if article_id in self.columns:
-            self.columns[article_id].view.set_entities(analysis.ents)
+            self.columns[article_id].view.set_entities(self._entities_of(article_id))
 
     # -- refresh ------------------------------------------------------------
 
@@ -251,6 +259,7 @@ class MainScreen(Screen):
         if column is not None:  # columns never shown are built with fresh data later
             column.view.set_claims((c["start"], c["end"]) for c in claims)
             column.view.set_noise(self._noise_of(column.article))
+            column.view.set_entities(self._entities_of(article_id))
             column.update_head(self.store.rating(article_id), len(claims), article_id in self.analyses,
                                self.store.source_rating(column.article.source) if column.article.source else None)
         if article_id == self.current_id:
@@ -412,7 +421,7 @@ class MainScreen(Screen):
             analysis = self.analyses.get(article.id) or self.analyser.cached(article.text_hash)
             if analysis is not None:
                 self.analyses.setdefault(article.id, analysis)
-                texts[article.id] = (article.text, list(analysis.ents))
+                texts[article.id] = (article.text, list(self._entities_of(article.id)))
         return group_mentions(texts, self.store.entity_merges())
 
     def _group_of(self, groups: dict[str, list], article_id: str, start: int) -> str | None:
@@ -430,8 +439,7 @@ class MainScreen(Screen):
         again: go to its next mention, across the event's articles."""
         view = self.current_view
         cursor = view.offset_of(view.cursor_location)
-        analysis = self.analyses.get(self.current_id)
-        entity = next((e for e in (analysis.ents if analysis else ()) if e[0] <= cursor < e[1]), None)
+        entity = next((e for e in self._entities_of(self.current_id) if e[0] <= cursor < e[1]), None)
         groups = self._event_groups()
         key = self._group_of(groups, self.current_id, entity[0]) if entity else None
         if key is None and self.focus_key is None:
@@ -451,6 +459,53 @@ class MainScreen(Screen):
             mention = following[0][2]
             self.jump_to(mention.article_id, mention.start, mention.end)
             self.set_entity_focus(self.focus_key, groups)
+
+    @work(exclusive=True, group="form")
+    async def action_label_entity(self) -> None:
+        """l: correct the entity at the cursor, or make the selection an entity."""
+        import re
+
+        from tui.modals import EntityLabelModal
+
+        view = self.current_view
+        start, end = view.selection_offsets()
+        current = None
+        if start == end:
+            cursor = start
+            entity = next((e for e in self._entities_of(self.current_id) if e[0] <= cursor < e[1]), None)
+            if entity is None:
+                self.notify("Select the words of a missed entity, or put the cursor on an entity to correct it.")
+                return
+            start, end, current = entity
+        else:
+            span = self._selected_span()
+            if span is None:
+                return
+            start, end = span
+        article = self.current_article
+        quote = article.text[start:end]
+        result = await self.app.push_screen_wait(EntityLabelModal(quote, current))
+        if result is None:
+            return
+        label, everywhere = result
+        edits = [(article.id, start, end, label)]
+        if everywhere:
+            left = r"\b" if quote[:1].isalnum() else ""
+            right = r"\b" if quote[-1:].isalnum() else ""
+            pattern = re.compile(left + re.escape(quote) + right)
+            for other in self.articles:
+                for m in pattern.finditer(other.text):
+                    if (other.id, m.start()) != (article.id, start):
+                        edits.append((other.id, m.start(), m.end(), label))
+        try:
+            count = self.store.correct_entities(edits)
+        except (ValidationError, StoreError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        for article_id in self.columns:
+            self._refresh_article(article_id)
+        what = label or "not an entity"
+        self.notify(f"“{quote}” is {what}" + (f" in {count} places." if count > 1 else "."))
 
     @work(exclusive=True, group="form")
     async def action_entities(self) -> None:
@@ -552,7 +607,7 @@ class MainScreen(Screen):
         from tui.claim_form import ClaimForm, speaker_choices
 
         analysis = self.analyses.get(article.id)
-        entities = analysis.ents if analysis else ()
+        entities = self._entities_of(article.id)
         sentences = analysis.sents if analysis else ()
         speakers = speaker_choices(article.text, entities, sentences, start, end)
         return ClaimForm(article.text[start:end], self.targets, speakers, claim)
@@ -733,6 +788,7 @@ HELP_ROWS = [
     ("/", "search the event: Enter next match (on through the articles), ctrl+r all matches"),
     ("*", "highlight the entity at the cursor in every column; again: its next mention"),
     ("E", "the event's entities by frequency (Enter focuses one, m on two merges them)"),
+    ("l", "correct the entity at the cursor, or label the selection (a: every identical mention)"),
     ("?", "this help"),
     ("ctrl+q", "quit (everything is already saved)"),
 ]

@@ -242,3 +242,59 @@ class EntitiesModal(ModalScreen[tuple | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class EntityLabelModal(ModalScreen[tuple | None]):
+    """Pick an entity label (digits for the common ones, 0: not an entity);
+    a toggles applying it to every identical mention in the event."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("a", "toggle_all", "Every mention")]
+
+    def __init__(self, quote: str, current: str | None) -> None:
+        super().__init__()
+        self.quote = quote
+        self.current = current
+        self.everywhere = False
+
+    def compose(self) -> ComposeResult:
+        from annotations.schema import ENTITY_LABELS
+
+        self.labels: list[str | None] = [None, *ENTITY_LABELS]
+        options = [Option(Text("0  not an entity"), id="-")]
+        for i, label in enumerate(ENTITY_LABELS, 1):
+            options.append(Option(Text(f"{i if i < 10 else ' '}  {label}"), id=label))
+        with Vertical(classes="form"):
+            yield Label(Text("Entity label"), classes="form-title")
+            yield Static(Text(f"“{self.quote}”" + (f" — now {self.current}" if self.current else "")),
+                         classes="form-subject")
+            yield OptionList(*options, id="labels")
+            yield Static(id="everywhere")
+            yield Label(Text("0–9 or ↑↓ Enter choose · a: every identical mention in the event · Esc cancels"),
+                        classes="form-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#labels", OptionList)
+        if self.current in self.labels:
+            options.highlighted = self.labels.index(self.current)
+        options.focus()
+        self._show_everywhere()
+
+    def _show_everywhere(self) -> None:
+        mark = "[x]" if self.everywhere else "[ ]"
+        self.query_one("#everywhere", Static).update(Text(f"{mark} apply to every identical mention (a)"))
+
+    def action_toggle_all(self) -> None:
+        self.everywhere = not self.everywhere
+        self._show_everywhere()
+
+    def on_key(self, event) -> None:
+        if event.character and event.character.isdigit():
+            event.stop()
+            self.dismiss((self.labels[int(event.character)], self.everywhere))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss((None if event.option.id == "-" else event.option.id, self.everywhere))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
