@@ -180,3 +180,51 @@ async def test_entity_corrections_relabel_remove_add_and_everywhere(corpus, stor
         assert (start, start + 16, "LOC") not in view.entities
     edits = store.entity_edits(a0.id)
     assert [(e["quote"], e["label"]) for e in edits] == [("Armenia", "ORG"), ("Armenia", None)]
+
+
+async def test_every_action_is_in_the_command_palette(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for wanted in ("Claim", "Rate article", "Rate source", "Search", "Undo", "Hide noise", "Entity label"):
+            assert wanted in titles
+        assert any(c.title.lower().startswith("theme") or "theme" in c.title.lower() for c in app.get_system_commands(app.screen))
+
+
+async def test_user_keymap_remaps_and_bad_keymaps_warn(tmp_path, monkeypatch, corpus, store, analyser):
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('claim = "k"\nnot_a_binding = "z"\n', encoding="utf-8")
+    monkeypatch.setenv("FACTDESK_KEYMAP", str(keymap))
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert any("unknown binding ids not_a_binding" in n.message for n in app._notifications)
+        await pilot.press("shift+end", "k")
+        await pilot.pause()
+        from tui.claim_form import ClaimForm
+
+        assert isinstance(app.screen, ClaimForm)
+    keymap.write_text("claim = [1, 2", encoding="utf-8")
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert any("keymap not used" in n.message for n in app._notifications)
+
+
+async def test_claims_panel_scope_filter_and_progress(corpus, store, analyser):
+    a0, a1 = corpus.articles[0], corpus.articles[1]
+    s0 = a0.text.index("158 soldiers")
+    store.add_claim(a0.id, s0, s0 + 12, {"t1": "agree"})
+    s1 = a1.text.index("A new humanitarian ceasefire")
+    store.add_claim(a1.id, s1, s1 + 28, {"t1": "disagree"})
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one("#claims-list")
+        assert panel.option_count == 1
+        assert "this article: 1/" in str(app.screen.query_one("#status").render())
+        await pilot.press("a")
+        assert panel.option_count == 2
+        await pilot.press("f", "f")  # agree, then disagree
+        assert panel.option_count == 1 and panel.get_option_at_index(0).id == store.claims(a1.id)[0]["id"]

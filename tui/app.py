@@ -39,30 +39,32 @@ class MainScreen(Screen):
     """Columns of articles, the claims panel, the legend and the status line."""
 
     BINDINGS = [
-        Binding("c", "claim", "Claim"),
-        Binding("r", "rate", "Rate article"),
-        Binding("R", "rate('source')", "Rate source", show=False),
-        Binding("s", "select_sentence", "Sentence"),
-        Binding("v", "visual", "Visual", show=False),
-        Binding("asterisk", "entity_focus", "Entity", key_display="*"),
-        Binding("E", "entities", "Entities", show=False),
-        Binding("l", "label_entity", "Entity label", show=False),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("escape", "leave_visual", "Leave visual mode", show=False),
-        Binding("right_parenthesis", "sentence(1)", "Next sentence", show=False, key_display=")"),
-        Binding("left_parenthesis", "sentence(-1)", "Previous sentence", show=False, key_display="("),
-        Binding("left_square_bracket", "shift_articles(-1)", "Prev", key_display="["),
-        Binding("right_square_bracket", "shift_articles(1)", "Next", key_display="]"),
-        Binding("p", "toggle_panel", "Claims panel"),
-        Binding("h", "toggle_noise", "Hide noise"),
-        Binding("n", "mark_noise", "Noise", show=False),
-        Binding("e", "events", "Events", show=False),
-        Binding("x", "delete_claim", "Delete claim", show=False),
-        Binding("f2", "edit_claim", "Edit claim", show=False),
+        Binding("c", "claim", "Claim", id="claim"),
+        Binding("r", "rate", "Rate article", id="rate"),
+        Binding("R", "rate('source')", "Rate source", show=False, id="rate-source"),
+        Binding("s", "select_sentence", "Sentence", id="select_sentence"),
+        Binding("v", "visual", "Visual", show=False, id="visual"),
+        Binding("asterisk", "entity_focus", "Entity", key_display="*", id="entity_focus"),
+        Binding("E", "entities", "Entities", show=False, id="entities"),
+        Binding("l", "label_entity", "Entity label", show=False, id="label_entity"),
+        Binding("slash", "search", "Search", key_display="/", id="search"),
+        Binding("escape", "leave_visual", "Leave visual mode", show=False, id="leave_visual"),
+        Binding("right_parenthesis", "sentence(1)", "Next sentence", show=False, key_display=")", id="next_sentence"),
+        Binding("left_parenthesis", "sentence(-1)", "Previous sentence", show=False, key_display="(", id="previous_sentence"),
+        Binding("left_square_bracket", "shift_articles(-1)", "Prev", key_display="[", id="previous_articles"),
+        Binding("right_square_bracket", "shift_articles(1)", "Next", key_display="]", id="next_articles"),
+        Binding("p", "toggle_panel", "Claims panel", id="toggle_panel"),
+        Binding("a", "panel_scope", "Panel: article/event", show=False, id="panel_scope"),
+        Binding("f", "panel_filter", "Panel: filter by stance", show=False, id="panel_filter"),
+        Binding("h", "toggle_noise", "Hide noise", id="toggle_noise"),
+        Binding("n", "mark_noise", "Noise", show=False, id="mark_noise"),
+        Binding("e", "events", "Events", show=False, id="events"),
+        Binding("x", "delete_claim", "Delete claim", show=False, id="delete_claim"),
+        Binding("f2", "edit_claim", "Edit claim", show=False, id="edit_claim"),
         # priority: the focused TextArea has its own ctrl+z / ctrl+y for text edits
-        Binding("ctrl+z,u", "undo", "Undo", priority=True),
-        Binding("ctrl+y,U", "redo", "Redo", priority=True, show=False),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+z,u", "undo", "Undo", priority=True, id="undo"),
+        Binding("ctrl+y,U", "redo", "Redo", priority=True, show=False, id="redo"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
     ]
 
     def __init__(self, corpus: Corpus, store: AnnotationStore, analyser: Analyser, event: Event | None = None) -> None:
@@ -82,6 +84,8 @@ class MainScreen(Screen):
         self.columns: dict[str, ArticleColumn] = {}
         self._analysing: set[str] = set()
         self.focus_key: str | None = None  # the entity whose mentions are highlighted
+        self.panel_event = False  # the claims panel lists the whole event, not the focused article
+        self.panel_filter: str | None = None  # a stance the panel's claims must have
 
     # -- layout -------------------------------------------------------------
 
@@ -262,8 +266,45 @@ class MainScreen(Screen):
             column.view.set_entities(self._entities_of(article_id))
             column.update_head(self.store.rating(article_id), len(claims), article_id in self.analyses,
                                self.store.source_rating(column.article.source) if column.article.source else None)
-        if article_id == self.current_id:
-            self.query_one(ClaimsPanel).show(self.current_article.title, claims, self.targets)
+        if article_id == self.current_id or self.panel_event:
+            self._refresh_panel()
+
+    def _refresh_panel(self) -> None:
+        if self.panel_event:
+            ids = {a.id for a in self.articles}
+            claims = [c for c in self.store.claims() if c["article_id"] in ids]
+            title = f"event ({len(self.articles)} articles)"
+        else:
+            claims = self.store.claims(self.current_id)
+            title = self.current_article.title
+        if self.panel_filter:
+            claims = [c for c in claims if self.panel_filter in c.get("stances", {}).values()]
+            title = f"{self.panel_filter} · {title}"
+        self.query_one(ClaimsPanel).show(title, claims, self.targets)
+
+    def action_panel_scope(self) -> None:
+        self.panel_event = not self.panel_event
+        self._refresh_panel()
+        self.notify("Claims panel: the whole event." if self.panel_event else "Claims panel: the focused article.")
+
+    def action_panel_filter(self) -> None:
+        from annotations.schema import STANCES
+
+        cycle = [None, *STANCES]
+        self.panel_filter = cycle[(cycle.index(self.panel_filter) + 1) % len(cycle)]
+        self._refresh_panel()
+        self.notify(f"Claims panel: {self.panel_filter or 'every stance'}.")
+
+    def _sentence_progress(self) -> tuple[int, int] | None:
+        """(sentences with a claim, sentences that are not noise) in the focused article."""
+        analysis = self.analyses.get(self.current_id)
+        if analysis is None:
+            return None
+        claims = [(c["start"], c["end"]) for c in self.store.claims(self.current_id)]
+        noise = [(s, e) for s, e, _ in self.columns[self.current_id].view.noise] if self.current_id in self.columns else []
+        sentences = [(s, e) for s, e in analysis.sents if not any(ns <= s and e <= ne for ns, ne in noise)]
+        covered = sum(1 for s, e in sentences if any(cs < e and ce > s for cs, ce in claims))
+        return covered, len(sentences)
 
     def _update_status(self) -> None:
         claims = self.store.claims()
@@ -277,6 +318,9 @@ class MainScreen(Screen):
             f" · showing {self.first_visible + 1}–{self.first_visible + self.visible_count}"
             f" · {len(claims)} claims · {rated} rated · model {self.analyser.choice.label}"
         )
+        progress = self._sentence_progress()
+        if progress:
+            status.append(f" · this article: {progress[0]}/{progress[1]} sentences", style="bold")
         if self._analysing:
             status.append(f" · analysing {len(self._analysing)} article(s)…", style="italic")
         status.append(f" · target: {target}", style="dim")
@@ -287,6 +331,7 @@ class MainScreen(Screen):
         if isinstance(widget, ArticleView) and widget.article.id != self.current_id:
             self.current_id = widget.article.id
             self._refresh_article(self.current_id)
+            self._update_status()
 
     # -- actions ------------------------------------------------------------
 
@@ -785,6 +830,8 @@ HELP_ROWS = [
     ("e", "back to the list of events"),
     ("p", "show or hide the claims panel"),
     ("enter (in panel)", "jump to the claim in its article"),
+    ("a / f", "claims panel: focused article or whole event / filter by stance"),
+    ("ctrl+p", "command palette: every action, and the themes"),
     ("/", "search the event: Enter next match (on through the articles), ctrl+r all matches"),
     ("*", "highlight the entity at the cursor in every column; again: its next mention"),
     ("E", "the event's entities by frequency (Enter focuses one, m on two merges them)"),
@@ -805,8 +852,55 @@ class FactdeskApp(App):
         self.analyser = analyser
         self.event_id = event_id
 
+    def get_system_commands(self, screen: Screen):
+        """Every action of the main screen in the command palette (ctrl+p)."""
+        from functools import partial
+
+        from textual.app import SystemCommand
+
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            for binding in screen.BINDINGS:
+                if binding.description:
+                    keys = self._keymap.get(binding.id, binding.key_display or binding.key)
+                    yield SystemCommand(binding.description, f"key: {keys}", partial(screen.run_action, binding.action))
+
+    def _load_keymap(self) -> None:
+        """A user keymap: ``keymap.toml`` (or .json) in the config folder, or
+        ``$FACTDESK_KEYMAP``, mapping binding ids to keys, e.g. ``claim = "k"``."""
+        import json
+        import os
+
+        from platformdirs import user_config_dir
+
+        env = os.environ.get("FACTDESK_KEYMAP")
+        candidates = [Path(env)] if env else [Path(user_config_dir("factdesk")) / n for n in ("keymap.toml", "keymap.json")]
+        for path in candidates:
+            if not path.is_file():
+                continue
+            try:
+                if path.suffix == ".toml":
+                    import tomllib
+
+                    keymap = tomllib.loads(path.read_text(encoding="utf-8"))
+                else:
+                    keymap = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+                    raise ValueError("it must map binding ids to key names, e.g. claim = \"k\"")
+            except (OSError, ValueError, ImportError) as exc:
+                self.notify(f"{path}: keymap not used ({exc}).", severity="warning", timeout=12)
+                return
+            known = {b.id for b in MainScreen.BINDINGS if b.id}
+            unknown = sorted(set(keymap) - known)
+            if unknown:
+                self.notify(f"{path}: unknown binding ids {', '.join(unknown)}; known: {', '.join(sorted(known))}.",
+                            severity="warning", timeout=12)
+            self.set_keymap({k: v for k, v in keymap.items() if k in known})
+            return
+
     def on_mount(self) -> None:
         """What the reader must know, said once when the app opens."""
+        self._load_keymap()
         if self.analyser.warning:
             self.notify(self.analyser.warning, title="No trained model", severity="warning", timeout=12)
         # an ingested corpus's notes were printed by `factdesk ingest`, and stay in its corpus.json
