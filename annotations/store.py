@@ -124,7 +124,7 @@ class AnnotationStore:
             self.db.table(name).clear_cache()
         if "claims" in tables:
             self._claim_ids = None
-        if "meta" in tables:
+        if "meta" in tables or "targets" in tables:
             self._targets = None
 
     # -- schema -----------------------------------------------------------
@@ -280,10 +280,37 @@ class AnnotationStore:
 
     @property
     def targets(self) -> list[dict]:
-        """Every target of every event (ids are unique in a corpus)."""
+        """Every target of every event (ids are unique in a corpus), with the
+        reader's edits and additions applied."""
         if self._targets is None:
-            self._targets = [t for e in self.events() for t in e.get("targets") or []]
+            targets = {t["id"]: {**t, "event_id": e["id"]} for e in self.events() for t in e.get("targets") or []}
+            for doc in sorted(self.db.table("targets").all(), key=lambda d: d.doc_id):
+                targets[doc["id"]] = {"id": doc["id"], "text": doc["text"], "event_id": doc["event_id"]}
+            self._targets = list(targets.values())
         return self._targets
+
+    def event_targets(self, event_id: str) -> list[dict]:
+        return [t for t in self.targets if t.get("event_id") == event_id]
+
+    def set_target(self, event_id: str, text: str, target_id: str | None = None) -> dict:
+        """Add a target proposition to an event, or (with ``target_id``) reword one."""
+        self._writable()
+        text = " ".join(text.split())
+        if not text:
+            raise ValidationError("a target proposition needs some text")
+        if target_id is None:
+            taken = {t["id"] for t in self.targets}
+            n = len(self.event_targets(event_id)) + 1
+            while f"{event_id}:r{n}" in taken:
+                n += 1
+            target_id = f"{event_id}:r{n}"
+        elif target_id not in {t["id"] for t in self.event_targets(event_id)}:
+            raise ValidationError(f"target {target_id!r} is not a target of this event")
+        record = {"id": target_id, "event_id": event_id, "text": text, "annotator": self.annotator, "created": now()}
+        with self.storage.action("edit target" if target_id else "add target"):
+            self.db.table("targets").insert(record)
+        self._targets = None
+        return record
 
     def _target_ids(self) -> set[str]:
         return {t["id"] for t in self.targets}

@@ -228,3 +228,32 @@ async def test_claims_panel_scope_filter_and_progress(corpus, store, analyser):
         assert panel.option_count == 2
         await pilot.press("f", "f")  # agree, then disagree
         assert panel.option_count == 1 and panel.get_option_at_index(0).id == store.claims(a1.id)[0]["id"]
+
+
+async def test_targets_are_added_and_reworded_in_the_app(corpus, store, analyser):
+    from tui.claim_form import ClaimForm
+    from tui.modals import TargetsModal
+
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TargetsModal)
+        await pilot.press(*"Turkey sent fighters from Syria", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TargetsModal)  # reopened to add or edit more
+        await pilot.press("shift+tab", "enter", "ctrl+u", *"Both sides want a ceasefire", "enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("shift+end", "c")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ClaimForm)
+        assert len([t for t in form.targets]) == 2
+        await pilot.press("1", "2", "enter")  # agree with the first, disagree with the second
+        await pilot.pause()
+    texts = {t["id"]: t["text"] for t in store.event_targets("karabakh-2020-ceasefire")}
+    assert texts == {"t1": "Both sides want a ceasefire", "karabakh-2020-ceasefire:r2": "Turkey sent fighters from Syria"}
+    [claim] = store.claims()
+    assert claim["stances"] == {"t1": "agree", "karabakh-2020-ceasefire:r2": "disagree"}

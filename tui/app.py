@@ -55,6 +55,7 @@ class MainScreen(Screen):
         Binding("right_square_bracket", "shift_articles(1)", "Next", key_display="]", id="next_articles"),
         Binding("p", "toggle_panel", "Claims panel", id="toggle_panel"),
         Binding("a", "panel_scope", "Panel: article/event", show=False, id="panel_scope"),
+        Binding("t", "targets", "Targets", show=False, id="targets"),
         Binding("f", "panel_filter", "Panel: filter by stance", show=False, id="panel_filter"),
         Binding("h", "toggle_noise", "Hide noise", id="toggle_noise"),
         Binding("n", "mark_noise", "Noise", show=False, id="mark_noise"),
@@ -72,7 +73,7 @@ class MainScreen(Screen):
         self.corpus = corpus
         self.event = event or corpus.event
         self.articles = corpus.event_articles(self.event)
-        self.targets = [{"id": t.id, "text": t.text} for t in self.event.targets]
+        self.targets = self.store_targets(store)
         self.hide_noise = False
         self.store = store
         self.analyser = analyser
@@ -86,6 +87,11 @@ class MainScreen(Screen):
         self.focus_key: str | None = None  # the entity whose mentions are highlighted
         self.panel_event = False  # the claims panel lists the whole event, not the focused article
         self.panel_filter: str | None = None  # a stance the panel's claims must have
+
+    def store_targets(self, store: AnnotationStore) -> list[dict]:
+        """The event's targets: the corpus's, with the reader's edits and additions."""
+        targets = store.event_targets(self.event.id)
+        return targets or [{"id": t.id, "text": t.text} for t in self.event.targets]
 
     # -- layout -------------------------------------------------------------
 
@@ -553,6 +559,26 @@ class MainScreen(Screen):
         self.notify(f"“{quote}” is {what}" + (f" in {count} places." if count > 1 else "."))
 
     @work(exclusive=True, group="form")
+    async def action_targets(self) -> None:
+        """t: the event's target propositions; add one, or reword one."""
+        from tui.modals import TargetsModal
+
+        while True:
+            result = await self.app.push_screen_wait(TargetsModal(self.targets))
+            if result is None:
+                return
+            target_id, text = result
+            try:
+                self.store.set_target(self.event.id, text, target_id)
+            except (ValidationError, StoreError) as exc:
+                self.notify(str(exc), severity="error")
+                continue
+            self.targets = self.store_targets(self.store)
+            self._refresh_panel()
+            self._update_status()
+            self.notify("Target reworded." if target_id else "Target added: the claim form asks for it now.")
+
+    @work(exclusive=True, group="form")
     async def action_entities(self) -> None:
         """E: the event's entities by frequency; Enter focuses one, m merges two."""
         from corpus.entities import by_frequency
@@ -831,6 +857,7 @@ HELP_ROWS = [
     ("p", "show or hide the claims panel"),
     ("enter (in panel)", "jump to the claim in its article"),
     ("a / f", "claims panel: focused article or whole event / filter by stance"),
+    ("t", "the event's target propositions: add one, or reword one"),
     ("ctrl+p", "command palette: every action, and the themes"),
     ("/", "search the event: Enter next match (on through the articles), ctrl+r all matches"),
     ("*", "highlight the entity at the cursor in every column; again: its next mention"),
