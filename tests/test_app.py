@@ -128,7 +128,7 @@ async def test_rate_article_with_note(corpus, store, analyser):
         await pilot.press("tab")  # second column
         await pilot.press("r")
         assert isinstance(app.screen, ReliabilityModal)
-        await pilot.press("3", "space", "down", "down", "space", "tab", *"ads [b]x[/b]", "enter")
+        await pilot.press("3", "tab", "space", "down", "down", "space", "tab", *"ads [b]x[/b]", "enter")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         head = app.screen.query_one(f"#head-{corpus.articles[1].id}")

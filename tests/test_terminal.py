@@ -69,7 +69,7 @@ def test_new_user_tags_a_sentence_rates_and_quits(tmp_path, rules_cache):
         tmux.wait_for("1 claims")
         tmux.keys("r")
         tmux.wait_for("Reliability of this article")
-        tmux.keys("3", "Tab")
+        tmux.keys("3", "Tab", "Tab")
         tmux.keys("scraped with ads", pause=0.3)
         tmux.keys("Enter")
         tmux.wait_for("1 rated")
@@ -84,6 +84,29 @@ def test_new_user_tags_a_sentence_rates_and_quits(tmp_path, rules_cache):
         assert claim["stances"] == {"t1": "discuss"}
         [rating] = store.ratings()
         assert (rating["label"], rating["note"]) == ("unreliable", "scraped with ads")
+
+
+def test_keys_typed_in_one_burst_all_count(tmp_path, rules_cache):
+    """A fast typist: "s c 3 1 ⏎" reaches the app in one go, then "r 2 ⏎".
+    (Keys typed while one form is still closing and the next opening are not
+    yet carried over: see the closing notes of the workflow issue.)"""
+    env = run_env(tmp_path, FACTDESK_MODEL="rules", FACTDESK_CACHE_DIR=str(rules_cache))
+    tmux = Tmux([PYTHON, "-m", "tui.cli"], env)
+    try:
+        tmux.wait_for("5 articles")
+        tmux.keys(*["Down"] * 8)
+        subprocess.run(["tmux", "send-keys", "-t", tmux.session, "s", "c", "3", "1", "Enter"], check=True)
+        tmux.wait_for("1 claims")
+        subprocess.run(["tmux", "send-keys", "-t", tmux.session, "r", "2", "Enter"], check=True)
+        tmux.wait_for("1 rated")
+        tmux.keys("C-q")
+        tmux.wait_for("Saved in", history=True)
+    finally:
+        tmux.close()
+    with AnnotationStore(default_store_path("karabakh-2020"), read_only=True) as store:
+        [claim] = store.claims()
+        assert claim["stances"] == {"t1": "discuss"} and claim["claim_type"] == "factual"
+        assert store.ratings()[0]["label"] == "mixed"
 
 
 def test_app_refuses_to_start_without_a_terminal(tmp_path):

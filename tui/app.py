@@ -10,7 +10,8 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
-from textual.screen import Screen
+from textual import events
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from rich.text import Text
 
@@ -511,11 +512,8 @@ class MainScreen(Screen):
             self.jump_to(mention.article_id, mention.start, mention.end)
             self.set_entity_focus(self.focus_key, groups)
 
-    @work(exclusive=True, group="form")
-    async def action_label_entity(self) -> None:
+    def action_label_entity(self) -> None:
         """l: correct the entity at the cursor, or make the selection an entity."""
-        import re
-
         from tui.modals import EntityLabelModal
 
         view = self.current_view
@@ -535,9 +533,15 @@ class MainScreen(Screen):
             start, end = span
         article = self.current_article
         quote = article.text[start:end]
-        result = await self.app.push_screen_wait(EntityLabelModal(quote, current))
+        self.app.push_screen(EntityLabelModal(quote, current),
+                             callback=lambda result: self._labelled(article, start, end, result))
+
+    def _labelled(self, article: Article, start: int, end: int, result) -> None:
+        import re
+
         if result is None:
             return
+        quote = article.text[start:end]
         label, everywhere = result
         edits = [(article.id, start, end, label)]
         if everywhere:
@@ -700,31 +704,34 @@ class MainScreen(Screen):
             return start, end
         return None
 
-    @work(exclusive=True, group="form")
-    async def tag_claim(self, article_id: str, start: int, end: int) -> None:
-        """The claim form for [start, end); with ctrl+n, on and on through the sentences."""
+    def tag_claim(self, article_id: str, start: int, end: int) -> None:
+        """The claim form for [start, end); with ctrl+n, on and on through the sentences.
+
+        The form is pushed right here, while the key is handled (not from a
+        worker), so keys typed ahead ("c1⏎") reach the form, not this screen."""
         article = self.corpus.article(article_id)  # any article of the corpus
-        while True:
-            result = await self.app.push_screen_wait(self._form_for(article, start, end))
-            if result is None:
-                self.notify("Claim not saved.")
-                return
-            try:
-                self.store.add_claim(article_id, start, end, result.stances, **result.fields)
-            except (ValidationError, StoreError) as exc:
-                self.notify(f"Claim not saved: {exc}", severity="error", timeout=12)
-                return
-            self._refresh_article(article_id)
-            self._update_status()
-            self.notify(f"Claim saved ({', '.join(result.stances.values())}).")
-            if not result.next:
-                return
+        self.app.push_screen(self._form_for(article, start, end),
+                             callback=lambda result: self._claim_done(article_id, start, end, result))
+
+    def _claim_done(self, article_id: str, start: int, end: int, result) -> None:
+        if result is None:
+            self.notify("Claim not saved.")
+            return
+        try:
+            self.store.add_claim(article_id, start, end, result.stances, **result.fields)
+        except (ValidationError, StoreError) as exc:
+            self.notify(f"Claim not saved: {exc}", severity="error", timeout=12)
+            return
+        self._refresh_article(article_id)
+        self._update_status()
+        self.notify(f"Claim saved ({', '.join(result.stances.values())}).")
+        if result.next:
             following = self._next_unannotated(article_id, end)
             if following is None:
                 self.notify("No sentence left to annotate in this article.")
                 return
-            start, end = following
-            self.column(article_id).view.select_offsets(start, end)
+            self.column(article_id).view.select_offsets(*following)
+            self.tag_claim(article_id, *following)
 
     @work(exclusive=True, group="form")
     async def action_edit_claim(self) -> None:
@@ -744,8 +751,7 @@ class MainScreen(Screen):
         self._refresh_article(claim["article_id"])
         self.notify("Claim changed.")
 
-    @work(exclusive=True, group="form")
-    async def action_rate(self, what: str = "article") -> None:
+    def action_rate(self, what: str = "article") -> None:
         """Rate the focused article, or (``what="source"``) its source."""
         from tui.modals import ReliabilityModal
 
@@ -754,7 +760,10 @@ class MainScreen(Screen):
             self.notify("This article has no source to rate.", severity="warning")
             return
         current = self.store.rating(article.id) if what == "article" else self.store.source_rating(article.source)
-        result = await self.app.push_screen_wait(ReliabilityModal(article.title, article.source, current, what))
+        self.app.push_screen(ReliabilityModal(article.title, article.source, current, what),
+                             callback=lambda result: self._rated(article, what, result))
+
+    def _rated(self, article: Article, what: str, result) -> None:
         if result is None:
             return
         try:
@@ -878,6 +887,7 @@ class FactdeskApp(App):
         self.store = store
         self.analyser = analyser
         self.event_id = event_id
+        self._key_screens: dict[int, Screen] = {}  # key event -> the screen it was typed on
 
     def get_system_commands(self, screen: Screen):
         """Every action of the main screen in the command palette (ctrl+p)."""
@@ -946,6 +956,30 @@ class FactdeskApp(App):
         if self.store.read_only:
             self.notify("The store is open read-only: nothing you do is saved.", severity="warning", timeout=12)
         self.set_interval(2.0, self.store.maybe_snapshot)
+
+    # -- keys typed ahead of a form ------------------------------------------
+    #
+    # A key goes down to the focused widget and, if nothing there handles it,
+    # bubbles back up to the app, which then looks for a binding. By the time
+    # "c" has come back and opened the claim form, the "1⏎" typed right after it
+    # are already on their way down to the article view. When they come back up,
+    # they belong to the form that has opened since: they are given to it, in
+    # the order they were typed, instead of being dropped.
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if len(self._key_screens) > 256:  # keys handled on the way down never come back
+                self._key_screens.clear()
+            self._key_screens[id(event)] = self.screen
+        await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual calls App._on_key after this one (handlers run up the class
+        # hierarchy); prevent_default() stops it when the key goes to the form.
+        typed_on = self._key_screens.pop(id(event), None)
+        if typed_on is not None and typed_on is not self.screen and isinstance(self.screen, ModalScreen):
+            event.prevent_default()
+            self.screen._forward_event(events.Key(event.key, event.character))
 
     async def action_quit(self) -> None:
         # Textual prints the exit message after it restores the terminal, so

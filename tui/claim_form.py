@@ -47,9 +47,10 @@ class ChoiceRow(Widget, can_focus=True):
     selected: reactive[int | None] = reactive(None)
 
     def __init__(self, field: str, title: str, choices: list[Choice], value: object = None,
-                 required: bool = False) -> None:
+                 required: bool = False, advance: bool = True) -> None:
         super().__init__(id=f"field-{field.replace(':', '-')}")
         self.field = field
+        self.advance = advance  # a digit moves on to the next field
         self.title = title
         self.choices = choices
         self.required = required
@@ -80,7 +81,8 @@ class ChoiceRow(Widget, can_focus=True):
                 event.stop()
                 event.prevent_default()
                 self.selected = index
-                self.screen.focus_next()
+                if self.advance:
+                    self.screen.focus_next()
 
     def action_move(self, step: int) -> None:
         start = -1 if self.selected is None and step > 0 else (self.selected or 0)
@@ -139,10 +141,12 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
     """Tag a claim: stance toward each target, type, check-worthiness, speaker,
     attribution, confidence and a note."""
 
+    # Not priority bindings: a priority Enter would run before digits typed just
+    # ahead of it ("c1⏎" in one burst) have reached their row.
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "save", "Save", priority=True),
-        Binding("ctrl+n", "save_next", "Save, next sentence", priority=True),
+        Binding("enter", "save", "Save"),
+        Binding("ctrl+n", "save_next", "Save, next sentence"),
     ]
 
     def __init__(self, quote: str, targets: list[dict], speakers: list[Choice], claim: dict | None = None) -> None:
@@ -177,6 +181,14 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
     def on_mount(self) -> None:
         self.query(ChoiceRow).first().focus()
 
+    def on_key(self, event: events.Key) -> None:
+        """A digit that reached the screen itself (typed before the first row had
+        focus) answers the focused row, or the first one."""
+        if event.character and event.character in KEYS and not isinstance(self.focused, Input):
+            row = self.focused if isinstance(self.focused, ChoiceRow) else self.query(ChoiceRow).first()
+            row.focus()
+            row.on_key(event)
+
     def _result(self, next_: bool) -> ClaimFormResult | None:
         rows = {row.field: row for row in self.query(ChoiceRow)}
         missing = [r.title for r in rows.values() if r.required and r.value is None]
@@ -189,6 +201,10 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
         note = self.query_one("#note", Input).value.strip()
         fields["note"] = note or None
         return ClaimFormResult(stances, fields, next_)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # Enter in the note saves, as everywhere in the form
+        self.action_save()
 
     def action_save(self) -> None:
         result = self._result(False)

@@ -86,7 +86,7 @@ class ReliabilityModal(ModalScreen[RatingResult | None]):
     """Rate an article or a source: a label by number key, rationale codes to
     tick with space, an optional note; Enter saves."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "save", "Save", priority=True)]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "save", "Save")]
 
     def __init__(self, title: str, source: str, current: dict | None = None, what: str = "article") -> None:
         super().__init__()
@@ -109,17 +109,30 @@ class ReliabilityModal(ModalScreen[RatingResult | None]):
             yield Label(Text(heading), classes="form-title")
             yield Static(Text(subject), classes="form-subject")
             yield ChoiceRow("label", "Label", [Choice(v, v) for v in RELIABILITY], self.current.get("label"),
-                            required=True)
+                            required=True, advance=False)
             yield SelectionList(*[(code.replace("-", " "), code, code in chosen) for code in RATIONALE_CODES],
                                 id="codes")
             yield Input(value=self.current.get("note", ""), placeholder="Note (optional)", id="note")
-            yield Label(Text("1–3 label · space ticks a reason · Tab next · Enter saves · Esc cancels"),
+            yield Label(Text("1–3 label · Tab to the reasons, space ticks one · Tab to the note · Enter saves"),
                         classes="form-hint")
 
     def on_mount(self) -> None:
         from tui.claim_form import ChoiceRow
 
         self.query_one(ChoiceRow).focus()
+
+    def on_key(self, event) -> None:
+        """A digit that reached the screen before the label row had focus."""
+        from tui.claim_form import KEYS, ChoiceRow
+
+        if event.character and event.character in KEYS and not isinstance(self.focused, Input):
+            row = self.query_one(ChoiceRow)
+            row.focus()
+            row.on_key(event)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # Enter in the note saves
+        self.action_save()
 
     def action_save(self) -> None:
         from textual.widgets import SelectionList
