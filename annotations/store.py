@@ -504,58 +504,52 @@ class AnnotationStore:
 
     # -- reliability ------------------------------------------------------
 
+    def _own(self, table: str, field: str, value: str):
+        """The query for this annotator's record with ``field == value``."""
+        return (Query()[field] == value) & (Query().annotator == self.annotator)
+
+    def _save_rating(self, table: str, key: dict, label: str, note: str, codes, action: str,
+                     extra: dict | None = None) -> dict:
+        """Insert or replace this annotator's rating, keyed by ``key`` (one field)."""
+        validate_rating(label, codes)
+        (field, value), = key.items()
+        q = self._own(table, field, value)
+        existing = self.db.table(table).get(q)
+        stamp = now()
+        record = {**key, **(extra or {}), "label": label, "rationale_codes": sorted(set(codes)), "note": note.strip(),
+                  "annotator": self.annotator, "created": existing["created"] if existing else stamp,
+                  "updated": stamp}
+        with self.storage.action(action):
+            self.db.table(table).upsert(record, q)
+        return record
+
+    def _rating_of(self, table: str, field: str, value: str) -> dict | None:
+        doc = self.db.table(table).get(self._own(table, field, value))
+        return dict(doc) if doc is not None else None
+
     def rate_article(self, article_id: str, label: str, note: str = "", codes: list[str] | tuple[str, ...] = ()) -> dict:
         """The reader's reliability rating of one article, with rationale codes."""
         self._writable()
         validate_rating(label, codes)
         _, text_hash = self._article_text(article_id)
-        table = self.db.table("ratings")
-        q = (Query().article_id == article_id) & (Query().annotator == self.annotator)
-        stamp = now()
-        existing = table.get(q)
-        record = {
-            "article_id": article_id,
-            "text_hash": text_hash,
-            "label": label,
-            "rationale_codes": sorted(set(codes)),
-            "note": note.strip(),
-            "annotator": self.annotator,
-            "created": existing["created"] if existing else stamp,
-            "updated": stamp,
-        }
-        with self.storage.action("rate article"):
-            table.upsert(record, q)
-        return record
+        return self._save_rating("ratings", {"article_id": article_id}, label, note, codes, "rate article",
+                                 extra={"text_hash": text_hash})
 
     def rate_source(self, source: str, label: str, note: str = "", codes: list[str] | tuple[str, ...] = ()) -> dict:
         """The reader's rating of a source (a site), shown beside each of its articles."""
         self._writable()
         if not source.strip():
             raise ValidationError("this article has no source to rate; name it in the corpus (source field)")
-        validate_rating(label, codes)
-        table = self.db.table("source_ratings")
-        q = (Query().source == source) & (Query().annotator == self.annotator)
-        stamp = now()
-        existing = table.get(q)
-        record = {"source": source, "label": label, "rationale_codes": sorted(set(codes)), "note": note.strip(),
-                  "annotator": self.annotator, "created": existing["created"] if existing else stamp,
-                  "updated": stamp}
-        with self.storage.action("rate source"):
-            table.upsert(record, q)
-        return record
+        return self._save_rating("source_ratings", {"source": source}, label, note, codes, "rate source")
 
     def source_rating(self, source: str) -> dict | None:
-        q = (Query().source == source) & (Query().annotator == self.annotator)
-        doc = self.db.table("source_ratings").get(q)
-        return dict(doc) if doc is not None else None
+        return self._rating_of("source_ratings", "source", source)
 
     def source_ratings(self) -> list[dict]:
         return [dict(d) for d in self.db.table("source_ratings").all()]
 
     def rating(self, article_id: str) -> dict | None:
-        q = (Query().article_id == article_id) & (Query().annotator == self.annotator)
-        doc = self.db.table("ratings").get(q)
-        return dict(doc) if doc is not None else None
+        return self._rating_of("ratings", "article_id", article_id)
 
     def ratings(self) -> list[dict]:
         return [dict(d) for d in self.db.table("ratings").all()]

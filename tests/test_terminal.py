@@ -15,6 +15,15 @@ from tests.conftest import PYTHON, ROOT, run_env
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
+def stored(tmp_path):
+    """The one claim and the ratings the session left in the default store."""
+    with AnnotationStore(default_store_path("karabakh-2020"), read_only=True) as store:
+        [claim] = store.claims()
+        text = store.article(claim["article_id"])["text"]
+        assert text[claim["start"]:claim["end"]] == claim["quote"]
+        return claim, store.ratings()
+
+
 class Tmux:
     def __init__(self, command: list[str], env: dict[str, str], width: int = 150, height: int = 40) -> None:
         self.session = f"factdesk-test-{uuid.uuid4().hex[:8]}"
@@ -77,13 +86,9 @@ def test_new_user_tags_a_sentence_rates_and_quits(tmp_path, rules_cache):
         tmux.wait_for("Saved in", history=True)
     finally:
         tmux.close()
-    with AnnotationStore(default_store_path("karabakh-2020"), read_only=True) as store:
-        [claim] = store.claims()
-        text = store.article(claim["article_id"])["text"]
-        assert text[claim["start"]:claim["end"]] == claim["quote"]
-        assert claim["stances"] == {"t1": "discuss"}
-        [rating] = store.ratings()
-        assert (rating["label"], rating["note"]) == ("unreliable", "scraped with ads")
+    claim, [rating] = stored(tmp_path)
+    assert claim["stances"] == {"t1": "discuss"}
+    assert (rating["label"], rating["note"]) == ("unreliable", "scraped with ads")
 
 
 def test_keys_typed_in_one_burst_all_count(tmp_path, rules_cache):
@@ -103,10 +108,9 @@ def test_keys_typed_in_one_burst_all_count(tmp_path, rules_cache):
         tmux.wait_for("Saved in", history=True)
     finally:
         tmux.close()
-    with AnnotationStore(default_store_path("karabakh-2020"), read_only=True) as store:
-        [claim] = store.claims()
-        assert claim["stances"] == {"t1": "discuss"} and claim["claim_type"] == "factual"
-        assert store.ratings()[0]["label"] == "mixed"
+    claim, [rating] = stored(tmp_path)
+    assert claim["stances"] == {"t1": "discuss"} and claim["claim_type"] == "factual"
+    assert rating["label"] == "mixed"
 
 
 def test_app_refuses_to_start_without_a_terminal(tmp_path):
