@@ -230,9 +230,9 @@ async def test_help_screen_opens_and_closes(corpus, store, analyser):
         assert isinstance(app.screen, MainScreen)
 
 
-@pytest.mark.parametrize("width, expected", [(60, 1), (80, 2), (120, 2), (200, 3), (300, 4)])
+@pytest.mark.parametrize("width, expected", [(60, 1), (80, 1), (120, 2), (160, 2), (200, 3), (300, 4)])
 async def test_column_count_follows_width(corpus, store, analyser, width, expected):
-    assert columns_for_width(width, panel=width >= 120) == expected
+    assert columns_for_width(width, panel=width >= 160) == expected
     app = make_app(corpus, store, analyser)
     async with app.run_test(size=(width, 30)) as pilot:
         await pilot.pause()
@@ -429,3 +429,18 @@ async def test_source_rating_shows_beside_the_article(corpus, store, analyser):
         assert f"{a0.source} (unreliable)" in head and "not rated" in head
     assert store.source_rating(a0.source)["label"] == "unreliable"
     assert store.rating(a0.id) is None
+
+
+
+async def test_small_terminal_shows_one_article_with_tabs(corpus, store, analyser):
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        tabs = app.screen.query_one("#tabs")
+        assert tabs.display and len(visible_columns(app)) == 1
+        assert " 1 Nagorno-Karabakh …" in str(tabs.render()) and " 5 Armenia-Azerbaija…" in str(tabs.render())
+        await pilot.press("right_square_bracket")
+        assert [c.article.id for c in visible_columns(app)] == [corpus.articles[1].id]
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause()
+        assert not tabs.display and len(visible_columns(app)) == 2

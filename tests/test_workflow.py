@@ -257,3 +257,24 @@ async def test_targets_are_added_and_reworded_in_the_app(corpus, store, analyser
     assert texts == {"t1": "Both sides want a ceasefire", "karabakh-2020-ceasefire:r2": "Turkey sent fighters from Syria"}
     [claim] = store.claims()
     assert claim["stances"] == {"t1": "agree", "karabakh-2020-ceasefire:r2": "disagree"}
+
+
+async def test_statistics_screen_counts_labels(corpus, store, analyser):
+    from tui.stats import StatsScreen, bars, per_hour
+    from collections import Counter
+
+    a0 = corpus.articles[0]
+    for phrase, stance in (("158 soldiers", "agree"), ("19 civilians", "agree"), ("Turkey would support", "disagree")):
+        start = a0.text.index(phrase)
+        store.add_claim(a0.id, start, start + len(phrase), {"t1": stance}, claim_type="factual")
+    store.rate_article(a0.id, "mixed")
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        assert len(app.screen.claims) == 3 and len(app.screen.ratings) == 1
+        await pilot.press("escape")
+    text = bars("Stance", Counter(["agree", "agree", "disagree"]), ("agree", "disagree", "discuss")).plain
+    assert "agree " + "█" * 40 + " 2" in text and "disagree " + "█" * 20 + " 1" in text and "discuss  0" in text
+    assert per_hour(["2026-01-01T10:00:00+00:00", "2026-01-01T10:30:00+00:00", "2026-01-01T12:10:00+00:00"]) == [2, 0, 1]

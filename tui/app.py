@@ -24,14 +24,15 @@ from tui.article_view import ArticleView
 from tui.columns import ArticleColumn, ClaimsPanel, legend
 from tui.messages import AnalysisFinished, AnalysisReady
 
-PANEL_MIN_WIDTH = 120  # the claims panel shows by default from this width
+PANEL_MIN_WIDTH = 160  # the claims panel shows by default from this width
 COLUMN_MIN_WIDTH = 55
 
 
 def columns_for_width(width: int, panel: bool) -> int:
-    """How many article columns fit: at least two from 80 cells, up to four."""
+    """How many article columns fit: one (with tabs) below about 110 cells,
+    two from there, up to four on wide terminals."""
     available = width - (34 if panel else 0)
-    if available < 70:
+    if available < 110:
         return 1
     return max(2, min(4, available // COLUMN_MIN_WIDTH))
 
@@ -57,6 +58,7 @@ class MainScreen(Screen):
         Binding("p", "toggle_panel", "Claims panel", id="toggle_panel"),
         Binding("a", "panel_scope", "Panel: article/event", show=False, id="panel_scope"),
         Binding("t", "targets", "Targets", show=False, id="targets"),
+        Binding("S", "stats", "Statistics", show=False, id="stats"),
         Binding("f", "panel_filter", "Panel: filter by stance", show=False, id="panel_filter"),
         Binding("h", "toggle_noise", "Hide noise", id="toggle_noise"),
         Binding("n", "mark_noise", "Noise", show=False, id="mark_noise"),
@@ -100,6 +102,7 @@ class MainScreen(Screen):
         width = self.app.size.width
         self._fit_window(width)
         yield Header()
+        yield Static(id="tabs")
         with Horizontal(id="main"):
             with Horizontal(id="columns"):
                 for article in self.articles[self.first_visible:self.first_visible + self.visible_count]:
@@ -184,6 +187,20 @@ class MainScreen(Screen):
     def _noise_of(self, article: Article) -> list[tuple[int, int, str]]:
         return apply_marks(list(article.noise), self.store.noise_marks(article.id))
 
+    def _update_tabs(self) -> None:
+        """With one column, a strip of tabs names every article ([ and ] switch)."""
+        tabs = self.query_one("#tabs", Static)
+        tabs.display = self.visible_count == 1 and len(self.articles) > 1
+        if not tabs.display:
+            return
+        strip = Text(no_wrap=True, overflow="ellipsis")
+        for position, article in enumerate(self.articles):
+            title = article.title if len(article.title) <= 18 else article.title[:17] + "…"
+            style = "reverse bold" if position == self.first_visible else "dim"
+            strip.append(f" {position + 1} {title} ", style=style)
+            strip.append(" ")
+        tabs.update(strip)
+
     def _show_window(self) -> None:
         """Display the columns of the current window, creating those never shown."""
         container = self.query_one("#columns")
@@ -198,6 +215,7 @@ class MainScreen(Screen):
                     self.call_after_refresh(self.set_entity_focus, self.focus_key)
             if column is not None:
                 column.display = self._in_window(position)
+        self._update_tabs()
 
     def reveal(self, article_id: str) -> None:
         """Shift the window of shown articles so that ``article_id`` is in it."""
@@ -842,6 +860,14 @@ class MainScreen(Screen):
 
         self.app.push_screen(HelpScreen(HELP_ROWS))
 
+    def action_stats(self) -> None:
+        from tui.stats import StatsScreen
+
+        ids = {a.id for a in self.articles}
+        claims = [c for c in self.store.claims() if c["article_id"] in ids]
+        ratings = [r for r in self.store.ratings() if r["article_id"] in ids]
+        self.app.push_screen(StatsScreen(claims, ratings, len(self.articles)))
+
 
 HELP_ROWS = [
     ("tab / shift+tab", "move focus between article columns and the claims panel"),
@@ -867,6 +893,7 @@ HELP_ROWS = [
     ("enter (in panel)", "jump to the claim in its article"),
     ("a / f", "claims panel: focused article or whole event / filter by stance"),
     ("t", "the event's target propositions: add one, or reword one"),
+    ("S", "statistics of this event: label distributions, activity over time"),
     ("ctrl+p", "command palette: every action, and the themes"),
     ("/", "search the event: Enter next match (on through the articles), ctrl+r all matches"),
     ("*", "highlight the entity at the cursor in every column; again: its next mention"),
