@@ -21,7 +21,7 @@ from pathlib import Path
 from annotations.schema import ValidationError, check_span
 from annotations.storage import atomic_write
 from annotations.store import AnnotationStore
-from corpus.analysis import Analyser, Analysis, AnalysisCache
+from corpus.analysis import Analyser, Analysis
 from corpus.nlp import resolve_model
 from corpus.text import text_hash as hash_text
 
@@ -201,4 +201,4 @@ def export_store(store: AnnotationStore, out_dir: str | Path, analyser: Analyser
     return report
 
 
-__all__ = ["ExportError", "ExportReport", "export_store", "build_rows", "AnalysisCache"]
+__all__ = ["ExportError", "ExportReport", "export_store", "build_rows", "fnc1_csv"]

@@ -1,4 +1,4 @@
-"""Small modal forms: stance of a claim, reliability of an article, help."""
+"""Small modal screens: reliability, search results, entities, targets, help."""
 
 from __future__ import annotations
 
@@ -12,67 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotations.schema import RELIABILITY, STANCES
-
-
-def _numbered(labels: tuple[str, ...]) -> list[Option]:
-    return [Option(Text(f"{i}  {label}"), id=label) for i, label in enumerate(labels, 1)]
-
-
-class ChoiceModal(ModalScreen[str | None]):
-    """Pick one label with a number key, or arrows and Enter; Escape cancels."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, title: str, subject: str, labels: tuple[str, ...], current: str | None = None) -> None:
-        super().__init__()
-        self.title_text = title
-        self.subject = subject
-        self.labels = labels
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="form"):
-            yield Label(Text(self.title_text), classes="form-title")
-            yield Static(Text(self.subject), classes="form-subject")
-            yield OptionList(*_numbered(self.labels), id="choices")
-            yield Label(Text(f"1–{len(self.labels)} or ↑↓ Enter to choose · Esc to cancel"), classes="form-hint")
-
-    def on_mount(self) -> None:
-        options = self.query_one("#choices", OptionList)
-        if self.current in self.labels:
-            options.highlighted = self.labels.index(self.current)
-        options.focus()
-
-    def on_key(self, event) -> None:
-        if event.character and event.character.isdigit():
-            index = int(event.character) - 1
-            if 0 <= index < len(self.labels):
-                event.stop()
-                self.choose(self.labels[index])
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.choose(event.option.id)
-
-    def choose(self, label: str) -> None:
-        self.dismiss(label)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class StanceModal(ChoiceModal):
-    """The stance of a claim toward one target proposition."""
-
-    def __init__(self, claim_text: str, target_text: str, current: str | None = None) -> None:
-        quote = claim_text if len(claim_text) <= 240 else claim_text[:237] + "…"
-        super().__init__(
-            "Stance of this claim toward the target",
-            f"Claim: “{quote}”\nTarget: {target_text}",
-            STANCES,
-            current,
-        )
+from annotations.schema import RELIABILITY
 
 
 @dataclass(frozen=True)
