@@ -1,41 +1,266 @@
-"""Export the store as labelled JSONL training data.
+"""Export stores as training data that spaCy, Prodigy and Hugging Face read.
 
-Files written to the output folder:
-- ``claims.jsonl``: one Prodigy-style task per article with claims
-  (``text``, ``tokens``, ``spans``, ``meta``, ``answer``, ``_input_hash``,
-  ``_task_hash``, ``_annotator_id``);
-- ``stance.jsonl``: one row per (claim, target) with a stance;
-- ``reliability.jsonl``: one row per rated article.
-
-Every span is checked against the article text before anything is written.
+:func:`export` gathers one or more stores (:mod:`annotations.dataset`),
+checks every span against its article text, builds the rows of every file
+in memory, and only then writes each file atomically. Files, fields and
+label sets are described once, in :data:`FILES` and :func:`label_sets`; the
+output's ``README.md`` is written from them.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from bisect import bisect_left, bisect_right
 import json
 import os
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
-from annotations.schema import ValidationError, check_span
+import orjson
+
+from annotations.alignment import Aligned, align, cover
+from annotations.dataset import Dataset, ExportError, collect
+from annotations.links import LINK_LABELS
+from annotations.schema import (
+    ATTRIBUTIONS,
+    CHECKWORTHINESS,
+    CLAIM_FIELDS,
+    CLAIM_LABEL,
+    CLAIM_TYPES,
+    CONFIDENCE,
+    ENTITY_LABELS,
+    RATIONALE_CODES,
+    RELIABILITY,
+    SPEAKER_KINDS,
+    STANCES,
+)
 from annotations.storage import atomic_write
 from annotations.store import AnnotationStore
 from corpus.analysis import Analyser, Analysis
-from corpus.nlp import resolve_model
-from corpus.text import text_hash as hash_text
+from corpus.corrections import apply_entity_edits
+
+SPEAKER_LABEL = "SPEAKER"
+SPAN_LABELS = (CLAIM_LABEL, SPEAKER_LABEL)
+BIO_LABELS = ("O", "B-CLAIM", "I-CLAIM", "B-SPEAKER", "I-SPEAKER")
+TASKS = ("articles", "claims", "bio", "checkworthiness", "stance", "reliability", "entities",
+         "pairs", "groups", "gold")
+FORMATS = ("jsonl", "spacy", "csv")
+SPLIT_BY = ("article", "event", "source")
 
 
-class ExportError(Exception):
-    """The export was stopped; nothing was written. The message names the record."""
+@dataclass(frozen=True)
+class FileSpec:
+    name: str
+    task: str
+    format: str
+    about: str
+    fields: tuple[tuple[str, str, str], ...]  # (name, type, meaning)
 
+
+FILES = (
+    FileSpec("articles.jsonl", "articles", "jsonl", "Every article: the normalised text all offsets point into.", (
+        ("doc_id", "str", "article id (first 16 hex digits of text_sha256)"),
+        ("event_id", "str", "the event the article is read in"),
+        ("source", "str", "the site or outlet"),
+        ("url", "str", "where it was found (empty when unknown)"),
+        ("title", "str", "the title (first line)"),
+        ("text", "str", "the text: NFC, \\n line ends; offsets are code points into it"),
+        ("text_sha256", "str", "SHA-256 of the UTF-8 text"),
+        ("meta", "object", "path and published date, when known"),
+    )),
+    FileSpec("claims.jsonl", "claims", "jsonl",
+             "Prodigy-style span tasks (`spans_manual`), one per article and annotator: claims and their speakers. "
+             "Rejected spans imported from Prodigy come back as tasks with `answer` `reject`.", (
+        ("text", "str", "the article text"),
+        ("tokens", "list", "{text, start, end, id, ws}: every token, whitespace tokens too"),
+        ("spans", "list", "{start, end, token_start, token_end (inclusive), label (CLAIM or SPEAKER), claim_id, ...}; "
+                          "CLAIM spans also carry the claim's stances {target_id: label}, claim_type, "
+                          "checkworthiness, attribution, confidence, note, speaker_kind and origin when set"),
+        ("meta", "object", "doc_id, event_id, source, title, url, targets {target_id: proposition}"),
+        ("answer", "str", "accept or reject"),
+        ("_input_hash", "int", "signed 32-bit hash of the text"),
+        ("_task_hash", "int", "signed 32-bit hash of the text and spans"),
+        ("_annotator_id", "str", "who annotated"),
+        ("_timestamp", "int", "Unix time of the last change"),
+        ("_view_id", "str", "spans_manual"),
+    )),
+    FileSpec("claims_bio.jsonl", "bio", "jsonl",
+             "Hugging Face token classification: one row per sentence (sentences a claim crosses are kept "
+             "together) of every article an annotator made claims in; whitespace tokens left out.", (
+        ("id", "str", "doc_id:annotator:n"),
+        ("doc_id", "str", "article id"),
+        ("annotator_id", "str", "who annotated"),
+        ("tokens", "list[str]", "the words"),
+        ("ner_tags", "list[int]", "indices into labels.json `claims_bio` (O, B-CLAIM, I-CLAIM, B-SPEAKER, I-SPEAKER)"),
+    )),
+    FileSpec("checkworthiness.jsonl", "checkworthiness", "jsonl",
+             "Sentence classification: the sentence(s) of each claim that has a check-worthiness label.", (
+        ("id", "str", "the claim id"),
+        ("text", "str", "the sentence(s) holding the claim"),
+        ("label", "str", "check-worthy, unimportant or not-factual (ClaimBuster's classes)"),
+        ("claim", "str", "the claim's own text"),
+        ("doc_id", "str", "article id"),
+        ("start", "int", "offset of the sentence in the article"),
+        ("end", "int", "end offset of the sentence"),
+        ("annotator_id", "str", "who annotated"),
+    )),
+    FileSpec("stance.jsonl", "stance", "jsonl", "Text pairs: a claim (premise) and a target proposition (hypothesis).", (
+        ("id", "str", "claim_id:target_id"),
+        ("claim_id", "str", "the claim"),
+        ("target_id", "str", "the target proposition"),
+        ("doc_id", "str", "article id"),
+        ("event_id", "str", "event id"),
+        ("start", "int", "claim start offset"),
+        ("end", "int", "claim end offset"),
+        ("premise", "str", "the claim's text"),
+        ("hypothesis", "str", "the target proposition"),
+        ("label", "str", "agree, disagree, discuss or unrelated (FNC-1's labels)"),
+        ("origin", "str", "factdesk, or where an imported claim came from"),
+        ("annotator_id", "str", "who annotated"),
+    )),
+    FileSpec("reliability.jsonl", "reliability", "jsonl", "Reliability ratings: one row per rated article and one per rated source.", (
+        ("id", "str", "article:doc_id:annotator or source:name:annotator"),
+        ("level", "str", "article or source"),
+        ("doc_id", "str|null", "article id (null for a source)"),
+        ("source", "str", "the site or outlet"),
+        ("title", "str", "article title (empty for a source)"),
+        ("text_sha256", "str", "hash of the rated text (empty for a source)"),
+        ("label", "str", "reliable, mixed or unreliable"),
+        ("rationale_codes", "list[str]", "why (see labels.json `rationale_codes`)"),
+        ("note", "str", "the reader's note"),
+        ("annotator_id", "str", "who rated"),
+    )),
+    FileSpec("claim_pairs.jsonl", "pairs", "jsonl", "Claim links across articles, as sentence pairs.", (
+        ("id", "str", "link id"),
+        ("claim_id_a", "str", "the claim linked from"),
+        ("claim_id_b", "str", "the claim linked to"),
+        ("doc_id_a", "str", "its article"),
+        ("doc_id_b", "str", "the other article"),
+        ("sentence1", "str", "text of claim a"),
+        ("sentence2", "str", "text of claim b"),
+        ("label", "str", "same, supports, contradicts, elaborates or related"),
+        ("note", "str", "what differs (a number, a date, an actor)"),
+        ("numbers_differ", "bool", "the two claims state different numbers"),
+        ("annotator_id", "str", "who linked"),
+    )),
+    FileSpec("claim_groups.jsonl", "groups", "jsonl", "Groups of claims linked as `same` across articles.", (
+        ("group_id", "str", "group id"),
+        ("event_id", "str", "event id"),
+        ("canonical", "str", "the group's short canonical wording"),
+        ("members", "list", "{doc_id, claim_id, start, end, text, source}"),
+        ("stance", "object", "{target_id: label}: the group's stance toward the event's targets"),
+        ("sources", "object", "{states: [...], contradicts: [...], silent: [...]}: the event's sources"),
+    )),
+    FileSpec("gold_stances.jsonl", "gold", "jsonl", "Gold stances imported with the corpus (FNC-1), in the source's row order.", (
+        ("row", "int", "row number in the source file"),
+        ("target_id", "str", "the headline's target id"),
+        ("hypothesis", "str", "the headline"),
+        ("doc_id", "str", "article id of the body"),
+        ("source_id", "str", "the FNC-1 Body ID"),
+        ("label", "str", "the gold stance"),
+        ("origin", "str", "gold"),
+    )),
+    FileSpec("stances.csv", "gold", "csv", "The gold stances in FNC-1's own layout (Headline, Body ID, Stance).", (
+        ("Headline", "str", "the headline"), ("Body ID", "str", "the body"), ("Stance", "str", "the gold stance"),
+    )),
+    FileSpec("entities.spacy", "entities", "spacy",
+             "spaCy DocBin: every annotated article with the model's entities and the readers' corrections in "
+             "`doc.ents`, sentence starts set; `doc.user_data` has doc_id and event_id.", (
+        ("doc.ents", "Span", "named entities (OntoNotes labels)"),
+    )),
+    FileSpec("claims.spacy", "claims", "spacy",
+             "spaCy DocBin: one doc per article and annotator, claims and speakers in `doc.spans[\"sc\"]`, "
+             "entities in `doc.ents`, the annotator's article reliability in `doc.cats`.", (
+        ("doc.spans[\"sc\"]", "SpanGroup", "CLAIM and SPEAKER spans"),
+        ("doc.ents", "Span", "named entities, corrected"),
+        ("doc.cats", "dict", "reliable/mixed/unreliable: 1.0 for the rating given, else 0.0 (empty if unrated)"),
+    )),
+)
+FILE_BY_NAME = {f.name: f for f in FILES}
+
+
+def label_sets() -> dict[str, list[str]]:
+    return {
+        "claims_bio": list(BIO_LABELS),
+        "spans": list(SPAN_LABELS),
+        "stance": list(STANCES),
+        "checkworthiness": list(CHECKWORTHINESS),
+        "reliability": list(RELIABILITY),
+        "rationale_codes": list(RATIONALE_CODES),
+        "claim_type": list(CLAIM_TYPES),
+        "attribution": list(ATTRIBUTIONS),
+        "confidence": list(CONFIDENCE),
+        "speaker_kind": ["entity", *SPEAKER_KINDS],
+        "entities": list(ENTITY_LABELS),
+        "claim_links": list(LINK_LABELS),
+    }
+
+
+# -- options ---------------------------------------------------------------
 
 @dataclass
-class ExportReport:
-    out_dir: Path
-    counts: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+class Split:
+    ratios: dict[str, float]
+    by: str = "article"
+    seed: int = 0
 
+
+def parse_split(text: str) -> dict[str, float]:
+    """``80/10/10`` → train/dev/test; ``90/10`` → train/test."""
+    parts = text.split("/")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) not in (2, 3) or any(v < 0 for v in values) or sum(values) <= 0:
+        raise ExportError(f"--split {text!r}: give two or three non-negative numbers such as 80/10/10 "
+                          "(train/dev/test) or 90/10 (train/test)")
+    names = ("train", "test") if len(values) == 2 else ("train", "dev", "test")
+    total = sum(values)
+    return {n: v / total for n, v in zip(names, values)}
+
+
+def parse_choice(text: str | None, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+    if not text:
+        return allowed
+    chosen = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
+    unknown = [c for c in chosen if c not in allowed]
+    if unknown or not chosen:
+        raise ExportError(f"--{what} {text!r}: choose from {', '.join(allowed)} (comma-separated)")
+    return chosen
+
+
+def assign_splits(keys: list[str], split: Split) -> dict[str, str]:
+    """Each key to one split: keys are ordered by a hash of (seed, key), then
+    cut by the ratios, so the result depends only on the keys and the seed."""
+    order = sorted(set(keys), key=lambda k: hashlib.sha256(f"{split.seed}\x1f{k}".encode()).hexdigest())
+    n = len(order)
+    names = list(split.ratios)
+    exact = [split.ratios[name] * n for name in names]
+    counts = [int(x) for x in exact]
+    # largest remainders; then every split with a share gets one key if there are enough
+    for i in sorted(range(len(names)), key=lambda i: exact[i] - counts[i], reverse=True)[:n - sum(counts)]:
+        counts[i] += 1
+    for i, name in enumerate(names):
+        if split.ratios[name] > 0 and counts[i] == 0 and n >= sum(1 for r in split.ratios.values() if r > 0):
+            donor = max(range(len(names)), key=lambda j: counts[j])
+            counts[donor] -= 1
+            counts[i] += 1
+    out, pos = {}, 0
+    for name, count in zip(names, counts):
+        for key in order[pos:pos + count]:
+            out[key] = name
+        pos += count
+    return out
+
+
+# -- rows ------------------------------------------------------------------
 
 def _hash32(*parts: str) -> int:
     """A stable signed 32-bit hash, as Prodigy's ``_input_hash``/``_task_hash`` are."""
@@ -43,129 +268,282 @@ def _hash32(*parts: str) -> int:
     return int.from_bytes(digest[:4], "little", signed=True)
 
 
-def _tokens(text: str, analysis: Analysis) -> list[dict]:
-    rows = []
-    for i, (start, end) in enumerate(analysis.tokens):
-        next_start = analysis.tokens[i + 1][0] if i + 1 < len(analysis.tokens) else len(text)
-        rows.append(
-            {"text": text[start:end], "start": start, "end": end, "id": i, "ws": next_start > end}
-        )
-    return rows
+def unix_time(stamp: str) -> int:
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return 0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp())
 
 
-def _jsonl(rows: list[dict]) -> bytes:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+def _prodigy_tokens(text: str, tokens: list[tuple[int, int]], texts: list[str]) -> list[dict]:
+    nexts = [start for start, _ in tokens[1:]] + [len(text)]
+    return [{"text": t, "start": s, "end": e, "id": i, "ws": nx == e + 1 and text[e] == " "}
+            for i, ((s, e), nx, t) in enumerate(zip(tokens, nexts, texts))]
 
 
-def build_rows(
-    store: AnnotationStore, analyser: Analyser | None = None
-) -> tuple[dict[str, list[dict]], list[str]]:
-    """The rows of each export file, validated. Raises :class:`ExportError`."""
-    warnings: list[str] = []
-    articles = {a["id"]: a for a in store.articles()}
-    targets = {t["id"]: t["text"] for t in store.targets}
-    event_id = (store.meta.get("event") or {}).get("id", "")
-    claims = store.claims()
+def _speaker_span(claim: dict) -> tuple[int, int] | None:
+    speaker = claim.get("speaker") or {}
+    if speaker.get("kind") == "entity":
+        return speaker["start"], speaker["end"]
+    return None
 
-    for claim in claims:
-        article = articles.get(claim["article_id"])
-        if article is None:
-            raise ExportError(f"claim {claim['id']}: its article {claim['article_id']} is not in the store")
-        if hash_text(article["text"]) != claim["text_hash"]:
-            raise ExportError(f"claim {claim['id']}: the article text changed since it was made")
-        try:
-            check_span(article["text"], claim["start"], claim["end"], claim["quote"], f"claim {claim['id']}")
-        except ValidationError as exc:
-            raise ExportError(str(exc)) from exc
 
-    by_article: dict[str, list[dict]] = {}
-    for claim in claims:
-        by_article.setdefault(claim["article_id"], []).append(claim)
+def claim_attributes(claim: dict) -> dict:
+    """What a CLAIM span carries besides its offsets (only what is set)."""
+    attrs = {name: claim[name] for name in CLAIM_FIELDS if claim.get(name)}
+    if claim.get("stances"):
+        attrs["stances"] = dict(sorted(claim["stances"].items()))
+    speaker = claim.get("speaker") or {}
+    if speaker.get("kind"):
+        attrs["speaker_kind"] = speaker["kind"]
+    attrs["origin"] = claim.get("origin", "factdesk")
+    return attrs
 
-    analyses: dict[str, Analysis] = {}
-    if by_article:
-        analyser = analyser or Analyser(resolve_model())
-        if analyser.warning:
-            warnings.append(analyser.warning)
-        ids = list(by_article)
-        results = analyser.analyse([(articles[i]["text_hash"], articles[i]["text"]) for i in ids])
-        analyses = dict(zip(ids, results))
 
-    claim_rows = []
-    for article_id, article_claims in by_article.items():
-        article = articles[article_id]
-        text, analysis = article["text"], analyses[article_id]
+@dataclass
+class ExportReport:
+    out_dir: Path
+    counts: dict[str, int] = field(default_factory=dict)
+    split_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Builder:
+    """Builds every file's rows; each row is kept with the article it belongs to."""
+
+    def __init__(self, data: Dataset, analyses: dict[str, Analysis], warnings: list[str]) -> None:
+        self.data = data
+        self.analyses = analyses
+        self.warnings = warnings
+        self.rows: dict[str, list[tuple[str | None, dict]]] = defaultdict(list)
+        self.docs: dict[str, list[tuple[str, object]]] = defaultdict(list)
+        self.splits_reported: set[tuple] = set()
+        self.covered: dict[str, list[tuple[int, int]]] = {}
+
+    def _align(self, article_id: str, boundaries, what: str) -> Aligned:
+        text = self.data.articles[article_id]["text"]
+        covered = self.covered.get(article_id)
+        if covered is None:
+            covered = self.covered[article_id] = cover(text, self.analyses[article_id].tokens)
+        aligned = align(text, (), boundaries, covered)
+        for start, end, cut in aligned.splits:
+            key = (article_id, start, end, cut)
+            if key not in self.splits_reported:
+                self.splits_reported.add(key)
+                self.warnings.append(f"{what}: token {text[start:end]!r} at {start}..{end} split at {cut} "
+                                     f"({text[start:cut]!r} | {text[cut:end]!r}) so that a span falls on token boundaries")
+        return aligned
+
+    def _meta(self, article_id: str, claims: list[dict]) -> dict:
+        article = self.data.articles[article_id]
+        used = sorted({t for c in claims for t in c.get("stances") or {}})
+        return {"doc_id": article_id, "event_id": article.get("event_id", ""), "source": article.get("source", ""),
+                "title": article.get("title", ""), "url": article.get("url", ""),
+                "targets": {t: self.data.targets[t]["text"] for t in used}}
+
+    # claims.jsonl, claims_bio.jsonl, checkworthiness.jsonl, claims.spacy
+    def claims(self, article_id: str, annotator: str, claims: list[dict], rejected: list[dict],
+               tasks: tuple[str, ...], spacy: bool) -> None:
+        text = self.data.articles[article_id]["text"]
+        bounds = [p for c in claims for p in (c["start"], c["end"])]
+        bounds += [p for c in claims for p in (_speaker_span(c) or ())]
+        bounds += [p for r in rejected for p in (r["start"], r["end"])]
+        aligned = self._align(article_id, bounds, f"article {article_id} ({annotator})")
         spans = []
-        for claim in article_claims:
-            tok = analysis.token_span(claim["start"], claim["end"])
-            span = {"start": claim["start"], "end": claim["end"], "label": claim["label"],
-                    "token_start": tok[0] if tok else None, "token_end": tok[1] if tok else None,
-                    "claim_id": claim["id"]}
-            if tok is None or (analysis.tokens[tok[0]][0], analysis.tokens[tok[1]][1]) != (claim["start"], claim["end"]):
-                warnings.append(
-                    f"claim {claim['id']}: offsets {claim['start']}..{claim['end']} do not fall on "
-                    "token boundaries; token_start/token_end give the covering tokens"
-                )
-            spans.append(span)
-        input_hash = _hash32(text)
-        claim_rows.append({
-            "text": text,
-            "tokens": _tokens(text, analysis),
-            "spans": spans,
-            "meta": {"doc_id": article_id, "event_id": article.get("event_id", event_id),
-                     "source": article.get("source", ""), "title": article.get("title", "")},
-            "answer": "accept",
-            "_input_hash": input_hash,
-            "_task_hash": _hash32(str(input_hash), *(f"{s['start']}:{s['end']}:{s['label']}" for s in spans)),
-            "_annotator_id": article_claims[0]["annotator"],
-            "_timestamp": max(c["updated"] for c in article_claims),
-        })
+        for claim in claims:
+            first, last = aligned.token_span(claim["start"], claim["end"])
+            spans.append({"start": claim["start"], "end": claim["end"], "token_start": first, "token_end": last,
+                          "label": CLAIM_LABEL, "claim_id": claim["id"], **claim_attributes(claim)})
+            speaker = _speaker_span(claim)
+            if speaker:
+                first, last = aligned.token_span(*speaker)
+                spans.append({"start": speaker[0], "end": speaker[1], "token_start": first, "token_end": last,
+                              "label": SPEAKER_LABEL, "claim_id": claim["id"],
+                              "entity_label": claim["speaker"].get("label", "")})
+        spans.sort(key=lambda s: (s["start"], s["end"], s["label"], s["claim_id"]))
+        texts = [text[s:e] for s, e in aligned.tokens]
+        if "claims" in tasks:
+            tokens = _prodigy_tokens(text, aligned.tokens, texts)
+            input_hash = _hash32(text)
+            for answer, group, records in (("accept", spans, claims), ("reject", None, rejected)):
+                if not records:
+                    continue
+                if group is None:
+                    group = []
+                    for r in records:
+                        first, last = aligned.token_span(r["start"], r["end"])
+                        group.append({"start": r["start"], "end": r["end"], "token_start": first, "token_end": last,
+                                      "label": r["label"], "rejection_id": r["id"], "origin": r.get("origin", "")})
+                    group.sort(key=lambda s: (s["start"], s["end"], s["label"]))
+                self.rows["claims.jsonl"].append((article_id, {
+                    "text": text, "tokens": tokens, "spans": group, "meta": self._meta(article_id, records),
+                    "answer": answer, "_input_hash": input_hash,
+                    "_task_hash": _hash32(str(input_hash), answer,
+                                          *(f"{s['start']}:{s['end']}:{s['label']}" for s in group)),
+                    "_annotator_id": annotator, "_timestamp": max(unix_time(r.get("updated", "")) for r in records),
+                    "_view_id": "spans_manual",
+                }))
+        if not claims:
+            return
+        analysis = self.analyses[article_id]
+        if "bio" in tasks:
+            self._bio(article_id, annotator, text, aligned, texts, analysis, claims)
+        if "checkworthiness" in tasks:
+            sent_starts = [s for s, _ in analysis.sents]
+            sent_ends = [e for _, e in analysis.sents]
+            for claim in claims:
+                if not claim.get("checkworthiness"):
+                    continue
+                sents = analysis.sents[max(0, bisect_left(sent_ends, claim["start"] + 1)):
+                                       bisect_left(sent_starts, claim["end"])]
+                start, end = (sents[0][0], sents[-1][1]) if sents else (claim["start"], claim["end"])
+                start, end = min(start, claim["start"]), max(end, claim["end"])
+                self.rows["checkworthiness.jsonl"].append((article_id, {
+                    "id": claim["id"], "text": text[start:end], "label": claim["checkworthiness"],
+                    "claim": claim["quote"], "doc_id": article_id, "start": start, "end": end,
+                    "annotator_id": annotator}))
+        if spacy:
+            self.docs["claims.spacy"].append((article_id, self._doc_spec(
+                article_id, aligned, [(s["start"], s["end"], s["label"]) for s in spans],
+                self._cats(article_id, annotator), {"doc_id": article_id, "annotator_id": annotator},
+                f"claims.spacy, article {article_id} ({annotator})")))
 
-    stance_rows = []
-    for claim in claims:
-        article = articles[claim["article_id"]]
-        for target_id, stance in sorted(claim.get("stances", {}).items()):
-            stance_rows.append({
-                "id": f"{claim['id']}:{target_id}",
-                "claim_id": claim["id"],
-                "target_id": target_id,
-                "doc_id": claim["article_id"],
-                "event_id": article.get("event_id", event_id),
-                "start": claim["start"],
-                "end": claim["end"],
-                "premise": claim["quote"],
-                "hypothesis": targets.get(target_id, ""),
-                "label": stance,
-                "annotator_id": claim["annotator"],
-            })
+    def _bio(self, article_id, annotator, text, aligned: Aligned, texts: list[str], analysis: Analysis,
+             claims) -> None:
+        tags: dict[int, int] = {}
+        words = [i for i, t in enumerate(texts) if not t.isspace()]
 
-    reliability_rows = []
-    for rating in sorted(store.ratings(), key=lambda r: (r["article_id"], r["annotator"])):
-        article = articles.get(rating["article_id"], {})
-        reliability_rows.append({
-            "doc_id": rating["article_id"],
-            "source": article.get("source", ""),
-            "title": article.get("title", ""),
-            "text_sha256": rating["text_hash"],
-            "label": rating["label"],
-            "note": rating.get("note", ""),
-            "annotator_id": rating["annotator"],
-        })
+        def place(first: int, last: int, begin: int, inside: int) -> None:
+            a, b = bisect_left(words, first), bisect_right(words, last)
+            for k in range(a, b):
+                tags[words[k]] = begin if k == a else inside
 
-    files = {
-        "claims.jsonl": claim_rows,
-        "stance.jsonl": stance_rows,
-        "reliability.jsonl": reliability_rows,
-    }
-    gold = store.gold()
-    if gold:
-        files["gold_stances.jsonl"] = [
-            {"row": g["row"], "target_id": g["target_id"], "hypothesis": targets.get(g["target_id"], ""),
-             "doc_id": g["article_id"], "source_id": g.get("source_id", ""), "label": g["stance"],
-             "origin": "gold"}
-            for g in gold
-        ]
-    return files, warnings
+        intervals: list[tuple[int, int]] = []
+        for claim in claims:  # sorted by start
+            first, last = aligned.token_span(claim["start"], claim["end"])
+            if intervals and first <= intervals[-1][1]:
+                self.warnings.append(f"claims_bio.jsonl: claim {claim['id']} overlaps another claim of the same "
+                                     "annotator and is left out of ner_tags (it is in claims.jsonl and claims.spacy)")
+                continue
+            place(first, last, 1, 2)
+            intervals.append((first, last))
+        firsts = [f for f, _ in intervals]
+        spoken: set[tuple[int, int]] = set()
+        for claim in claims:
+            speaker = _speaker_span(claim)
+            if not speaker or speaker in spoken:
+                continue
+            spoken.add(speaker)
+            first, last = aligned.token_span(*speaker)
+            i = bisect_right(firsts, last) - 1
+            if (i >= 0 and intervals[i][1] >= first) or any(t in tags for t in range(first, last + 1)):
+                self.warnings.append(f"claims_bio.jsonl: the speaker of claim {claim['id']} overlaps a claim "
+                                     "and is left out of ner_tags (it is in claims.jsonl and claims.spacy)")
+                continue
+            place(first, last, 3, 4)
+        # rows: sentences, merged while a claim crosses from one into the next
+        rows: list[list[int]] = []
+        spans = sorted((c["start"], c["end"]) for c in claims)
+        for s, e in analysis.sents or [(0, len(text))]:
+            if rows and any(cs < s < ce for cs, ce in spans):
+                rows[-1][1] = e
+            else:
+                rows.append([s, e])
+        tokens = aligned.tokens
+        starts = [tokens[i][0] for i in words]
+        if rows:
+            rows[0][0] = 0  # words before the first sentence or between sentences join the row before
+        out = self.rows["claims_bio.jsonl"]
+        for n, (s, _) in enumerate(rows):
+            a = bisect_left(starts, s)
+            b = bisect_left(starts, rows[n + 1][0]) if n + 1 < len(rows) else len(words)
+            members = words[a:b]
+            if members:
+                out.append((article_id, {
+                    "id": f"{article_id}:{annotator}:{n}", "doc_id": article_id, "annotator_id": annotator,
+                    "tokens": [texts[i] for i in members],
+                    "ner_tags": [tags.get(i, 0) for i in members]}))
+
+    def _cats(self, article_id: str, annotator: str) -> dict[str, float]:
+        for rating in self.data.ratings:
+            if rating["article_id"] == article_id and rating["annotator"] == annotator:
+                return {label: float(label == rating["label"]) for label in RELIABILITY}
+        return {}
+
+    def _doc_spec(self, article_id, aligned: Aligned, spans, cats, user_data, what):
+        from annotations.docbin import DocSpec
+
+        article = self.data.articles[article_id]
+        analysis = self.analyses[article_id]
+        ents = apply_entity_edits(analysis.ents, self.data.entity_edits.get(article_id, []))
+        return DocSpec(text=article["text"], tokens=aligned.tokens, sent_starts={s for s, _ in analysis.sents},
+                       ents=list(ents), spans=spans, cats=cats,
+                       user_data={**user_data, "event_id": article.get("event_id", "")}, what=what)
+
+    def entities(self, article_id: str) -> None:
+        analysis = self.analyses[article_id]
+        ents = apply_entity_edits(analysis.ents, self.data.entity_edits.get(article_id, []))
+        aligned = self._align(article_id, [p for s, e, _ in ents for p in (s, e)], f"entities.spacy, article {article_id}")
+        self.docs["entities.spacy"].append((article_id, self._doc_spec(
+            article_id, aligned, [], {}, {"doc_id": article_id}, f"entities.spacy, article {article_id}")))
+
+    def stance(self) -> None:
+        for claim in self.data.claims:
+            for target_id, stance in sorted((claim.get("stances") or {}).items()):
+                self.rows["stance.jsonl"].append((claim["article_id"], {
+                    "id": f"{claim['id']}:{target_id}", "claim_id": claim["id"], "target_id": target_id,
+                    "doc_id": claim["article_id"], "event_id": self.data.event_of(claim["article_id"]),
+                    "start": claim["start"], "end": claim["end"], "premise": claim["quote"],
+                    "hypothesis": self.data.targets[target_id]["text"], "label": stance,
+                    "origin": claim.get("origin", "factdesk"), "annotator_id": claim["annotator"]}))
+
+    def reliability(self) -> None:
+        for rating in self.data.ratings:
+            article = self.data.articles[rating["article_id"]]
+            self.rows["reliability.jsonl"].append((rating["article_id"], {
+                "id": f"article:{rating['article_id']}:{rating['annotator']}", "level": "article",
+                "doc_id": rating["article_id"], "source": article.get("source", ""), "title": article.get("title", ""),
+                "text_sha256": rating.get("text_hash", article["text_hash"]), "label": rating["label"],
+                "rationale_codes": list(rating.get("rationale_codes") or []), "note": rating.get("note", ""),
+                "annotator_id": rating["annotator"]}))
+        for rating in self.data.source_ratings:
+            self.rows["reliability.jsonl"].append((None, {
+                "id": f"source:{rating['source']}:{rating['annotator']}", "level": "source", "doc_id": None,
+                "source": rating["source"], "title": "", "text_sha256": "", "label": rating["label"],
+                "rationale_codes": list(rating.get("rationale_codes") or []), "note": rating.get("note", ""),
+                "annotator_id": rating["annotator"]}))
+
+    def articles(self) -> None:
+        for article_id in sorted(self.data.articles):
+            a = self.data.articles[article_id]
+            meta = {k: a[k] for k in ("path", "published") if a.get(k)}
+            self.rows["articles.jsonl"].append((article_id, {
+                "doc_id": article_id, "event_id": a.get("event_id", ""), "source": a.get("source", ""),
+                "url": a.get("url", ""), "title": a.get("title", ""), "text": a["text"],
+                "text_sha256": a["text_hash"], "meta": meta}))
+
+    def gold(self) -> None:
+        for g in self.data.gold:
+            self.rows["gold_stances.jsonl"].append((g["article_id"], {
+                "row": g["row"], "target_id": g["target_id"],
+                "hypothesis": self.data.targets.get(g["target_id"], {}).get("text", ""),
+                "doc_id": g["article_id"], "source_id": g.get("source_id", ""), "label": g["stance"],
+                "origin": "gold"}))
+
+    def links(self) -> None:
+        from annotations.links import link_rows
+
+        for doc_id, row in link_rows(self.data, self.warnings):
+            self.rows["claim_pairs.jsonl"].append((doc_id, row))
+
+    def groups(self) -> None:
+        from annotations.links import group_rows
+
+        for doc_id, row in group_rows(self.data):
+            self.rows["claim_groups.jsonl"].append((doc_id, row))
 
 
 def fnc1_csv(gold: list[dict]) -> bytes:
@@ -181,10 +559,165 @@ def fnc1_csv(gold: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def export_store(store: AnnotationStore, out_dir: str | Path, analyser: Analyser | None = None) -> ExportReport:
-    """Validate everything, then write each file atomically into ``out_dir``."""
+def _jsonl(rows) -> bytes:
+    return b"".join(orjson.dumps(r) + b"\n" for r in rows)
+
+
+def build(data: Dataset, analyser: Analyser | None, tasks: tuple[str, ...], formats: tuple[str, ...],
+          progress: Callable[[int, int], None] | None = None) -> tuple[_Builder, list[str]]:
+    """Every selected file's rows (and docs), before anything is written."""
+    warnings = list(data.warnings)
+    by_pair: dict[tuple[str, str], tuple[list, list]] = defaultdict(lambda: ([], []))
+    for claim in data.claims:
+        by_pair[(claim["article_id"], claim["annotator"])][0].append(claim)
+    for rejection in data.rejections:
+        by_pair[(rejection["article_id"], rejection["annotator"])][1].append(rejection)
+    spacy = "spacy" in formats
+    need_claims = bool({"claims", "bio", "checkworthiness"} & set(tasks)) and ("jsonl" in formats or spacy)
+    need_entities = "entities" in tasks and spacy
+    need = set()
+    if need_claims:
+        need |= {a for a, _ in by_pair}
+    if need_entities:
+        need |= set(data.touched())
+    if "claims" in tasks and spacy:
+        need |= {r["article_id"] for r in data.ratings}
+    analyses: dict[str, Analysis] = {}
+    if need:
+        analyser = analyser or Analyser(__import__("corpus.nlp", fromlist=["resolve_model"]).resolve_model())
+        if analyser.warning:
+            warnings.append(analyser.warning)
+        ids = sorted(need)
+        done = [0]
+
+        def step(_):
+            done[0] += 1
+            if progress:
+                progress(done[0], len(ids))
+
+        results = analyser.analyse([(data.articles[i]["text_hash"], data.articles[i]["text"]) for i in ids],
+                                   on_result=step)
+        analyses = dict(zip(ids, results))
+    builder = _Builder(data, analyses, warnings)
+    jsonl_tasks = tasks if "jsonl" in formats else ()
+    if need_claims:
+        pairs = dict(by_pair)
+        if "claims" in tasks and spacy:  # rated articles without claims still make a doc with cats
+            for r in data.ratings:
+                pairs.setdefault((r["article_id"], r["annotator"]), ([], []))
+        for (article_id, annotator), (claims, rejected) in sorted(pairs.items()):
+            builder.claims(article_id, annotator, claims, rejected,
+                           jsonl_tasks, spacy and "claims" in tasks)
+    if need_entities:
+        for article_id in data.touched():
+            builder.entities(article_id)
+    for task, method in (("articles", builder.articles), ("stance", builder.stance),
+                         ("reliability", builder.reliability), ("pairs", builder.links),
+                         ("groups", builder.groups)):
+        if task in jsonl_tasks:
+            method()
+    if "gold" in tasks and data.gold and ("jsonl" in formats or "csv" in formats):
+        builder.gold()
+    return builder, warnings
+
+
+def _selected(tasks, formats, data: Dataset) -> list[FileSpec]:
+    out = []
+    for spec in FILES:
+        if spec.task not in tasks or spec.format not in formats:
+            continue
+        if spec.task == "gold" and not data.gold:
+            continue
+        out.append(spec)
+    return out
+
+
+def _split_keys(data: Dataset, split: Split) -> dict[str, str]:
+    """Article id → the key its split is decided by."""
+    def key(article_id: str) -> str:
+        article = data.articles.get(article_id, {})
+        if split.by == "event":
+            return article.get("event_id") or article_id
+        if split.by == "source":
+            return article.get("source") or article_id
+        return article_id
+    return {a: key(a) for a in data.articles}
+
+
+@contextmanager
+def _collector_paused():
+    """An export allocates millions of short-lived objects and no cycles;
+    the cyclic collector would rescan the stores' records over and over."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def export(stores: list[AnnotationStore], out_dir: str | Path, analyser: Analyser | None = None,
+           tasks: tuple[str, ...] = TASKS, formats: tuple[str, ...] = FORMATS, split: Split | None = None,
+           progress: Callable[[int, int], None] | None = None) -> ExportReport:
+    """Validate everything, build every row, then write each file atomically."""
+    with _collector_paused():
+        return _export(stores, out_dir, analyser, tasks, formats, split, progress)
+
+
+def _export(stores, out_dir, analyser, tasks, formats, split, progress) -> ExportReport:
+    data = collect(stores)
+    builder, warnings = build(data, analyser, tasks, formats, progress)
+    files = _selected(tasks, formats, data)
+
+    # which split each article's rows go to
+    article_split: dict[str, str | None] = {}
+    if split:
+        keys = _split_keys(data, split)
+        chosen = assign_splits(list(keys.values()), split)
+        article_split = {a: chosen[k] for a, k in keys.items()}
+    by_source: dict[str, Counter] = defaultdict(Counter)
+    for article_id, name in article_split.items():
+        by_source[data.articles[article_id].get("source", "")][name] += 1
+    order = list(split.ratios) if split else []
+
+    def split_of(article_id: str | None, row: dict) -> str | None:
+        if not split:
+            return None
+        if article_id is not None:
+            return article_split.get(article_id, order[0])
+        counts = by_source.get(row.get("source", ""))
+        if not counts:
+            return order[0]
+        return max(order, key=lambda n: (counts[n], -order.index(n)))
+
+    outputs: dict[str | None, dict[str, bytes]] = defaultdict(dict)
+    report_counts: dict[str | None, dict[str, int]] = defaultdict(dict)
+    parts = order if split else [None]
+    for spec in files:
+        if spec.format == "spacy":
+            from annotations.docbin import docbin_bytes
+
+            grouped = defaultdict(list)
+            for article_id, doc in builder.docs.get(spec.name, []):
+                grouped[split_of(article_id, {})].append(doc)
+            for part in parts:
+                try:
+                    outputs[part][spec.name] = docbin_bytes(grouped.get(part, []), warnings)
+                except ValueError as exc:
+                    raise ExportError(str(exc)) from exc
+                report_counts[part][spec.name] = len(grouped.get(part, []))
+            continue
+        source = "gold_stances.jsonl" if spec.name == "stances.csv" else spec.name
+        grouped = defaultdict(list)
+        for article_id, row in builder.rows.get(source, []):
+            grouped[split_of(article_id, row)].append(row)
+        for part in parts:
+            rows = grouped.get(part, [])
+            outputs[part][spec.name] = fnc1_csv(rows) if spec.name == "stances.csv" else _jsonl(rows)
+            report_counts[part][spec.name] = len(rows)
+
     out = Path(out_dir).expanduser()
-    files, warnings = build_rows(store, analyser)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -192,13 +725,96 @@ def export_store(store: AnnotationStore, out_dir: str | Path, analyser: Analyser
     if not os.access(out, os.W_OK):
         raise ExportError(f"{out}: the output folder is not writable.")
     report = ExportReport(out_dir=out, warnings=warnings)
-    for name, rows in files.items():
-        atomic_write(out / name, _jsonl(rows))
-        report.counts[name] = len(rows)
-    if "gold_stances.jsonl" in files:
-        atomic_write(out / "stances.csv", fnc1_csv(files["gold_stances.jsonl"]))
-        report.counts["stances.csv"] = len(files["gold_stances.jsonl"])
+    for part in parts:
+        folder = out / part if part else out
+        folder.mkdir(exist_ok=True)
+        for name, payload in outputs[part].items():
+            atomic_write(folder / name, payload)
+            report.counts[name] = report.counts.get(name, 0) + report_counts[part][name]
+        if part:
+            report.split_counts[part] = dict(report_counts[part])
+    atomic_write(out / "labels.json", json.dumps(label_sets(), indent=2).encode("utf-8") + b"\n")
+    if split:
+        membership = {name: sorted(a for a, n in article_split.items() if n == name) for name in order}
+        atomic_write(out / "splits.json", json.dumps(
+            {"by": split.by, "seed": split.seed, "ratios": split.ratios, "doc_ids": membership},
+            indent=1).encode("utf-8") + b"\n")
+    atomic_write(out / "README.md", readme(data, files, report, split).encode("utf-8"))
     return report
 
 
-__all__ = ["ExportError", "ExportReport", "export_store", "build_rows", "fnc1_csv"]
+def export_store(store: AnnotationStore, out_dir: str | Path, analyser: Analyser | None = None,
+                 **options) -> ExportReport:
+    """Export one store (see :func:`export`)."""
+    return export([store], out_dir, analyser, **options)
+
+
+# -- the output's README ------------------------------------------------------
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("factdesk")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def readme(data: Dataset, files: list[FileSpec], report: ExportReport, split: Split | None) -> str:
+    lines = [
+        "# factdesk export",
+        "",
+        f"Written by factdesk {_version()} on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC from "
+        f"{len(data.stores)} store(s): " + ", ".join(f"`{Path(s).name}`" for s in data.stores) + ".",
+        "",
+        f"{len(data.articles)} articles in {len(data.events)} events; {len(data.claims)} claims by "
+        f"{len({c['annotator'] for c in data.claims})} annotator(s); {len(data.ratings)} article and "
+        f"{len(data.source_ratings)} source ratings.",
+        "",
+        "Offsets (`start`, `end`) are Python code-point offsets into the article `text` (NFC, `\\n` line "
+        "ends), end exclusive; every span was checked to slice its article before this was written. "
+        "Token indices (`token_start`, `token_end`) are inclusive, as in Prodigy. Labels are strings; "
+        "`labels.json` lists every label set, and the order of `claims_bio` gives the meaning of `ner_tags`.",
+        "",
+    ]
+    if split:
+        lines += [
+            f"## Splits\n\nBy {split.by}, seed {split.seed}: "
+            + ", ".join(f"{n} {r:.0%}" for n, r in split.ratios.items())
+            + f". The rows of one {split.by} are all in one split (`splits.json` lists the articles of each). "
+            "Source ratings go to the split holding most of the source's articles. Each split is a folder "
+            "with the same files.",
+            "",
+            "Load with Hugging Face: `load_dataset(\"json\", data_files={\"train\": \"train/stance.jsonl\", "
+            "\"test\": \"test/stance.jsonl\"})`.",
+            "",
+        ]
+    else:
+        lines += ["Load with Hugging Face: `load_dataset(\"json\", data_files=\"stance.jsonl\")`; with pandas: "
+                  "`pd.read_json(\"stance.jsonl\", lines=True)`; the `.spacy` files with "
+                  "`DocBin().from_disk(path).get_docs(nlp.vocab)` or `spacy train`.", ""]
+    lines += ["## Files", ""]
+    for spec in files:
+        count = report.counts.get(spec.name, 0)
+        unit = "docs" if spec.format == "spacy" else "rows"
+        per = ""
+        if report.split_counts:
+            per = " (" + ", ".join(f"{n} {c.get(spec.name, 0)}" for n, c in report.split_counts.items()) + ")"
+        lines += [f"### `{spec.name}`: {count} {unit}{per}", "", spec.about, "",
+                  "| field | type | meaning |", "|---|---|---|"]
+        lines += [f"| `{n}` | {t} | {m.replace('|', '/')} |" for n, t, m in spec.fields]
+        lines.append("")
+    lines += ["### `labels.json`", "", "Every label set: " + ", ".join(f"`{k}`" for k in label_sets()) + ".", ""]
+    if report.warnings:
+        lines += ["## Notes from the export", ""]
+        lines += ["- " + re.sub(r"\s+", " ", w) for w in report.warnings[:200]]
+        if len(report.warnings) > 200:
+            lines.append(f"- … and {len(report.warnings) - 200} more")
+        lines.append("")
+    return "\n".join(lines)
+
+
+__all__ = [
+    "ExportError", "ExportReport", "FILES", "FORMATS", "TASKS", "Split", "assign_splits", "build",
+    "export", "export_store", "fnc1_csv", "label_sets", "parse_choice", "parse_split",
+]

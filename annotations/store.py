@@ -168,9 +168,10 @@ class AnnotationStore:
 
     # -- corpus -----------------------------------------------------------
 
-    def register_corpus(self, corpus: Corpus) -> ReanchorReport:
+    def register_corpus(self, corpus: Corpus, merge: bool = False) -> ReanchorReport:
         """Record the corpus's events, articles and gold pre-annotations (only
-        what changed is written).
+        what changed is written). With ``merge``, the corpus's events are added
+        to the store's (an import) instead of replacing them.
 
         An article whose file is known but whose text changed gets a new id;
         its claims and rating follow it when their quoted text can be found
@@ -185,13 +186,19 @@ class AnnotationStore:
         known = {doc["id"]: doc for doc in articles.all()}
         new = [a for a in corpus.articles if a.id not in known]
         meta = self.meta
+        if merge and meta.get("events"):
+            have = {e["id"] for e in meta["events"]}
+            events = meta["events"] + [e for e in events if e["id"] not in have]
+            corpus_name = meta.get("corpus") or corpus.name
+        else:
+            corpus_name = corpus.name
         gold_missing = corpus.gold_count > meta.get("gold_rows", 0)
-        if meta.get("events") == events and meta.get("corpus") == corpus.name and not new and not gold_missing:
+        if meta.get("events") == events and meta.get("corpus") == corpus_name and not new and not gold_missing:
             return self.reanchored
         self._writable()
         with self.storage.action("register corpus", undoable=False):
-            if meta.get("events") != events or meta.get("corpus") != corpus.name:
-                self.db.table("meta").update({"events": events, "corpus": corpus.name}, doc_ids=[1])
+            if meta.get("events") != events or meta.get("corpus") != corpus_name:
+                self.db.table("meta").update({"events": events, "corpus": corpus_name}, doc_ids=[1])
             if new:
                 articles.insert_multiple(
                     self._article_record(a, article_event.get(a.id, corpus.event.id)) for a in new)
@@ -223,6 +230,38 @@ class AnnotationStore:
                 table.insert_multiple(rows[i:i + self.GOLD_BATCH])
         with self.storage.action("import gold stances", undoable=False):
             self.db.table("meta").update({"gold_rows": len(table)}, doc_ids=[1])
+
+    IMPORT_BATCH = 500
+
+    def import_records(self, table: str, records: list[dict], label: str) -> int:
+        """Add imported records (already checked) in batches, each batch one
+        durable action; an interrupted import resumes by skipping what is there."""
+        if not records:
+            return 0
+        self._writable()
+        for i in range(0, len(records), self.IMPORT_BATCH):
+            with self.storage.action(label, undoable=False):
+                self.db.table(table).insert_multiple(records[i:i + self.IMPORT_BATCH])
+        self._targets = None
+        return len(records)
+
+    def import_events(self, event_ids: set[str]) -> None:
+        """Make sure each event exists (an import may name events the store
+        does not have yet)."""
+        events = self.events()
+        missing = sorted(set(event_ids) - {e["id"] for e in events})
+        if not missing:
+            return
+        self._writable()
+        with self.storage.action("import events", undoable=False):
+            self.db.table("meta").update(
+                {"events": events + [{"id": e, "title": e, "targets": []} for e in missing]}, doc_ids=[1])
+        self._targets = None
+
+    def records(self, table: str) -> list[dict]:
+        """Every record of a table, as plain dicts (for bulk readers such as the
+        export: no TinyDB documents are built)."""
+        return [dict(doc) for doc in self.storage.tables.get(table, {}).values()]
 
     def gold(self) -> list[dict]:
         """Gold pre-annotations, in the order of the source file."""
@@ -262,6 +301,8 @@ class AnnotationStore:
             "title": article.title,
             "source": article.source,
             "path": article.path,
+            "url": article.url,
+            "published": article.published,
             "event_id": event_id,
             "text": article.text,
         }
@@ -414,6 +455,8 @@ class AnnotationStore:
             raise ValidationError(f"claim {claim_id!r} is not in this store")
         with self.storage.action("delete claim"):
             self.db.table("claims").remove(doc_ids=[doc_id])
+            q = Query()
+            self.db.table("links").remove((q.a == claim_id) | (q.b == claim_id))
 
     def claim(self, claim_id: str) -> dict | None:
         doc_id = self._claim_doc_id(claim_id)
@@ -430,6 +473,85 @@ class AnnotationStore:
 
     def claims_for_review(self) -> list[dict]:
         return [dict(d) for d in self.db.table("claims").search(Query().status == "needs_review")]
+
+    # -- links across articles -------------------------------------------
+
+    def link_claims(self, claim_a: str, claim_b: str, label: str, note: str = "") -> dict:
+        """Link two claims of different articles (``same``, ``supports``,
+        ``contradicts``, ``elaborates``, ``related``); linking a linked pair
+        again changes the link. One undoable action."""
+        from annotations.links import LINK_LABELS
+
+        self._writable()
+        if label not in LINK_LABELS:
+            raise ValidationError(f"link label {label!r} is not one of {', '.join(LINK_LABELS)}")
+        a, b = self.claim(claim_a), self.claim(claim_b)
+        for claim_id, claim in ((claim_a, a), (claim_b, b)):
+            if claim is None:
+                raise ValidationError(f"claim {claim_id!r} is not in this store")
+        if a["article_id"] == b["article_id"]:
+            raise ValidationError("both claims are in the same article; link claims of different articles")
+        existing = self.link_between(claim_a, claim_b)
+        stamp = now()
+        order = existing["n"] if existing else 1 + max((d.get("n", 0) for d in self.db.table("links").all()), default=0)
+        record = {"id": existing["id"] if existing else uuid.uuid4().hex, "a": claim_a, "b": claim_b,
+                  "label": label, "note": note.strip(), "annotator": self.annotator, "n": order,
+                  "created": existing["created"] if existing else stamp, "updated": stamp}
+        with self.storage.action("change link" if existing else "link claims"):
+            if existing:
+                self.db.table("links").update(lambda doc: (doc.clear(), doc.update(record)),
+                                              Query().id == existing["id"])
+            else:
+                self.db.table("links").insert(record)
+        return record
+
+    def link_between(self, claim_a: str, claim_b: str) -> dict | None:
+        q = Query()
+        doc = self.db.table("links").get(((q.a == claim_a) & (q.b == claim_b)) | ((q.a == claim_b) & (q.b == claim_a)))
+        return dict(doc) if doc is not None else None
+
+    def unlink(self, link_id: str) -> None:
+        self._writable()
+        if not self.db.table("links").contains(Query().id == link_id):
+            raise ValidationError(f"link {link_id!r} is not in this store")
+        with self.storage.action("unlink claims"):
+            self.db.table("links").remove(Query().id == link_id)
+
+    def links(self, claim_id: str | None = None) -> list[dict]:
+        """Links (of one claim, or all), oldest first."""
+        docs = self.db.table("links").all()
+        if claim_id is not None:
+            docs = [d for d in docs if claim_id in (d["a"], d["b"])]
+        return sorted((dict(d) for d in docs), key=lambda d: (d["created"], d.get("n", 0), d["id"]))
+
+    def claim_groups(self) -> list:
+        """Claims linked as ``same``, grouped (see :mod:`annotations.links`)."""
+        from annotations.links import build_groups
+
+        claims = {c["id"]: c for c in self.claims()}
+        records = {d["id"]: dict(d) for d in self.db.table("groups").all()}
+        return build_groups(self.links(), claims, records)
+
+    def set_group(self, group_id: str, canonical: str | None = None, stance: dict[str, str] | None = None) -> dict:
+        """The reader's canonical wording and/or stance of a claim group."""
+        from annotations.schema import STANCES
+
+        self._writable()
+        if group_id not in {g.id for g in self.claim_groups()}:
+            raise ValidationError(f"claim group {group_id!r} does not exist (link two claims as 'same' first)")
+        existing = self.db.table("groups").get(Query().id == group_id)
+        record = dict(existing or {"id": group_id, "created": now()})
+        if canonical is not None:
+            record["canonical"] = " ".join(canonical.split())
+        if stance is not None:
+            bad = {t: v for t, v in stance.items() if v not in STANCES or t not in self._target_ids()}
+            if bad:
+                raise ValidationError(f"group stance {bad!r}: unknown target or not one of {', '.join(STANCES)}")
+            record["stance"] = dict(stance)
+        record.update(annotator=self.annotator, updated=now())
+        with self.storage.action("edit claim group"):
+            self.db.table("groups").upsert(record, Query().id == group_id)
+        return record
 
     # -- noise marks ------------------------------------------------------
 

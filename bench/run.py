@@ -58,6 +58,7 @@ BENCHES = {
     "store": lambda: __import__("bench.store_bench", fromlist=["main"]).main(),
     "corpus": lambda: __import__("bench.corpus_bench", fromlist=["main"]).main(),
     "keys": lambda: __import__("bench.keys_bench", fromlist=["main"]).main(),
+    "export": lambda: __import__("bench.export_bench", fromlist=["main"]).main(),
 }
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from corpus.nlp import ModelChoice, load_pipeline
 
 CACHE_FORMAT = 2
@@ -129,9 +131,9 @@ class AnalysisCache:
     def get(self, text_hash: str, choice: ModelChoice) -> Analysis | None:
         path = self._path(text_hash, choice)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = orjson.loads(path.read_bytes())
             analysis = Analysis.from_json(data)
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, orjson.JSONDecodeError):
             return None  # missing or unreadable entries are recomputed
         return analysis if analysis.text_hash == text_hash else None
 

@@ -41,7 +41,7 @@ def open_parser() -> argparse.ArgumentParser:
         prog="factdesk",
         description="Read news articles about one event side by side, tag claims, "
         "their stance and each article's reliability.",
-        epilog="Other commands: `factdesk ingest --help`, `factdesk export --help`, `factdesk store --help`.",
+        epilog="Other commands: `factdesk ingest --help`, `factdesk export --help`, `factdesk import --help`, `factdesk store --help`.",
     )
     parser.add_argument("path", nargs="?", help="a corpus: a folder of .txt/.md articles, a .jsonl or .csv file, "
                         "an FNC-1 folder, or a folder made by `factdesk ingest` (default: the bundled sample corpus)")
@@ -55,13 +55,39 @@ def open_parser() -> argparse.ArgumentParser:
 
 
 def export_parser() -> argparse.ArgumentParser:
+    from annotations.export import FORMATS, SPLIT_BY, TASKS
+
     parser = argparse.ArgumentParser(
         prog="factdesk export",
-        description="Write claims.jsonl, stance.jsonl and reliability.jsonl from a store.",
+        description="Write training data from one or more stores: JSONL for Prodigy, Hugging Face and "
+        "pandas, spaCy DocBin files, labels.json and a README.md describing every file.",
     )
-    parser.add_argument("--db", help="the store to export (default: the store of --corpus)")
-    parser.add_argument("--corpus", help="the corpus folder whose default store to export (default: the sample corpus)")
+    parser.add_argument("--db", action="append", help="a store to export; repeat to merge several "
+                        "(default: the store of --corpus)")
+    parser.add_argument("--corpus", help="the corpus folder whose default store to export (default: the sample "
+                        "corpus); its analysis cache is used too")
     parser.add_argument("--out", required=True, help="output folder (created if missing)")
+    parser.add_argument("--task", help=f"comma-separated, from {', '.join(TASKS)} (default: all)")
+    parser.add_argument("--format", help=f"comma-separated, from {', '.join(FORMATS)} (default: all)")
+    parser.add_argument("--split", help="train/dev/test percentages such as 80/10/10 (or train/test: 90/10); "
+                        "each split is a folder")
+    parser.add_argument("--split-by", choices=SPLIT_BY, default="article",
+                        help="keep all rows of one article (default), event or source in one split")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
+    _common(parser)
+    return parser
+
+
+def import_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="factdesk import",
+        description="Add pre-annotations to a store: Prodigy-style JSONL (spans with accept/reject answers, "
+        "e.g. a claims.jsonl from `factdesk export`), a reliability.jsonl, an FNC-1 stances CSV (its bodies "
+        "file beside it), or an export folder (all of these in it). Importing again adds nothing twice.",
+    )
+    parser.add_argument("file", help="the file or export folder to import")
+    parser.add_argument("--db", help="the store to import into (default: the store of --corpus)")
+    parser.add_argument("--corpus", help="the corpus folder whose default store to use (default: the sample corpus)")
     _common(parser)
     return parser
 
@@ -84,10 +110,10 @@ class Progress:
     """A one-line progress bar on stderr: count, rate, ETA. Plain lines when
     stderr is not a terminal."""
 
-    def __init__(self, label: str, stream=None) -> None:
+    def __init__(self, label: str, stream=None, unit: str = "articles") -> None:
         import time
 
-        self.label, self.stream = label, stream or sys.stderr
+        self.label, self.stream, self.unit = label, stream or sys.stderr, unit
         self.tty = self.stream.isatty()
         self.start = time.monotonic()
         self.first: int | None = None
@@ -103,7 +129,7 @@ class Progress:
         eta = (total - done) / rate if rate > 0 else 0.0
         width = 30
         filled = int(width * done / total) if total else width
-        line = (f"{self.label} [{'#' * filled}{'-' * (width - filled)}] {done}/{total} articles"
+        line = (f"{self.label} [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {self.unit}"
                 f"  {rate:5.1f}/s  ETA {int(eta) // 60}:{int(eta) % 60:02d}")
         if self.tty:
             self.stream.write("\r" + line + ("\n" if done >= total else ""))
@@ -223,24 +249,62 @@ def cmd_open(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store_path(db: str | None, corpus: str | None) -> Path:
+    from annotations.store import default_store_path
+
+    return Path(db).expanduser() if db else default_store_path(_load_corpus(corpus).name)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    from annotations.export import export_store
-    from annotations.store import AnnotationStore, default_store_path
-    from corpus.analysis import Analyser
+    from annotations.export import FORMATS, TASKS, Split, export, parse_choice, parse_split
+    from annotations.store import AnnotationStore
+    from corpus.analysis import Analyser, AnalysisCache
     from corpus.nlp import resolve_model
 
-    if args.db:
-        db = Path(args.db).expanduser()
-    else:
-        db = default_store_path(_load_corpus(args.corpus).name)
-    if not db.exists():
-        return _fail(f"{db}: no such store. Annotate first (`factdesk`), or give --db PATH.")
-    with AnnotationStore(db, annotator=args.annotator, read_only=True) as store:
-        report = export_store(store, args.out, Analyser(resolve_model(args.model)))
+    tasks = parse_choice(args.task, TASKS, "task")
+    formats = parse_choice(args.format, FORMATS, "format")
+    split = Split(parse_split(args.split), args.split_by, args.seed) if args.split else None
+    paths = [_store_path(db, None) for db in args.db] if args.db else [_store_path(None, args.corpus)]
+    for db in paths:
+        if not db.exists() and not db.with_name(db.name + ".journal").exists():
+            return _fail(f"{db}: no such store. Annotate first (`factdesk`), or give --db PATH.")
+    cache = None
+    if args.corpus:
+        corpus = _load_corpus(args.corpus)
+        cache = AnalysisCache(corpus.cache_dir) if corpus.cache_dir else None
+    stores = []
+    try:
+        for db in paths:
+            stores.append(AnnotationStore(db, annotator=args.annotator, read_only=True))
+        report = export(stores, args.out, Analyser(resolve_model(args.model), cache), tasks, formats, split,
+                        progress=Progress("analysing"))
+    finally:
+        for store in stores:
+            store.close()
     for warning in report.warnings:
-        print(f"factdesk: warning: {warning}", file=sys.stderr)
+        print(f"factdesk: note: {warning}", file=sys.stderr)
     for name, count in report.counts.items():
         print(f"{count:>7}  {report.out_dir / name}")
+    print(f"Described in {report.out_dir / 'README.md'}; label sets in {report.out_dir / 'labels.json'}.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from annotations.imports import import_path
+    from annotations.store import AnnotationStore
+
+    source = Path(args.file).expanduser()
+    if not source.exists():
+        return _fail(f"{source}: no such file or folder.")
+    db = _store_path(args.db, args.corpus)
+    with AnnotationStore(db, annotator=args.annotator) as store:
+        if not args.db:
+            store.register_corpus(_load_corpus(args.corpus))
+        report = import_path(store, source, progress=Progress("importing", unit="rows"))
+    for warning in report.warnings:
+        print(f"factdesk: note: {warning}", file=sys.stderr)
+    print(report.summary())
+    print(f"Store: {db}")
     return 0
 
 
@@ -254,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] == "export":
             return cmd_export(export_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "import":
+            return cmd_import(import_parser().parse_args(argv[1:]))
         if argv and argv[0] == "ingest":
             return cmd_ingest(ingest_parser().parse_args(argv[1:]))
         if argv and argv[0] == "store":

@@ -1,0 +1,106 @@
+"""Export benchmark: 20,000 annotations over the FNC-1 corpus to every JSONL file,
+against a bare loop that ``json.dumps`` as many records of the same total size
+to a file, measured in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from annotations.export import TASKS, export  # noqa: E402
+from annotations.schema import CHECKWORTHINESS, RELIABILITY, STANCES  # noqa: E402
+from annotations.store import AnnotationStore  # noqa: E402
+from bench.corpus_bench import ingested_fnc1  # noqa: E402
+from corpus.analysis import Analyser, AnalysisCache  # noqa: E402
+from corpus.ingest import load_ingested  # noqa: E402
+from corpus.nlp import resolve_model  # noqa: E402
+
+ANNOTATIONS = 20_000
+
+
+def build_store(path: Path, corpus, analyser: Analyser) -> AnnotationStore:
+    """A store with the FNC-1 corpus, 19,000 claims (each with a stance) and 1,000 ratings."""
+    store = AnnotationStore(path, annotator="bench", snapshot_every=10**9)
+    store.register_corpus(corpus)
+    rng = random.Random(1)
+    analyses = analyser.analyse([(a.text_hash, a.text) for a in corpus.articles])
+    event_of = {i: e for e in corpus.events for i in e.article_ids}
+    claims, ratings = [], []
+    n_ratings = 1_000
+    while len(claims) < ANNOTATIONS - n_ratings:
+        i = rng.randrange(len(corpus.articles))
+        article, analysis = corpus.articles[i], analyses[i]
+        if not analysis.sents:
+            continue
+        start, end = rng.choice(analysis.sents)
+        event = event_of.get(article.id) or corpus.events[0]
+        claims.append({
+            "id": f"c{len(claims):06d}", "article_id": article.id, "text_hash": article.text_hash,
+            "start": start, "end": end, "quote": article.text[start:end],
+            "prefix": article.text[max(0, start - 32):start], "suffix": article.text[end:end + 32],
+            "label": "CLAIM", "stances": {event.targets[0].id: rng.choice(STANCES)}, "status": "ok",
+            "checkworthiness": rng.choice(CHECKWORTHINESS), "annotator": "bench",
+            "created": "2026-11-22T10:00:00.000+00:00", "updated": "2026-11-22T10:00:00.000+00:00",
+        })
+    for article in corpus.articles[:n_ratings]:
+        ratings.append({"article_id": article.id, "text_hash": article.text_hash, "label": rng.choice(RELIABILITY),
+                        "rationale_codes": [], "note": "", "annotator": "bench",
+                        "created": "2026-11-22T10:00:00.000+00:00", "updated": "2026-11-22T10:00:00.000+00:00"})
+    store.import_records("claims", claims, "bench claims")
+    store.import_records("ratings", ratings, "bench ratings")
+    return store
+
+
+def bare_dumps(path: Path, rows: int, size: int) -> float:
+    """json.dumps ``rows`` records of ``size`` bytes each into one file."""
+    record = {"id": 0, "text": "x" * max(0, size - 24)}
+    t0 = time.perf_counter()
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(rows):
+            record["id"] = i
+            fh.write(json.dumps(record) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return time.perf_counter() - t0
+
+
+def main(runs: int = 5) -> None:
+    folder = ingested_fnc1()
+    corpus = load_ingested(folder)
+    analyser = Analyser(resolve_model(), AnalysisCache(corpus.cache_dir))
+    jsonl_tasks = tuple(t for t in TASKS if t not in ("entities",))
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        store = build_store(tmp / "store.json", corpus, analyser)
+        ours, bare = [], []
+        for n in range(runs):
+            out = tmp / f"out{n}"
+            t0 = time.perf_counter()
+            report = export([store], out, analyser, tasks=jsonl_tasks, formats=("jsonl",))
+            ours.append(time.perf_counter() - t0)
+            files = [p for p in out.glob("*.jsonl")]
+            rows = sum(report.counts[p.name] for p in files)
+            size = sum(p.stat().st_size for p in files)
+            bare.append(bare_dumps(tmp / f"bare{n}.jsonl", rows, size // rows))
+        store.close()
+    print(f"export, {ANNOTATIONS:,} annotations over FNC-1 ({len(corpus.articles)} articles, "
+          f"{len(corpus.gold):,} gold rows) to every JSONL file ({runs} paired runs)")
+    print(f"  rows written              {rows:,} in {len(files)} files, {size / 1e6:.1f} MB")
+    print(f"  factdesk export           median {statistics.median(ours):6.2f} s")
+    print(f"  bare json.dumps loop      median {statistics.median(bare):6.2f} s")
+    ratio = statistics.median(o / b for o, b in zip(ours, bare))
+    print(f"  ratio export / bare       {ratio:6.2f}   (goal <= 3)")
+
+
+if __name__ == "__main__":
+    main()
