@@ -403,6 +403,7 @@ class AnnotationStore:
         validate_claim(claim, text, self._target_ids())
         with self.storage.action("add claim"):
             self.db.table("claims").insert(claim)
+        self._claim_ids = None
         return claim
 
     @staticmethod
@@ -475,6 +476,11 @@ class AnnotationStore:
         return [dict(d) for d in self.db.table("claims").search(Query().status == "needs_review")]
 
     # -- links across articles -------------------------------------------
+
+    def action(self, label: str):
+        """Group several writes into one undoable action (one undo step)."""
+        self._writable()
+        return self.storage.action(label)
 
     def link_claims(self, claim_a: str, claim_b: str, label: str, note: str = "") -> dict:
         """Link two claims of different articles (``same``, ``supports``,

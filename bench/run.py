@@ -59,6 +59,7 @@ BENCHES = {
     "corpus": lambda: __import__("bench.corpus_bench", fromlist=["main"]).main(),
     "keys": lambda: __import__("bench.keys_bench", fromlist=["main"]).main(),
     "export": lambda: __import__("bench.export_bench", fromlist=["main"]).main(),
+    "links": lambda: __import__("bench.links_bench", fromlist=["main"]).main(),
 }
 
 if __name__ == "__main__":

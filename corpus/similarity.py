@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -67,8 +68,8 @@ def numbers(text: str) -> list[float]:
         found.append((m.start(), value))
     for m in _WORD_NUMBER.finditer(text):
         words = m.group().strip(" -")
-        if not words or words.lower() in ("and",):
-            continue
+        if not words or words.lower() in ("and", "one"):
+            continue  # a lone "one" ("one of the fighters") is rarely a count
         if words.lower() in _SCALES and re.search(r"\d\s*$", text[:m.start()]):
             continue  # "2 million": already counted with its digits
         value = _words_value(words)
@@ -95,13 +96,24 @@ def describe_mismatch(mismatch: tuple[list[float], list[float]]) -> str:
     return f"numbers differ: {', '.join(map(_fmt, a))} vs {', '.join(map(_fmt, b))}"
 
 
+_SUFFIXES = ("ians", "ian", "ish", "ese", "ans", "an", "ey", "ia", "a", "i", "s")
+
+
+def stem(word: str) -> str:
+    """A light stemmer that folds plurals and demonyms onto their place
+    ("Syrians", "Syrian", "Syria" → "syri"; "Turkish", "Turkey" → "turk")."""
+    for _ in range(2):
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
+                word = word[:-len(suffix)]
+                break
+        else:
+            break
+    return word
+
+
 def content_words(text: str) -> list[str]:
-    out = []
-    for word in _WORD.findall(text.lower()):
-        if word in STOPWORDS or len(word) < 3:
-            continue
-        out.append(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
-    return out
+    return [stem(word) for word in _WORD.findall(text.lower()) if word not in STOPWORDS and len(word) >= 3]
 
 
 @dataclass(frozen=True)
@@ -174,11 +186,46 @@ class SentenceIndex:
             if qnumbers and self.numbers[i] and not shared_numbers and cosine > 0.15:
                 mismatch = (sorted(qnumbers), sorted(self.numbers[i]))
                 reasons.append(describe_mismatch(mismatch))
+                score += 0.1  # the same topic with other numbers: a likely contradiction
             scored.append(Suggestion(sentence, score, reasons, mismatch))
         scored.sort(key=lambda s: (-s.score, s.sentence.article_id, s.sentence.start))
         return scored[:limit]
 
 
+# entity labels that name someone or something (numbers and dates are compared as numbers)
+NAMING_LABELS = frozenset({"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"})
+
+
+def entity_keys(text: str, ents, start: int, end: int) -> frozenset[str]:
+    """Keys of the naming entities inside [start, end): their words, stemmed,
+    whatever their kind, so that "Syrian" (a group) meets "Syria" (a place)."""
+    from corpus.entities import entity_key
+
+    keys = set()
+    for s, e, label in ents:
+        if s >= start and e <= end and label in NAMING_LABELS:
+            folded = entity_key(text[s:e], label).split(":", 1)[1]
+            keys.add(" ".join(stem(w) for w in folded.split()))
+    return frozenset(keys)
+
+
+def event_sentences(items) -> list[Sentence]:
+    """Sentences of ``(article_id, text, sents, ents)`` items, with their entity keys."""
+    out = []
+    for article_id, text, sents, ents in items:
+        ents = sorted(ents)
+        starts = [s for s, _, _ in ents]
+        for start, end in sents:
+            i = bisect_left(starts, start)
+            inside = []
+            while i < len(ents) and ents[i][0] < end:
+                inside.append(ents[i])
+                i += 1
+            out.append(Sentence(article_id, start, end, text[start:end], entity_keys(text, inside, start, end)))
+    return out
+
+
 __all__ = [
-    "Sentence", "SentenceIndex", "Suggestion", "content_words", "describe_mismatch", "number_mismatch", "numbers",
+    "NAMING_LABELS", "entity_keys", "event_sentences",
+    "Sentence", "SentenceIndex", "Suggestion", "content_words", "stem", "describe_mismatch", "number_mismatch", "numbers",
 ]

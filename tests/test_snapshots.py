@@ -36,3 +36,30 @@ class TestForms:
 
     def test_help(self, snap_compare, app):
         assert snap_compare(app, terminal_size=(120, 32), press=["question_mark"])
+
+
+class TestLinks:
+    """Claims linked across articles: the link form with suggestions, the
+    marked claims, the corroboration view."""
+
+    @pytest.fixture
+    def linked_app(self, app, store, corpus):
+        from tests.test_links import linked
+
+        linked(store, corpus)
+        return app
+
+    def test_link_form_with_suggestions(self, snap_compare, linked_app):
+        async def run_before(pilot):
+            await pilot.pause()
+            view = pilot.app.main.current_view
+            view.cursor_location = view.location_of(view.article.text.index("death toll in the Armenian"))
+            await pilot.pause()
+
+        assert snap_compare(linked_app, terminal_size=(140, 40), run_before=run_before, press=["k"])
+
+    def test_linked_claims_are_marked(self, snap_compare, linked_app):
+        assert snap_compare(linked_app, terminal_size=(160, 40))
+
+    def test_corroboration_view(self, snap_compare, linked_app):
+        assert snap_compare(linked_app, terminal_size=(140, 36), press=["o"])

@@ -64,6 +64,9 @@ class MainScreen(Screen):
         Binding("n", "mark_noise", "Noise", show=False, id="mark_noise"),
         Binding("e", "events", "Events", show=False, id="events"),
         Binding("x", "delete_claim", "Delete claim", show=False, id="delete_claim"),
+        Binding("k", "link", "Link", id="link"),
+        Binding("g", "counterparts", "Counterparts", show=False, id="counterparts"),
+        Binding("o", "corroboration", "Corroboration", show=False, id="corroboration"),
         Binding("f2", "edit_claim", "Edit claim", show=False, id="edit_claim"),
         # priority: the focused TextArea has its own ctrl+z / ctrl+y for text edits
         Binding("ctrl+z,u", "undo", "Undo", priority=True, id="undo"),
@@ -163,11 +166,13 @@ class MainScreen(Screen):
         if article.duplicate_of:
             original = self.corpus.article(article.duplicate_of)
             duplicate = original.path or original.title
+        linked = self._linked_ids()
         column = ArticleColumn(
             article,
             self.position_of(article.id),
             entities=self._entities_of(article.id),
             claims=[(c["start"], c["end"]) for c in claims],
+            linked=[(c["start"], c["end"]) for c in claims if c["id"] in linked],
             noise=self._noise_of(article),
             hide_noise=self.hide_noise,
             duplicate_of=duplicate,
@@ -286,7 +291,9 @@ class MainScreen(Screen):
         claims = self.store.claims(article_id)
         column = self.columns.get(article_id)
         if column is not None:  # columns never shown are built with fresh data later
-            column.view.set_claims((c["start"], c["end"]) for c in claims)
+            linked = self._linked_ids()
+            column.view.set_claims(((c["start"], c["end"]) for c in claims),
+                                   linked=((c["start"], c["end"]) for c in claims if c["id"] in linked))
             column.view.set_noise(self._noise_of(column.article))
             column.view.set_entities(self._entities_of(article_id))
             column.update_head(self.store.rating(article_id), len(claims), article_id in self.analyses,
@@ -305,7 +312,7 @@ class MainScreen(Screen):
         if self.panel_filter:
             claims = [c for c in claims if self.panel_filter in c.get("stances", {}).values()]
             title = f"{self.panel_filter} · {title}"
-        self.query_one(ClaimsPanel).show(title, claims, self.targets)
+        self.query_one(ClaimsPanel).show(title, claims, self.targets, self._linked_ids())
 
     def action_panel_scope(self) -> None:
         self.panel_event = not self.panel_event
@@ -778,7 +785,8 @@ class MainScreen(Screen):
             self.notify("This article has no source to rate.", severity="warning")
             return
         current = self.store.rating(article.id) if what == "article" else self.store.source_rating(article.source)
-        self.app.push_screen(ReliabilityModal(article.title, article.source, current, what),
+        self.app.push_screen(ReliabilityModal(article.title, article.source, current, what,
+                                              signal=self.source_signal(article)),
                              callback=lambda result: self._rated(article, what, result))
 
     def _rated(self, article: Article, what: str, result) -> None:
@@ -869,6 +877,235 @@ class MainScreen(Screen):
         self.app.push_screen(StatsScreen(claims, ratings, len(self.articles)))
 
 
+    # -- links across articles ------------------------------------------------
+
+    def _linked_ids(self) -> dict[str, int]:
+        """Claim id → how many links it has."""
+        counts: dict[str, int] = {}
+        for link in self.store.links():
+            for claim_id in (link["a"], link["b"]):
+                counts[claim_id] = counts.get(claim_id, 0) + 1
+        return counts
+
+    def _sentence_index(self):
+        """The event's sentences for suggestions, built once per set of analyses."""
+        from corpus.similarity import SentenceIndex, event_sentences
+
+        for article in self.articles:
+            if article.id not in self.analyses:
+                cached = self.analyser.cached(article.text_hash)
+                if cached is not None:
+                    self.analyses[article.id] = cached
+        key = tuple(a.id for a in self.articles if a.id in self.analyses), len(self.store.entity_merges())
+        if getattr(self, "_index_key", None) != key:
+            items = [(a.id, a.text, self.analyses[a.id].sents, self._entities_of(a.id))
+                     for a in self.articles if a.id in self.analyses]
+            self._index, self._index_key = SentenceIndex(event_sentences(items)), key
+        return self._index
+
+    def link_candidates(self, claim: dict, limit: int = 8) -> list:
+        """What the claim can be linked to: its linked claims first, then the
+        most similar sentences of the other articles (as claims where a claim
+        already covers them)."""
+        from corpus.similarity import entity_keys
+        from tui.links import Candidate
+
+        article = self.corpus.article(claim["article_id"])
+        ids = {a.id for a in self.articles}
+        claims = {c["id"]: c for c in self.store.claims() if c["article_id"] in ids}
+        out, seen = [], set()
+
+        def candidate(target: dict | None, article_id: str, start: int, end: int, **extra) -> None:
+            other = self.corpus.article(article_id)
+            key = target["id"] if target else (article_id, start, end)
+            if key in seen:
+                return
+            seen.add(key)
+            out.append(Candidate(article_id, start, end, other.text[start:end], other.title, other.source,
+                                 claim_id=target["id"] if target else None, **extra))
+
+        for link in self.store.links(claim["id"]):
+            other = claims.get(link["b"] if link["a"] == claim["id"] else link["a"])
+            if other is not None:
+                candidate(other, other["article_id"], other["start"], other["end"], link_id=link["id"],
+                          link_label=link["label"], reasons=[link["note"]] if link.get("note") else [])
+        index = self._sentence_index()
+        keys = entity_keys(article.text, self._entities_of(article.id), claim["start"], claim["end"])
+        for suggestion in index.suggest(claim["quote"], keys, exclude_article=article.id, limit=limit):
+            sentence = suggestion.sentence
+            covering = [c for c in claims.values() if c["article_id"] == sentence.article_id
+                        and c["start"] < sentence.end and c["end"] > sentence.start]
+            best = max(covering, key=lambda c: min(c["end"], sentence.end) - max(c["start"], sentence.start),
+                       default=None)
+            start, end = (best["start"], best["end"]) if best else (sentence.start, sentence.end)
+            candidate(best, sentence.article_id, start, end, score=suggestion.score, reasons=suggestion.reasons,
+                      mismatch=suggestion.mismatch is not None)
+        return out
+
+    def action_link(self) -> None:
+        """k: link the claim under the cursor to a claim or sentence of another article."""
+        from tui.links import LinkModal
+
+        claim = self._claim_under_focus()
+        if claim is None:
+            self.notify("Put the cursor in a claim first (select it and press c to make one).")
+            return
+        if len(self.articles) < 2:
+            self.notify("This event has one article: there is nothing to link to.")
+            return
+        title = self.corpus.article(claim["article_id"]).title
+        self.app.push_screen(LinkModal(claim["quote"], title, self.link_candidates(claim)),
+                             callback=lambda result: self._linked(claim, result))
+
+    def _linked(self, claim: dict, result) -> None:
+        from corpus.similarity import describe_mismatch, number_mismatch
+
+        if result is None:
+            return
+        target = result.candidate
+        try:
+            if result.label is None:
+                self.store.unlink(target.link_id)
+                message = "Unlinked."
+            elif target.claim_id is None:  # a suggested sentence: make it a claim, then link, as one action
+                with self.store.action("link to a suggested sentence"):
+                    new = self.store.add_claim(target.article_id, target.start, target.end)
+                    self.store.link_claims(claim["id"], new["id"], result.label, result.note)
+                message = f"Linked ({result.label}) to a new claim in “{target.title[:40]}”."
+            else:
+                self.store.link_claims(claim["id"], target.claim_id, result.label, result.note)
+                message = f"Linked ({result.label}) to “{target.title[:40]}”."
+        except (ValidationError, StoreError) as exc:
+            self.notify(f"Not linked: {exc}", severity="error", timeout=12)
+            return
+        mismatch = number_mismatch(claim["quote"], target.text) if result.label else None
+        if mismatch and result.label in ("same", "supports"):
+            message += f" ⚠ {describe_mismatch(mismatch)}."
+        for article_id in (claim["article_id"], target.article_id):
+            self._refresh_article(article_id)
+        self._update_status()
+        self.notify(message, severity="warning" if "⚠" in message else "information", timeout=6)
+
+    def action_counterparts(self) -> None:
+        """g: the linked claims of the claim under the cursor, highlighted and
+        scrolled into view in their columns; g again brings the next one into view."""
+        claim = self._claim_under_focus()
+        if claim is None:
+            self.notify("Put the cursor in a linked claim first.")
+            return
+        event_ids = {a.id for a in self.articles}
+        others = []
+        for link in self.store.links(claim["id"]):
+            other = self.store.claim(link["b"] if link["a"] == claim["id"] else link["a"])
+            if other is not None and other["article_id"] in event_ids:
+                others.append((self.position_of(other["article_id"]), other["start"], other, link))
+        if not others:
+            self.notify("This claim has no links yet: k links it.")
+            return
+        others.sort(key=lambda o: (o[0], o[1]))
+        previous = getattr(self, "_counterpart_turn", (None, -1))
+        turn = previous[1] + 1 if previous[0] == claim["id"] else 0
+        self._counterpart_turn = (claim["id"], turn)
+        position, _, shown, _ = others[turn % len(others)]
+        here = self.position_of(claim["article_id"])
+        if not self._in_window(position):  # bring it into view, beside the claim's own column if it fits
+            low, high = min(here, position), max(here, position)
+            start = low if high - low < self.visible_count else position
+            self.first_visible = max(0, min(start, len(self.articles) - self.visible_count))
+            self._show_window()
+            self._update_status()
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for _, _, other, _ in others:
+            spans.setdefault(other["article_id"], []).append((other["start"], other["end"]))
+        for article_id, column in self.columns.items():
+            column.view.set_focus_spans(spans.get(article_id, ()))
+        self.focus_key = None
+        for pos, _, other, _ in others:
+            if self._in_window(pos):
+                self.columns[other["article_id"]].view.select_offsets(other["start"], other["end"])
+        if not self._in_window(here):
+            self.current_id = shown["article_id"]
+            self.columns[self.current_id].view.focus()
+        summary = "; ".join(f"{l['label']} in {self.articles[p].title[:30]}" for p, _, _, l in others)
+        more = " g: the next." if len(others) > 1 else ""
+        self.notify(f"{len(others)} counterpart(s): {summary}.{more}", timeout=8)
+
+    def corroboration_rows(self):
+        """Rows of the corroboration view for this event."""
+        from annotations.links import corroboration
+        from corpus.similarity import describe_mismatch, number_mismatch
+        from tui.links import GroupRow, SourceRow
+
+        ids = {a.id for a in self.articles}
+        claims = {c["id"]: c for c in self.store.claims() if c["article_id"] in ids}
+        links = [l for l in self.store.links() if l["a"] in claims and l["b"] in claims]
+        groups = [g for g in self.store.claim_groups() if all(c in claims for c in g.claim_ids)]
+        source_of = {a.id: a.source or a.title for a in self.articles}
+        sources = sorted(set(source_of.values()))
+        corr = corroboration(groups, links, claims, source_of, sources)
+        target_ids = [t["id"] for t in self.targets]
+        group_rows = []
+        for group in groups:
+            members = [claims[c] for c in group.claim_ids]
+            flags = {describe_mismatch(m) for a in members for b in members if a["id"] < b["id"]
+                     for m in [number_mismatch(a["quote"], b["quote"])] if m}
+            first = min(members, key=lambda c: (self.position_of(c["article_id"]), c["start"]))
+            group_rows.append(GroupRow(
+                group.id, group.canonical, ", ".join(group.stance.get(t, "—") for t in target_ids),
+                corr.states[group.id], corr.contradicts[group.id], corr.silent[group.id],
+                "⚠ " + "; ".join(sorted(flags)) if flags else "", (first["article_id"], first["start"], first["end"])))
+        ratings = {}
+        for article in self.articles:
+            rating = self.store.source_rating(article.source) if article.source else None
+            if rating:
+                ratings[source_of[article.id]] = rating["label"]
+        source_rows = [SourceRow(src, counts.get("claims", 0), counts.get("corroborated", 0),
+                                 counts.get("contradicted", 0), ratings.get(src, ""))
+                       for src, counts in sorted(corr.by_source.items())]
+        in_groups = {c for g in groups for c in g.claim_ids}
+        return group_rows, source_rows, len(set(claims) - in_groups)
+
+    def source_signal(self, article: Article) -> str:
+        """What other sources say of this article's source's claims (for the rating form)."""
+        _, sources, _ = self.corroboration_rows()
+        row = next((r for r in sources if r.source == (article.source or article.title)), None)
+        if row is None or not (row.corroborated or row.contradicted):
+            return ""
+        return (f"Across this event, {row.corroborated} of its {row.claims} claim(s) are corroborated and "
+                f"{row.contradicted} contradicted by other sources (from your links).")
+
+    def action_corroboration(self) -> None:
+        """o: which sources state, contradict or are silent on each claim group."""
+        from tui.links import CorroborationScreen
+
+        groups, sources, unlinked = self.corroboration_rows()
+        self.app.push_screen(CorroborationScreen(groups, sources, unlinked), callback=self._corroboration_done)
+
+    def _corroboration_done(self, result) -> None:
+        from tui.links import TextPrompt
+
+        if result is None:
+            return
+        if result[0] == "jump":
+            self.jump_to(*result[1:])
+            return
+        _, group_id, canonical = result
+
+        def save(text: str | None) -> None:
+            if text is None or not text.strip():
+                self.action_corroboration()
+                return
+            try:
+                self.store.set_group(group_id, canonical=text)
+            except (ValidationError, StoreError) as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify("Canonical wording saved.")
+            self.action_corroboration()
+
+        self.app.push_screen(TextPrompt("Canonical wording of this claim group", canonical), callback=save)
+
+
 HELP_ROWS = [
     ("tab / shift+tab", "move focus between article columns and the claims panel"),
     ("arrows, pgup/pgdn", "move the cursor in the focused article"),
@@ -883,6 +1120,9 @@ HELP_ROWS = [
     ("r", "rate the article: 1–3, tick reasons with space, a note"),
     ("R", "rate the article's source (shown on all its articles)"),
     ("x", "delete the claim under the cursor or highlighted in the panel"),
+    ("k", "link the claim at the cursor to another article's claim: suggestions, then s/p/x/e/r"),
+    ("g", "show the linked claims of the claim at the cursor in their columns"),
+    ("o", "corroboration: who states, contradicts or is silent on each claim group"),
     ("u / ctrl+z", "undo the last action (also after reopening)"),
     ("U / ctrl+y", "redo"),
     ("[ / ]", "show the previous / next articles"),

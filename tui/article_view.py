@@ -18,7 +18,7 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from corpus.articles import Article
-from tui.styles import CLAIM_STYLE, FOCUS_STYLE, NOISE_STYLE, entity_style
+from tui.styles import CLAIM_STYLE, FOCUS_STYLE, LINKED_STYLE, NOISE_STYLE, entity_style
 
 
 def _visible_segments(text: str, hidden: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -115,6 +115,7 @@ class ArticleView(TextArea):
         self.article = article
         self._entities: tuple[tuple[int, int, str], ...] = ()
         self._claims: list[tuple[int, int]] = []
+        self._linked: frozenset[tuple[int, int]] = frozenset()
         self._noise: tuple[tuple[int, int, str], ...] = ()
         self._focus: tuple[tuple[int, int], ...] = ()
         self._hide_noise = False
@@ -204,10 +205,11 @@ class ArticleView(TextArea):
             self._entities = entities
             self._restyle()
 
-    def set_claims(self, spans: Iterable[tuple[int, int]]) -> None:
-        spans = list(spans)
-        if spans != self._claims:
-            self._claims = spans
+    def set_claims(self, spans: Iterable[tuple[int, int]], linked: Iterable[tuple[int, int]] = ()) -> None:
+        """Claim spans; those in ``linked`` (linked to claims of other articles) are marked."""
+        spans, linked = list(spans), frozenset(linked)
+        if spans != self._claims or linked != self._linked:
+            self._claims, self._linked = spans, linked
             self._restyle()
 
     def set_focus_spans(self, spans: Iterable[tuple[int, int]]) -> None:
@@ -248,7 +250,7 @@ class ArticleView(TextArea):
         for start, end, _kind in self._noise:
             self._add(start, end, NOISE_STYLE)
         for start, end in self._claims:
-            self._add(start, end, CLAIM_STYLE)
+            self._add(start, end, LINKED_STYLE if (start, end) in self._linked else CLAIM_STYLE)
         for start, end, label in self._entities:
             self._add(start, end, entity_style(label))
         for start, end in self._focus:

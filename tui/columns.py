@@ -10,7 +10,7 @@ from textual.widgets.option_list import Option
 
 from corpus.articles import Article
 from tui.article_view import ArticleView
-from tui.styles import CLAIM_STYLE, LEGEND_LABELS, NOISE_STYLE, entity_style
+from tui.styles import CLAIM_STYLE, LEGEND_LABELS, LINKED_STYLE, NOISE_STYLE, entity_style
 
 
 _COLOURS = {"reliable": "green", "mixed": "yellow", "unreliable": "red"}
@@ -24,7 +24,7 @@ class ArticleColumn(Vertical):
     """
 
     def __init__(self, article: Article, position: int, entities=(), claims=(), noise=(),
-                 hide_noise: bool = False, duplicate_of: str = "") -> None:
+                 hide_noise: bool = False, duplicate_of: str = "", linked=()) -> None:
         super().__init__(id=f"col-{article.id}", classes="column")
         self.article = article
         self.position = position
@@ -32,7 +32,7 @@ class ArticleColumn(Vertical):
         self.head = Text()
         self.view = ArticleView(article, id=f"view-{article.id}", classes="article")
         self.view.set_entities(entities)
-        self.view.set_claims(claims)
+        self.view.set_claims(claims, linked)
         self.view.set_noise(noise)
         self.view.hide_noise(hide_noise)
 
@@ -77,7 +77,7 @@ class ClaimsPanel(Vertical):
         if options.highlighted is None and options.option_count and not options.get_option_at_index(0).disabled:
             options.highlighted = 0
 
-    def show(self, title: str, claims: list[dict], targets: list[dict]) -> None:
+    def show(self, title: str, claims: list[dict], targets: list[dict], links: dict[str, int] | None = None) -> None:
         self.query_one("#claims-title", Static).update(Text(f"Claims · {title}", style="bold", no_wrap=True, overflow="ellipsis"))
         options = self.query_one("#claims-list", OptionList)
         highlighted = options.highlighted
@@ -86,6 +86,8 @@ class ClaimsPanel(Vertical):
             line = Text()
             stances = claim.get("stances", {})
             line.append(", ".join(stances.get(t["id"], "—") for t in targets) or "—", style="bold")
+            if links and links.get(claim["id"]):
+                line.append(f" ⇄{links[claim['id']]}", style="bold cyan")
             line.append("  ")
             quote = claim["quote"].replace("\n", " ")
             line.append(quote if len(quote) < 160 else quote[:157] + "…")
@@ -102,6 +104,8 @@ def legend() -> Text:
         text.append(f" {label} ", style=entity_style(label))
     text.append(" ")
     text.append(" claim ", style=CLAIM_STYLE)
+    text.append(" ")
+    text.append(" linked claim ", style=LINKED_STYLE)
     text.append(" ")
     text.append(" noise ", style=NOISE_STYLE)
     return text

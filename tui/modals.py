@@ -28,8 +28,10 @@ class ReliabilityModal(ModalScreen[RatingResult | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "save", "Save")]
 
-    def __init__(self, title: str, source: str, current: dict | None = None, what: str = "article") -> None:
+    def __init__(self, title: str, source: str, current: dict | None = None, what: str = "article",
+                 signal: str = "") -> None:
         super().__init__()
+        self.signal = signal
         self.article_title = title
         self.source = source
         self.current = current or {}
@@ -48,6 +50,8 @@ class ReliabilityModal(ModalScreen[RatingResult | None]):
         with VerticalScroll(classes="form"):
             yield Label(Text(heading), classes="form-title")
             yield Static(Text(subject), classes="form-subject")
+            if self.signal:
+                yield Static(Text(self.signal, style="italic cyan"), classes="form-subject")
             yield ChoiceRow("label", "Label", [Choice(v, v) for v in RELIABILITY], self.current.get("label"),
                             required=True, advance=False)
             yield SelectionList(*[(code.replace("-", " "), code, code in chosen) for code in RATIONALE_CODES],

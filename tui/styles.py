@@ -28,6 +28,7 @@ OTHER_ENTITY = "#e0e0e0"
 LEGEND_LABELS = ("PERSON", "NORP", "ORG", "GPE", "LOC", "DATE", "CARDINAL", "EVENT")
 
 CLAIM_STYLE = Style(bgcolor="#4a3f00", underline=True)
+LINKED_STYLE = Style(bgcolor="#003a4a", underline=True)  # a claim linked to claims of other articles
 NOISE_STYLE = Style(dim=True, italic=True, color="#808080")
 FOCUS_STYLE = Style(reverse=True, bold=True)
 

@@ -1,0 +1,253 @@
+"""Links across articles: the link form with suggestions, and the corroboration view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from annotations.links import LINK_LABELS
+
+LABEL_KEYS = {"s": "same", "p": "supports", "x": "contradicts", "e": "elaborates", "r": "related"}
+LINK_STYLE = {"same": "bold green", "supports": "green", "contradicts": "bold red", "elaborates": "cyan",
+              "related": "yellow"}
+
+
+@dataclass
+class Candidate:
+    """Something the claim can be linked to: an existing claim, or a sentence
+    (which becomes a claim when linked)."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    title: str
+    source: str
+    claim_id: str | None = None
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    mismatch: bool = False
+    link_id: str | None = None     # when already linked
+    link_label: str | None = None
+
+
+@dataclass
+class LinkResult:
+    candidate: Candidate
+    label: str | None  # None: unlink
+    note: str = ""
+
+
+class LinkModal(ModalScreen[LinkResult | None]):
+    """Link the claim to a claim or sentence of another article: ↑↓ choose, one
+    key labels and saves (s same, p supports, x contradicts, e elaborates,
+    r related; Enter: same); d unlinks; Tab to write a note first."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        *[Binding(key, f"link('{label}')", label.capitalize()) for key, label in LABEL_KEYS.items()],
+        Binding("d", "unlink", "Unlink"),
+    ]
+
+    def __init__(self, quote: str, title: str, candidates: list[Candidate]) -> None:
+        super().__init__()
+        self.quote = quote
+        self.article_title = title
+        self.candidates = candidates
+
+    def compose(self) -> ComposeResult:
+        options = [Option(self._line(n, c), id=str(n)) for n, c in enumerate(self.candidates)]
+        quote = self.quote if len(self.quote) < 300 else self.quote[:297] + "…"
+        with Vertical(classes="form results link-form"):
+            yield Label(Text("Link this claim to another article"), classes="form-title")
+            yield Static(Text(f"“{quote}”\n— {self.article_title}"), classes="form-subject")
+            if options:
+                yield OptionList(*options, id="candidates")
+            else:
+                yield Static(Text("No similar sentence in the other articles of this event.", style="dim"))
+            yield Input(placeholder="What differs: a number, a date, an actor (optional)", id="link-note")
+            yield Label(Text("↑↓ choose · s same · p supports · x contradicts · e elaborates · r related · "
+                             "Enter same · d unlink · Tab: note first · Esc cancels"), classes="form-hint")
+
+    @staticmethod
+    def _line(n: int, c: Candidate) -> Text:
+        line = Text()
+        line.append(f"{n + 1:>2} ", style="dim")
+        if c.link_label:
+            line.append(f"[{c.link_label}] ", style=LINK_STYLE.get(c.link_label, "bold"))
+        line.append("claim " if c.claim_id else "sentence ", style="italic")
+        line.append(f"{c.title[:40]} · {c.source[:30]}", style="bold")
+        line.append(f"  {c.score:.2f}\n" if not c.link_id else "\n", style="dim")
+        text = c.text.replace("\n", " ")
+        line.append("   " + (text if len(text) < 220 else text[:217] + "…") + "\n")
+        if c.reasons:
+            line.append("   " + " · ".join(r for r in c.reasons if not r.startswith("numbers differ")), style="dim")
+        if c.mismatch:
+            line.append("  ⚠ " + next(r for r in c.reasons if r.startswith("numbers differ")), style="bold red")
+        return line
+
+    def on_mount(self) -> None:
+        if self.candidates:
+            self.query_one("#candidates", OptionList).focus()
+            self.query_one("#candidates", OptionList).highlighted = 0
+        else:
+            self.query_one("#link-note", Input).focus()
+
+    def _highlighted(self) -> Candidate | None:
+        if not self.candidates:
+            return None
+        index = self.query_one("#candidates", OptionList).highlighted
+        return self.candidates[index] if index is not None else None
+
+    def action_link(self, label: str) -> None:
+        candidate = self._highlighted()
+        if candidate is None:
+            self.notify("Nothing to link to.", severity="warning")
+            return
+        assert label in LINK_LABELS
+        self.dismiss(LinkResult(candidate, label, self.query_one("#link-note", Input).value.strip()))
+
+    def action_unlink(self) -> None:
+        candidate = self._highlighted()
+        if candidate is None or candidate.link_id is None:
+            self.notify("That one is not linked.")
+            return
+        self.dismiss(LinkResult(candidate, None))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_link("same")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_link("same")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """One line of text: Enter saves, Esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "") -> None:
+        super().__init__()
+        self.heading = title
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(Text(self.heading), classes="form-title")
+            yield Input(value=self.value, id="prompt")
+            yield Label(Text("Enter saves · Esc cancels"), classes="form-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#prompt", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass
+class GroupRow:
+    group_id: str
+    canonical: str
+    stance: str
+    states: list[str]
+    contradicts: list[str]
+    silent: list[str]
+    mismatch: str
+    first: tuple[str, int, int]  # where its first member is
+
+
+@dataclass
+class SourceRow:
+    source: str
+    claims: int
+    corroborated: int
+    contradicted: int
+    rating: str
+
+
+class CorroborationScreen(ModalScreen[tuple | None]):
+    """Each claim group: who states it, who contradicts it, who is silent; each
+    source: how many of its claims others back or contradict. Enter on a group
+    jumps to its first claim; c edits its canonical wording."""
+
+    BINDINGS = [Binding("escape", "cancel", "Close"), Binding("c", "canonical", "Canonical wording")]
+
+    def __init__(self, groups: list[GroupRow], sources: list[SourceRow], unlinked: int) -> None:
+        super().__init__()
+        self.groups = groups
+        self.sources = sources
+        self.unlinked = unlinked
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="form corroboration"):
+            yield Label(Text("Corroboration in this event"), classes="form-title")
+            if not self.groups:
+                yield Static(Text("No claim groups yet: link claims of different articles as “same” (k on a "
+                                  "claim).", style="dim"))
+            yield DataTable(id="groups", cursor_type="row", zebra_stripes=True)
+            yield Static(Text("Sources", style="bold"))
+            yield DataTable(id="sources", cursor_type="row", zebra_stripes=True)
+            yield Label(Text(f"{self.unlinked} claim(s) in no group · Enter jumps to a group's claim · "
+                             "c edits its canonical wording · Tab switches table · Esc closes"), classes="form-hint")
+
+    def on_mount(self) -> None:
+        groups = self.query_one("#groups", DataTable)
+        groups.add_columns("claim (canonical)", "stance", "stated by", "contradicted by", "silent", "⚠")
+        for row in self.groups:
+            canonical = row.canonical if len(row.canonical) < 46 else row.canonical[:45] + "…"
+
+            def names(sources: list[str], width: int) -> str:
+                text = f"{len(sources)}: {', '.join(sources)}" if sources else "0"
+                return text if len(text) <= width else text[:width - 1] + "…"
+
+            groups.add_row(
+                canonical, row.stance,
+                Text(names(row.states, 34), style="green"),
+                Text(names(row.contradicts, 24), style="red" if row.contradicts else "dim"),
+                Text(str(len(row.silent)), style="dim"),
+                Text(row.mismatch, style="bold red"),
+                key=row.group_id,
+            )
+        sources = self.query_one("#sources", DataTable)
+        sources.add_columns("source", "claims", "corroborated", "contradicted", "your rating")
+        for row in self.sources:
+            sources.add_row(row.source, row.claims, Text(str(row.corroborated), style="green"),
+                            Text(str(row.contradicted), style="red" if row.contradicted else "dim"),
+                            row.rating or Text("not rated", style="dim"), key=row.source)
+        groups.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id != "groups":
+            return
+        event.stop()
+        row = next(r for r in self.groups if r.group_id == event.row_key.value)
+        self.dismiss(("jump", *row.first))
+
+    def action_canonical(self) -> None:
+        table = self.query_one("#groups", DataTable)
+        if not self.groups or table.cursor_row is None:
+            return
+        row = self.groups[table.cursor_row]
+        self.dismiss(("canonical", row.group_id, row.canonical))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+__all__ = ["Candidate", "CorroborationScreen", "GroupRow", "LinkModal", "LinkResult", "SourceRow", "TextPrompt"]
