@@ -71,8 +71,10 @@ def main() -> None:
     store = AnnotationStore(Path(tempfile.mkdtemp()) / "s.json")
     store.register_corpus(corpus)
     claims = []
-    for sentence in analyses[0].sents[:20]:  # claims on the first article's sentences
-        claims.append(store.add_claim(articles[0].id, *sentence))
+    for article, analysis in zip(articles, analyses):  # claims on sentences of the first articles
+        for sentence in analysis.sents[:3]:
+            if len(claims) < 20:
+                claims.append(store.add_claim(article.id, *sentence))
     cold, warm, keys = asyncio.run(measure(FactdeskApp(corpus, store, analyser), claims))
     store.close()
     sentences = sum(len(a.sents) for a in analyses)

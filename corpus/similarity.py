@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
+from functools import lru_cache
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ _WORD_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|(?<![\w.,])\d+(?:\.\d+)?(?![\w,]\d)")
+_NUMBER_WORDS = frozenset([*_UNITS, *_TENS, *_SCALES]) - {"one"}
+_LETTERS = re.compile(r"[a-z]+")
 _MULTIPLIER = re.compile(r"\s*(thousand|million|billion)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 STOPWORDS = frozenset("""
@@ -66,6 +69,8 @@ def numbers(text: str) -> list[float]:
         if scale:
             value *= _SCALES[scale.group(1).lower()]
         found.append((m.start(), value))
+    if _NUMBER_WORDS.isdisjoint(_LETTERS.findall(text.lower())):
+        return [v for _, v in sorted(found)]
     for m in _WORD_NUMBER.finditer(text):
         words = m.group().strip(" -")
         if not words or words.lower() in ("and", "one"):
@@ -99,6 +104,7 @@ def describe_mismatch(mismatch: tuple[list[float], list[float]]) -> str:
 _SUFFIXES = ("ians", "ian", "ish", "ese", "ans", "an", "ey", "ia", "a", "i", "s")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light stemmer that folds plurals and demonyms onto their place
     ("Syrians", "Syrian", "Syria" → "syri"; "Turkish", "Turkey" → "turk")."""

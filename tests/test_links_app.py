@@ -145,3 +145,21 @@ async def test_corroboration_view_and_the_signal_in_the_rating_form(corpus, stor
         await pilot.pause()
         assert isinstance(app.screen, ReliabilityModal)
         assert "1 of its 2 claim(s) are corroborated and 1 contradicted" in app.screen.signal
+
+
+async def test_the_sentence_index_is_built_ahead_in_a_worker(corpus, store, analyser, monkeypatch):
+    own = claim(store, corpus.articles[0], TOLL_0)
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        main = app.main
+        assert getattr(main, "_index_key", None) is None
+        await pilot.pause(1.3)
+        await main.workers.wait_for_complete()
+        await pilot.pause()
+        assert main._index_key is not None
+
+        def no_rebuild(*_):
+            raise AssertionError("the index was built again on demand")
+
+        monkeypatch.setattr(type(main), "_build_index", staticmethod(no_rebuild))
+        assert any(c.text == TOLL_3 for c in main.link_candidates(own))

@@ -118,3 +118,33 @@ def test_app_refuses_to_start_without_a_terminal(tmp_path):
                          env=run_env(tmp_path, FACTDESK_MODEL="rules"), stdin=subprocess.DEVNULL)
     assert out.returncode == 2
     assert "needs a terminal" in out.stderr
+
+
+def test_link_two_articles_claims_from_the_keyboard(tmp_path, rules_cache, corpus):
+    """In a real terminal: find a claim, k, one key accepts the best suggestion."""
+    from tests.test_links import TOLL_0, TOLL_3, claim
+
+    env = run_env(tmp_path, FACTDESK_MODEL="rules", FACTDESK_CACHE_DIR=str(rules_cache))
+    path = tmp_path / "data" / "stores" / "karabakh-2020.json"
+    path.parent.mkdir(parents=True)
+    with AnnotationStore(path) as store:
+        store.register_corpus(corpus)
+        own = claim(store, corpus.articles[0], TOLL_0)
+    tmux = Tmux([PYTHON, "-m", "tui.cli", "--db", str(path)], env)
+    try:
+        tmux.wait_for("5 articles")
+        tmux.keys("/")
+        tmux.keys("death toll in the", "Enter", "Escape")
+        tmux.keys("k")
+        screen = tmux.wait_for("Link this claim")
+        assert "A total of 158 Armenian soldiers died." in screen
+        tmux.keys("s")
+        tmux.wait_for("Linked (same)")
+        tmux.keys("C-q")
+        tmux.wait_for("Saved in", history=True)
+    finally:
+        tmux.close()
+    with AnnotationStore(path, read_only=True) as store:
+        (link,) = store.links()
+        assert link["a"] == own["id"] and link["label"] == "same"
+        assert store.claim(link["b"])["quote"] == TOLL_3

@@ -22,7 +22,7 @@ from corpus.noise import apply_marks
 from corpus.articles import Article, Corpus, Event
 from tui.article_view import ArticleView
 from tui.columns import ArticleColumn, ClaimsPanel, legend
-from tui.messages import AnalysisFinished, AnalysisReady
+from tui.messages import AnalysisFinished, AnalysisReady, IndexReady
 
 PANEL_MIN_WIDTH = 160  # the claims panel shows by default from this width
 COLUMN_MIN_WIDTH = 55
@@ -131,6 +131,7 @@ class MainScreen(Screen):
         if missing:
             self.analyse(missing)
         self._update_status()
+        self.set_timer(1.0, self._warm_index)  # after the first paint, off the UI thread
 
     def on_resize(self, event: Resize) -> None:
         self._layout(event.size.width)
@@ -887,20 +888,60 @@ class MainScreen(Screen):
                 counts[claim_id] = counts.get(claim_id, 0) + 1
         return counts
 
-    def _sentence_index(self):
-        """The event's sentences for suggestions, built once per set of analyses."""
+    def _index_inputs(self) -> tuple[tuple, list]:
+        """What the sentence index is built from: per article its id, text,
+        hash, analysis if loaded, and the reader's entity edits; and a key that
+        changes when any of it does."""
+        inputs = [(a.id, a.text, a.text_hash, self.analyses.get(a.id), self.store.entity_edits(a.id))
+                  for a in self.articles]
+        key = (tuple(a.id for a in self.articles if a.id in self.analyses or
+                     self.analyser.cache.has(a.text_hash, self.analyser.choice)),
+               sum(len(i[4]) for i in inputs))
+        return key, inputs
+
+    @staticmethod
+    def _build_index(inputs, analyser):
+        """The index and the analyses it read (runs in a worker or on demand)."""
+        from corpus.corrections import apply_entity_edits
         from corpus.similarity import SentenceIndex, event_sentences
 
-        for article in self.articles:
-            if article.id not in self.analyses:
-                cached = self.analyser.cached(article.text_hash)
-                if cached is not None:
-                    self.analyses[article.id] = cached
-        key = tuple(a.id for a in self.articles if a.id in self.analyses), len(self.store.entity_merges())
+        items, loaded = [], {}
+        for article_id, text, text_hash, analysis, edits in inputs:
+            if analysis is None:
+                analysis = analyser.cached(text_hash)
+                if analysis is None:
+                    continue
+                loaded[article_id] = analysis
+            items.append((article_id, text, analysis.sents, apply_entity_edits(analysis.ents, edits)))
+        return SentenceIndex(event_sentences(items)), loaded
+
+    def _warm_index(self) -> None:
+        key, inputs = self._index_inputs()
         if getattr(self, "_index_key", None) != key:
-            items = [(a.id, a.text, self.analyses[a.id].sents, self._entities_of(a.id))
-                     for a in self.articles if a.id in self.analyses]
-            self._index, self._index_key = SentenceIndex(event_sentences(items)), key
+            self.build_index(key, inputs)
+
+    @work(thread=True, exclusive=True, group="index")
+    def build_index(self, key: tuple, inputs: list) -> None:
+        """Build the event's sentence index ahead of the first suggestion; posts it."""
+        try:
+            index, loaded = self._build_index(inputs, self.analyser)
+        except Exception:  # the index is only a head start; on demand it is built again
+            return
+        self.post_message(IndexReady(key, index, loaded))
+
+    def on_index_ready(self, message: IndexReady) -> None:
+        for article_id, analysis in message.analyses.items():
+            self.analyses.setdefault(article_id, analysis)
+        self._index, self._index_key = message.index, message.key
+
+    def _sentence_index(self):
+        """The event's sentences for suggestions: the one built ahead, or built now."""
+        key, inputs = self._index_inputs()
+        if getattr(self, "_index_key", None) != key:
+            index, loaded = self._build_index(inputs, self.analyser)
+            for article_id, analysis in loaded.items():
+                self.analyses.setdefault(article_id, analysis)
+            self._index, self._index_key = index, key
         return self._index
 
     def link_candidates(self, claim: dict, limit: int = 8) -> list:

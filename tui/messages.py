@@ -22,3 +22,13 @@ class AnalysisFinished(Message):
         super().__init__()
         self.warning = warning
         self.error = error
+
+
+class IndexReady(Message):
+    """The event's sentence index (for link suggestions) was built in a worker."""
+
+    def __init__(self, key: tuple, index, analyses: dict[str, Analysis]) -> None:
+        super().__init__()
+        self.key = key
+        self.index = index
+        self.analyses = analyses
