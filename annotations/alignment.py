@@ -73,17 +73,23 @@ def _tiles(text: str, tokens: list[tuple[int, int]]) -> bool:
 
 
 def align(text: str, tokens: Sequence[tuple[int, int]], boundaries: Iterable[int],
-          covered: list[tuple[int, int]] | None = None) -> Aligned:
+          covered: list[tuple[int, int]] | None = None,
+          index: tuple[dict[int, int], dict[int, int]] | None = None) -> Aligned:
     """Tokens covering ``text`` with a token edge at every boundary offset:
     a token is split where a boundary falls inside it, and a space that is a
     token's trailing whitespace becomes a token of its own where a span
     starts or ends on it. ``covered`` is :func:`cover` of the tokens, when
-    the caller already has it."""
-    result = list(covered if covered is not None else cover(text, tokens))
+    the caller already has it, and ``index`` its (start → index, end → index)
+    maps: when no boundary needs a split, they are shared, not copied."""
+    covered = covered if covered is not None else cover(text, tokens)
+    cuts = sorted(set(boundaries))
+    if index is not None and all(c in index[0] and c in index[1] for c in cuts if 0 < c < len(text)):
+        return Aligned(tokens=covered, _starts=index[0], _ends=index[1])  # nothing to split: share
+    result = list(covered)
     splits: list[tuple[int, int, int]] = []
     starts = [s for s, _ in result]
     start_set, end_set = set(starts), {e for _, e in result}
-    for cut in sorted(set(boundaries)):
+    for cut in cuts:
         if not 0 < cut < len(text) or (cut in start_set and cut in end_set):
             continue
         i = bisect_right(starts, cut) - 1

@@ -26,6 +26,19 @@ class DocSpec:
     what: str = ""
 
 
+def _char_spans(doc, items, what: str, where: str, warnings: list[str]) -> list:
+    """Spans of ``doc`` for ``(start, end, label)`` items; one that does not
+    fall on tokens is reported (it cannot happen with aligned tokens)."""
+    spans = []
+    for start, end, label in items:
+        span = doc.char_span(start, end, label=label, alignment_mode="strict")
+        if span is None:
+            warnings.append(f"{what} {label} {start}..{end} does not fall on tokens; not in {where}")
+        else:
+            spans.append(span)
+    return spans
+
+
 def docbin_bytes(specs: list[DocSpec], warnings: list[str]) -> bytes:
     """The serialised DocBin of the specs. Raises ValueError if a doc's text
     would differ from the article text (a bug, never a silent shift)."""
@@ -42,26 +55,13 @@ def docbin_bytes(specs: list[DocSpec], warnings: list[str]) -> bytes:
         doc = Doc(vocab, words=words, spaces=spaces, sent_starts=starts if words else None)
         if doc.text != spec.text:
             raise ValueError(f"{spec.what}: the tokens do not give back the article text")
-        ents = []
-        for start, end, label in spec.ents:
-            span = doc.char_span(start, end, label=label, alignment_mode="strict")
-            if span is None:
-                warnings.append(f"{spec.what}: entity {label} {start}..{end} does not fall on tokens; not in doc.ents")
-            else:
-                ents.append(span)
+        ents = _char_spans(doc, spec.ents, f"{spec.what}: entity", "doc.ents", warnings)
         kept = filter_spans(ents)
         for span in set(ents) - set(kept):
             warnings.append(f"{spec.what}: entity {span.label_} {span.start_char}..{span.end_char} "
                             "overlaps a longer one; not in doc.ents")
         doc.ents = kept
-        group = []
-        for start, end, label in spec.spans:
-            span = doc.char_span(start, end, label=label, alignment_mode="strict")
-            if span is None:
-                warnings.append(f"{spec.what}: {label} span {start}..{end} does not fall on tokens; not in doc.spans")
-            else:
-                group.append(span)
-        doc.spans["sc"] = group
+        doc.spans["sc"] = _char_spans(doc, spec.spans, f"{spec.what}: span", 'doc.spans["sc"]', warnings)
         doc.cats = dict(spec.cats)
         doc.user_data.update(spec.user_data)
         out.add(doc)

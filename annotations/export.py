@@ -321,14 +321,19 @@ class _Builder:
         self.rows: dict[str, list[tuple[str | None, dict]]] = defaultdict(list)
         self.docs: dict[str, list[tuple[str, object]]] = defaultdict(list)
         self.splits_reported: set[tuple] = set()
-        self.covered: dict[str, list[tuple[int, int]]] = {}
+        # per article: the covering tokens, their start/end maps, their texts, the non-space ones
+        self.covered: dict[str, tuple] = {}
 
     def _align(self, article_id: str, boundaries, what: str) -> Aligned:
         text = self.data.articles[article_id]["text"]
-        covered = self.covered.get(article_id)
-        if covered is None:
-            covered = self.covered[article_id] = cover(text, self.analyses[article_id].tokens)
-        aligned = align(text, (), boundaries, covered)
+        cached = self.covered.get(article_id)
+        if cached is None:
+            covered = cover(text, self.analyses[article_id].tokens)
+            index = ({s: i for i, (s, _) in enumerate(covered)}, {e: i for i, (_, e) in enumerate(covered)})
+            texts = [text[s:e] for s, e in covered]
+            words = [i for i, t in enumerate(texts) if not t.isspace()]
+            cached = self.covered[article_id] = (covered, index, texts, words)
+        aligned = align(text, (), boundaries, cached[0], cached[1])
         for start, end, cut in aligned.splits:
             key = (article_id, start, end, cut)
             if key not in self.splits_reported:
@@ -364,7 +369,10 @@ class _Builder:
                               "label": SPEAKER_LABEL, "claim_id": claim["id"],
                               "entity_label": claim["speaker"].get("label", "")})
         spans.sort(key=lambda s: (s["start"], s["end"], s["label"], s["claim_id"]))
-        texts = [text[s:e] for s, e in aligned.tokens]
+        covered, _, texts, words = self.covered[article_id]
+        if aligned.tokens is not covered:  # some token was split for this annotator's spans
+            texts = [text[s:e] for s, e in aligned.tokens]
+            words = [i for i, t in enumerate(texts) if not t.isspace()]
         if "claims" in tasks:
             tokens = _prodigy_tokens(text, aligned.tokens, texts)
             input_hash = _hash32(text)
@@ -390,7 +398,7 @@ class _Builder:
             return
         analysis = self.analyses[article_id]
         if "bio" in tasks:
-            self._bio(article_id, annotator, text, aligned, texts, analysis, claims)
+            self._bio(article_id, annotator, text, aligned, texts, words, analysis, claims)
         if "checkworthiness" in tasks:
             sent_starts = [s for s, _ in analysis.sents]
             sent_ends = [e for _, e in analysis.sents]
@@ -411,10 +419,9 @@ class _Builder:
                 self._cats(article_id, annotator), {"doc_id": article_id, "annotator_id": annotator},
                 f"claims.spacy, article {article_id} ({annotator})")))
 
-    def _bio(self, article_id, annotator, text, aligned: Aligned, texts: list[str], analysis: Analysis,
-             claims) -> None:
+    def _bio(self, article_id, annotator, text, aligned: Aligned, texts: list[str], words: list[int],
+             analysis: Analysis, claims) -> None:
         tags: dict[int, int] = {}
-        words = [i for i, t in enumerate(texts) if not t.isspace()]
 
         def place(first: int, last: int, begin: int, inside: int) -> None:
             a, b = bisect_left(words, first), bisect_right(words, last)
@@ -560,7 +567,8 @@ def fnc1_csv(gold: list[dict]) -> bytes:
 
 
 def _jsonl(rows) -> bytes:
-    return b"".join(orjson.dumps(r) + b"\n" for r in rows)
+    dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+    return b"".join([dumps(r, option=newline) for r in rows])
 
 
 def build(data: Dataset, analyser: Analyser | None, tasks: tuple[str, ...], formats: tuple[str, ...],
@@ -710,8 +718,11 @@ def _export(stores, out_dir, analyser, tasks, formats, split, progress) -> Expor
             continue
         source = "gold_stances.jsonl" if spec.name == "stances.csv" else spec.name
         grouped = defaultdict(list)
-        for article_id, row in builder.rows.get(source, []):
-            grouped[split_of(article_id, row)].append(row)
+        if split:
+            for article_id, row in builder.rows.get(source, []):
+                grouped[split_of(article_id, row)].append(row)
+        else:
+            grouped[None] = [row for _, row in builder.rows.get(source, [])]
         for part in parts:
             rows = grouped.get(part, [])
             outputs[part][spec.name] = fnc1_csv(rows) if spec.name == "stances.csv" else _jsonl(rows)

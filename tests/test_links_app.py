@@ -139,6 +139,10 @@ async def test_corroboration_view_and_the_signal_in_the_rating_form(corpus, stor
         await pilot.pause()
         assert store.claim_groups()[0].canonical == "158 soldiers killed"
         assert isinstance(app.screen, CorroborationScreen)
+        await pilot.press("2")  # the group disagrees with the target
+        await pilot.pause()
+        assert store.claim_groups()[0].stance == {"t1": "disagree"}
+        assert app.screen.groups[0].stance == "disagree"
         await pilot.press("escape")
         await put_cursor(pilot, app.focused, "death toll")
         await pilot.press("r")

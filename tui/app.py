@@ -1130,6 +1130,17 @@ class MainScreen(Screen):
         if result[0] == "jump":
             self.jump_to(*result[1:])
             return
+        if result[0] == "stance":
+            _, group_id, stance = result
+            group = next(g for g in self.store.claim_groups() if g.id == group_id)
+            try:
+                self.store.set_group(group_id, stance={**group.stance, self.targets[0]["id"]: stance})
+            except (ValidationError, StoreError, IndexError) as exc:
+                self.notify(f"Stance not saved: {exc}", severity="error")
+                return
+            self.notify(f"Group stance: {stance}.")
+            self.action_corroboration()
+            return
         _, group_id, canonical = result
 
         def save(text: str | None) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.links import LINK_LABELS
+from annotations.schema import STANCES
 
 LABEL_KEYS = {"s": "same", "p": "supports", "x": "contradicts", "e": "elaborates", "r": "related"}
 LINK_STYLE = {"same": "bold green", "supports": "green", "contradicts": "bold red", "elaborates": "cyan",
@@ -186,7 +187,11 @@ class CorroborationScreen(ModalScreen[tuple | None]):
     source: how many of its claims others back or contradict. Enter on a group
     jumps to its first claim; c edits its canonical wording."""
 
-    BINDINGS = [Binding("escape", "cancel", "Close"), Binding("c", "canonical", "Canonical wording")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Close"),
+        Binding("c", "canonical", "Canonical wording"),
+        *[Binding(str(n), f"stance('{stance}')", stance, show=False) for n, stance in enumerate(STANCES, 1)],
+    ]
 
     def __init__(self, groups: list[GroupRow], sources: list[SourceRow], unlinked: int) -> None:
         super().__init__()
@@ -204,7 +209,8 @@ class CorroborationScreen(ModalScreen[tuple | None]):
             yield Static(Text("Sources", style="bold"))
             yield DataTable(id="sources", cursor_type="row", zebra_stripes=True)
             yield Label(Text(f"{self.unlinked} claim(s) in no group · Enter jumps to a group's claim · "
-                             "c edits its canonical wording · Tab switches table · Esc closes"), classes="form-hint")
+                             "c edits its canonical wording · 1–4 sets its stance (agree, disagree, discuss, "
+                             "unrelated) · Tab switches table · Esc closes"), classes="form-hint")
 
     def on_mount(self) -> None:
         groups = self.query_one("#groups", DataTable)
@@ -239,12 +245,22 @@ class CorroborationScreen(ModalScreen[tuple | None]):
         row = next(r for r in self.groups if r.group_id == event.row_key.value)
         self.dismiss(("jump", *row.first))
 
-    def action_canonical(self) -> None:
+    def _current(self) -> GroupRow | None:
         table = self.query_one("#groups", DataTable)
         if not self.groups or table.cursor_row is None:
-            return
-        row = self.groups[table.cursor_row]
-        self.dismiss(("canonical", row.group_id, row.canonical))
+            return None
+        return self.groups[table.cursor_row]
+
+    def action_canonical(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.dismiss(("canonical", row.group_id, row.canonical))
+
+    def action_stance(self, stance: str) -> None:
+        """1–4: the group's stance toward the event's (first) target."""
+        row = self._current()
+        if row is not None:
+            self.dismiss(("stance", row.group_id, stance))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
