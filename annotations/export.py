@@ -592,7 +592,10 @@ def build(data: Dataset, analyser: Analyser | None, tasks: tuple[str, ...], form
         need |= {r["article_id"] for r in data.ratings}
     analyses: dict[str, Analysis] = {}
     if need:
-        analyser = analyser or Analyser(__import__("corpus.nlp", fromlist=["resolve_model"]).resolve_model())
+        if analyser is None:
+            from corpus.nlp import resolve_model
+
+            analyser = Analyser(resolve_model())
         if analyser.warning:
             warnings.append(analyser.warning)
         ids = sorted(need)

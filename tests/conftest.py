@@ -14,7 +14,16 @@ from corpus.articles import load_folder, sample_corpus_path
 from corpus.nlp import rules_choice
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+def _shared() -> Path:
+    """The shared data folder (seeds, FNC-1): beside the project, or named by
+    $FACTDESK_SHARED, or this machine's /work/shared (a clone made elsewhere)."""
+    for candidate in (os.environ.get("FACTDESK_SHARED"), ROOT.parent / "shared", "/work/shared"):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return ROOT.parent / "shared"
+
+
+SHARED = _shared()
 PYTHON = sys.executable
 
 

@@ -1095,6 +1095,7 @@ class MainScreen(Screen):
                 group.id, group.canonical, ", ".join(group.stance.get(t, "—") for t in target_ids),
                 corr.states[group.id], corr.contradicts[group.id], corr.silent[group.id],
                 "⚠ " + "; ".join(sorted(flags)) if flags else "", (first["article_id"], first["start"], first["end"])))
+        group_rows.sort(key=lambda r: (self.position_of(r.first[0]), r.first[1]))  # reading order
         ratings = {}
         for article in self.articles:
             rating = self.store.source_rating(article.source) if article.source else None
