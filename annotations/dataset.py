@@ -151,7 +151,7 @@ def collect(stores: list[AnnotationStore]) -> Dataset:
     data.rejections = sorted(rejections.values(), key=lambda r: (r["article_id"], r["start"], r["end"], r["id"]))
     data.ratings = sorted(ratings.values(), key=lambda r: (r["article_id"], r["annotator"]))
     data.source_ratings = sorted(source_ratings.values(), key=lambda r: (r["source"], r["annotator"]))
-    data.links = sorted(links.values(), key=lambda r: r["id"])
+    data.links = sorted(links.values(), key=lambda r: (r["created"], r.get("n", 0), r["id"]))
     data.groups = sorted(groups.values(), key=lambda r: r["id"])
     data.gold = sorted(gold.values(), key=lambda g: g["row"])
     for edit in sorted(edits.values(), key=lambda e: e["created"]):

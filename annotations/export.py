@@ -145,9 +145,11 @@ FILES = (
         ("sentence1", "str", "text of claim a"),
         ("sentence2", "str", "text of claim b"),
         ("label", "str", "same, supports, contradicts, elaborates or related"),
-        ("note", "str", "what differs (a number, a date, an actor)"),
+        ("note", "str", "the reader's note on what differs (a number, a date, an actor)"),
+        ("numbers", "str", "the numbers each claim states, when they differ (e.g. numbers differ: 900 vs 300)"),
         ("numbers_differ", "bool", "the two claims state different numbers"),
         ("annotator_id", "str", "who linked"),
+        ("created", "str", "when it was linked (ISO 8601): the oldest same link names a group"),
     )),
     FileSpec("claim_groups.jsonl", "groups", "jsonl", "Groups of claims linked as `same` across articles.", (
         ("group_id", "str", "group id"),

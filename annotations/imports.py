@@ -87,11 +87,15 @@ def kind_of(path: Path) -> str:
     for _, row in _lines(path, report):
         if "text" in row:
             return "prodigy"
+        if "claim_id_a" in row and "claim_id_b" in row:
+            return "pairs"
+        if "group_id" in row and "members" in row:
+            return "groups"
         if "level" in row and "label" in row:
             return "reliability"
         break
-    raise ValidationError(f"{path}: neither Prodigy-style tasks (rows with \"text\") nor reliability rows "
-                          "(rows with \"level\" and \"label\"); nothing imported.")
+    raise ValidationError(f"{path}: neither Prodigy-style tasks (rows with \"text\"), reliability rows "
+                          "(\"level\" and \"label\"), claim pairs nor claim groups; nothing imported.")
 
 
 def import_path(store: AnnotationStore, path: str | Path, progress: Progress | None = None) -> ImportReport:
@@ -101,7 +105,8 @@ def import_path(store: AnnotationStore, path: str | Path, progress: Progress | N
     kind = kind_of(path)
     if kind == "folder":
         found = False
-        for name, importer in (("claims.jsonl", import_prodigy), ("reliability.jsonl", import_reliability)):
+        for name, importer in (("claims.jsonl", import_prodigy), ("reliability.jsonl", import_reliability),
+                               ("claim_pairs.jsonl", import_pairs), ("claim_groups.jsonl", import_groups)):
             if (path / name).exists():
                 found = True
                 importer(store, path / name, report, progress)
@@ -111,6 +116,10 @@ def import_path(store: AnnotationStore, path: str | Path, progress: Progress | N
         import_fnc1(store, path, report)
     elif kind == "reliability":
         import_reliability(store, path, report, progress)
+    elif kind == "pairs":
+        import_pairs(store, path, report, progress)
+    elif kind == "groups":
+        import_groups(store, path, report, progress)
     else:
         import_prodigy(store, path, report, progress)
     return report
@@ -340,6 +349,73 @@ def import_reliability(store: AnnotationStore, path: Path, report: ImportReport,
     report.added.update({"article ratings": len(ratings), "source ratings": len(source_ratings)})
 
 
+# -- claim links and groups ------------------------------------------------------------
+
+def import_pairs(store: AnnotationStore, path: Path, report: ImportReport, progress: Progress | None = None) -> None:
+    """Rows of a claim_pairs.jsonl: links between claims already in the store
+    (import their claims.jsonl first), with their ids and times."""
+    from annotations.links import LINK_LABELS
+
+    rows = list(_lines(path, report))
+    claims = {c["id"]: c for c in store.claims()}
+    existing = store.links()
+    have = {l["id"] for l in existing} | {frozenset((l["a"], l["b"])) for l in existing}
+    n = max((l.get("n", 0) for l in existing), default=0)
+    links = []
+    for done, (line, row) in enumerate(rows, 1):
+        if progress:
+            progress(done, len(rows))
+        where = f"{path.name} line {line}"
+        a, b = claims.get(row.get("claim_id_a")), claims.get(row.get("claim_id_b"))
+        if a is None or b is None:
+            report.warnings.append(f"{where}: a claim of this link is not in the store; import its claims.jsonl "
+                                   "first; skipped.")
+            continue
+        if row.get("label") not in LINK_LABELS or a["article_id"] == b["article_id"]:
+            report.warnings.append(f"{where}: label {row.get('label')!r} is not one of {', '.join(LINK_LABELS)}, "
+                                   "or both claims are in one article; skipped.")
+            continue
+        link_id = str(row.get("id") or _stable_id(a["id"], b["id"]))
+        if link_id in have or frozenset((a["id"], b["id"])) in have:
+            report.present["claim links"] += 1
+            continue
+        have |= {link_id, frozenset((a["id"], b["id"]))}
+        n += 1
+        created = str(row.get("created") or now())
+        links.append({"id": link_id, "a": a["id"], "b": b["id"], "label": row["label"],
+                      "note": str(row.get("note") or ""), "annotator": str(row.get("annotator_id") or store.annotator),
+                      "n": n, "created": created, "updated": created, "imported_from": path.name})
+    store.import_records("links", links, "import claim links")
+    report.added["claim links"] = len(links)
+
+
+def import_groups(store: AnnotationStore, path: Path, report: ImportReport, progress: Progress | None = None) -> None:
+    """Rows of a claim_groups.jsonl: the canonical wording and stance of groups
+    that the store's links form (import claim_pairs.jsonl first)."""
+    rows = list(_lines(path, report))
+    groups = {g.id for g in store.claim_groups()}
+    have = {r["id"] for r in store.records("groups")}
+    targets = {t["id"] for t in store.targets}
+    records = []
+    for done, (line, row) in enumerate(rows, 1):
+        if progress:
+            progress(done, len(rows))
+        group_id = str(row.get("group_id"))
+        if group_id not in groups:
+            report.warnings.append(f"{path.name} line {line}: group {group_id} is not formed by this store's links; "
+                                   "import its claim_pairs.jsonl first; skipped.")
+            continue
+        if group_id in have:
+            report.present["claim groups"] += 1
+            continue
+        stance = {t: v for t, v in (row.get("stance") or {}).items() if t in targets and v in STANCES}
+        records.append({"id": group_id, "canonical": " ".join(str(row.get("canonical") or "").split()),
+                        "stance": stance, "annotator": store.annotator, "created": now(), "updated": now(),
+                        "imported_from": path.name})
+    store.import_records("groups", records, "import claim groups")
+    report.added["claim groups"] = len(records)
+
+
 # -- FNC-1 ------------------------------------------------------------------------
 
 def import_fnc1(store: AnnotationStore, path: Path, report: ImportReport) -> None:
@@ -356,4 +432,5 @@ def import_fnc1(store: AnnotationStore, path: Path, report: ImportReport) -> Non
     report.present.update({"gold stances": corpus.gold_count - gold})
 
 
-__all__ = ["ImportReport", "import_fnc1", "import_path", "import_prodigy", "import_reliability", "kind_of"]
+__all__ = ["ImportReport", "import_fnc1", "import_groups", "import_pairs", "import_path", "import_prodigy",
+           "import_reliability", "kind_of"]

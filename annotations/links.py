@@ -155,8 +155,10 @@ def link_rows(data, warnings: list[str]):
             "id": link["id"], "claim_id_a": a["id"], "claim_id_b": b["id"],
             "doc_id_a": a["article_id"], "doc_id_b": b["article_id"],
             "sentence1": a["quote"], "sentence2": b["quote"], "label": link["label"],
-            "note": link.get("note", "") or (describe_mismatch(mismatch) if mismatch else ""),
+            "note": link.get("note", ""),
+            "numbers": describe_mismatch(mismatch) if mismatch else "",
             "numbers_differ": mismatch is not None, "annotator_id": link.get("annotator", ""),
+            "created": link["created"],
         }
 
 

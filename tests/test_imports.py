@@ -144,13 +144,28 @@ def test_rejected_spans_export_as_reject_tasks(corpus, analyser, tmp_path):
     assert (tmp_path / "again" / "claims.jsonl").read_bytes() == (tmp_path / "out" / "claims.jsonl").read_bytes()
 
 
-def test_links_survive_only_in_the_export(store, corpus, analyser, tmp_path):
-    """Links are exported (claim_pairs.jsonl) but not imported: say so rather than pretend."""
-    linked(store, corpus)
+def test_links_and_groups_come_back_too(store, corpus, analyser, tmp_path):
+    c = linked(store, corpus)
+    group = next(g for g in store.claim_groups() if c["toll0"]["id"] in g.claim_ids)
+    store.set_group(group.id, canonical="158 Armenian soldiers killed", stance={"t1": "discuss"})
     export_store(store, tmp_path / "out", analyser, formats=("jsonl",))
     with fresh_store(tmp_path, corpus) as other:
         report = import_path(other, tmp_path / "out")
-        assert report.added["claims"] == 5 and other.links() == []
+        assert report.added["claims"] == 5 and report.added["claim links"] == 3
+        assert report.added["claim groups"] == 2
+        export_store(other, tmp_path / "again", analyser, formats=("jsonl",))
+        assert sum(import_path(other, tmp_path / "out").added.values()) == 0
+    for name in ("claim_pairs.jsonl", "claim_groups.jsonl", "claims.jsonl"):
+        assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "out" / name).read_bytes(), name
+
+
+def test_links_whose_claims_are_missing_are_named(store, corpus, analyser, tmp_path):
+    linked(store, corpus)
+    export_store(store, tmp_path / "out", analyser, formats=("jsonl",))
+    with fresh_store(tmp_path, corpus) as other:
+        report = import_path(other, tmp_path / "out" / "claim_pairs.jsonl")
+        assert other.links() == [] and report.added["claim links"] == 0
+        assert sum("import its claims.jsonl first" in w for w in report.warnings) == 3
 
 
 def test_reliability_rows_for_unknown_articles_are_named(tmp_path, corpus):

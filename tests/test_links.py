@@ -143,7 +143,7 @@ def test_exports_carry_links_and_groups(store, corpus, analyser, tmp_path):
     assert len(pairs) == 3
     contra = next(p for p in pairs if p["label"] == "contradicts")
     assert (contra["sentence1"], contra["sentence2"]) == (MERCENARIES_4, FIGHTERS_0)
-    assert contra["numbers_differ"] is True and "900 vs 300" in contra["note"]
+    assert contra["numbers_differ"] is True and contra["numbers"] == "numbers differ: 900 vs 300"
     fighters = next(p for p in pairs if p["claim_id_a"] == c["fighters0"]["id"])
     assert fighters["note"] == "Syrians vs jihadist fighters" and fighters["numbers_differ"] is False
     groups = [json.loads(line) for line in (tmp_path / "claim_groups.jsonl").read_text().splitlines()]

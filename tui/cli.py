@@ -82,8 +82,9 @@ def import_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="factdesk import",
         description="Add pre-annotations to a store: Prodigy-style JSONL (spans with accept/reject answers, "
-        "e.g. a claims.jsonl from `factdesk export`), a reliability.jsonl, an FNC-1 stances CSV (its bodies "
-        "file beside it), or an export folder (all of these in it). Importing again adds nothing twice.",
+        "e.g. a claims.jsonl from `factdesk export`), a reliability.jsonl, claim_pairs.jsonl or "
+        "claim_groups.jsonl, an FNC-1 stances CSV (its bodies file beside it), or an export folder (all of "
+        "these in it). Importing again adds nothing twice.",
     )
     parser.add_argument("file", help="the file or export folder to import")
     parser.add_argument("--db", help="the store to import into (default: the store of --corpus)")
