@@ -58,27 +58,30 @@ def _iso(timestamp) -> str:
 
 
 def _lines(path: Path, report: ImportReport) -> Iterator[tuple[int, dict]]:
+    """The JSON objects of a JSONL file with their line numbers, read as they
+    are needed (a peek at the first row does not read the whole file)."""
     try:
-        raw = path.read_bytes()
+        fh = open(path, encoding="utf-8", errors="replace", newline=None)
     except OSError as exc:
         report.warnings.append(f"{path}: cannot read it ({exc.strerror}).")
         return
-    for n, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError:
-            report.warnings.append(f"{path.name} line {n}: not JSON; skipped.")
-            continue
-        if not isinstance(row, dict):
-            report.warnings.append(f"{path.name} line {n}: not a JSON object; skipped.")
-            continue
-        yield n, row
+    with fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError:
+                report.warnings.append(f"{path.name} line {n}: not JSON; skipped.")
+                continue
+            if not isinstance(row, dict):
+                report.warnings.append(f"{path.name} line {n}: not a JSON object; skipped.")
+                continue
+            yield n, row
 
 
 def kind_of(path: Path) -> str:
-    """``prodigy``, ``reliability``, ``fnc1`` or ``folder``."""
+    """``prodigy``, ``reliability``, ``pairs``, ``groups``, ``fnc1`` or ``folder``."""
     if path.is_dir():
         return "folder"
     if path.suffix.lower() == ".csv":

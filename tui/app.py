@@ -1071,19 +1071,23 @@ class MainScreen(Screen):
         more = " g: the next." if len(others) > 1 else ""
         self.notify(f"{len(others)} counterpart(s): {summary}.{more}", timeout=8)
 
-    def corroboration_rows(self):
-        """Rows of the corroboration view for this event."""
+    def _event_corroboration(self):
+        """The event's claims, claim groups, article sources and corroboration."""
         from annotations.links import corroboration
-        from corpus.similarity import describe_mismatch, number_mismatch
-        from tui.links import GroupRow, SourceRow
 
         ids = {a.id for a in self.articles}
         claims = {c["id"]: c for c in self.store.claims() if c["article_id"] in ids}
         links = [l for l in self.store.links() if l["a"] in claims and l["b"] in claims]
         groups = [g for g in self.store.claim_groups() if all(c in claims for c in g.claim_ids)]
         source_of = {a.id: a.source or a.title for a in self.articles}
-        sources = sorted(set(source_of.values()))
-        corr = corroboration(groups, links, claims, source_of, sources)
+        return claims, groups, source_of, corroboration(groups, links, claims, source_of, sorted(set(source_of.values())))
+
+    def corroboration_rows(self):
+        """Rows of the corroboration view for this event."""
+        from corpus.similarity import describe_mismatch, number_mismatch
+        from tui.links import GroupRow, SourceRow
+
+        claims, groups, source_of, corr = self._event_corroboration()
         target_ids = [t["id"] for t in self.targets]
         group_rows = []
         for group in groups:
@@ -1109,12 +1113,12 @@ class MainScreen(Screen):
 
     def source_signal(self, article: Article) -> str:
         """What other sources say of this article's source's claims (for the rating form)."""
-        _, sources, _ = self.corroboration_rows()
-        row = next((r for r in sources if r.source == (article.source or article.title)), None)
-        if row is None or not (row.corroborated or row.contradicted):
+        _, _, source_of, corr = self._event_corroboration()
+        counts = corr.by_source.get(source_of[article.id], {})
+        if not (counts.get("corroborated") or counts.get("contradicted")):
             return ""
-        return (f"Across this event, {row.corroborated} of its {row.claims} claim(s) are corroborated and "
-                f"{row.contradicted} contradicted by other sources (from your links).")
+        return (f"Across this event, {counts.get('corroborated', 0)} of its {counts.get('claims', 0)} claim(s) are "
+                f"corroborated and {counts.get('contradicted', 0)} contradicted by other sources (from your links).")
 
     def action_corroboration(self) -> None:
         """o: which sources state, contradict or are silent on each claim group."""
