@@ -61,6 +61,11 @@ class Tmux:
             subprocess.run(["tmux", "send-keys", "-t", self.session, key], check=True)
             time.sleep(pause)
 
+    def quit(self) -> None:
+        """ctrl+q, then wait for the exit message (it may land in the scrollback)."""
+        self.keys("C-q")
+        self.wait_for("Saved in", history=True)
+
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.session], capture_output=True)
 
@@ -82,8 +87,7 @@ def test_new_user_tags_a_sentence_rates_and_quits(tmp_path, rules_cache):
         tmux.keys("scraped with ads", pause=0.3)
         tmux.keys("Enter")
         tmux.wait_for("1 rated")
-        tmux.keys("C-q")
-        tmux.wait_for("Saved in", history=True)
+        tmux.quit()
     finally:
         tmux.close()
     claim, [rating] = stored(tmp_path)
@@ -104,8 +108,7 @@ def test_keys_typed_in_one_burst_all_count(tmp_path, rules_cache):
         tmux.wait_for("1 claims")
         subprocess.run(["tmux", "send-keys", "-t", tmux.session, "r", "2", "Enter"], check=True)
         tmux.wait_for("1 rated")
-        tmux.keys("C-q")
-        tmux.wait_for("Saved in", history=True)
+        tmux.quit()
     finally:
         tmux.close()
     claim, [rating] = stored(tmp_path)
@@ -140,8 +143,7 @@ def test_link_two_articles_claims_from_the_keyboard(tmp_path, rules_cache, corpu
         assert "A total of 158 Armenian soldiers died." in screen
         tmux.keys("s")
         tmux.wait_for("Linked (same)")
-        tmux.keys("C-q")
-        tmux.wait_for("Saved in", history=True)
+        tmux.quit()
     finally:
         tmux.close()
     with AnnotationStore(path, read_only=True) as store:
