@@ -40,7 +40,7 @@ test: install-test
 
 test-all: install-test
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest $(PYTEST_ARGS)
+	FACTDESK_HYPOTHESIS=thorough $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install-test
 	$(PY) bench/run.py $(BENCH)

@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 
 
-
 class StoreError(Exception):
     """The store cannot be opened or written. The message says what to do."""
 
@@ -30,9 +29,20 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _umask() -> int:
+    """The process's umask (reading it means setting it: set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, with the user's umask (0644 under
+    umask 022): ``mkstemp`` makes its files 0600, which would keep a shared
+    export or store from the people it is meant for."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

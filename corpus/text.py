@@ -82,3 +82,24 @@ def split_title(text: str) -> tuple[str, int]:
             return line.strip(), min(end + 1, len(text))
         offset = end + 1
     return "", len(text)
+
+
+# Characters that change how the text *around* them is shown: bidirectional
+# embeddings, overrides and isolates (a "Trojan source" title reads backwards),
+# line and paragraph separators, and the C0/C1 controls (escape sequences).
+_BIDI = (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)
+_VISIBLE_MAP: dict[int, str] = {c: chr(0x2400 + c) for c in range(0x20)}
+_VISIBLE_MAP[0x7F] = "\u2421"
+_VISIBLE_MAP.update({c: f"<U+{c:04X}>" for c in (*range(0x80, 0xA0), *_BIDI, 0x2028, 0x2029, 0x0085)})
+
+
+def visible(text: object, limit: int | None = None) -> str:
+    """``text`` made safe to show on one line of a terminal: every control
+    character (escape, newline, tab, C1), bidi control and line separator is
+    replaced by a visible stand-in, so no string from outside can act on the
+    terminal or reorder what is around it. ``limit`` cuts long strings with an
+    ellipsis. For display only: offsets never refer to this form."""
+    out = str(text).translate(_VISIBLE_MAP)
+    if limit is not None and len(out) > limit:
+        out = out[: max(limit - 1, 0)] + "…"
+    return out

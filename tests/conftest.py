@@ -77,3 +77,17 @@ def run_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+# Hypothesis: bounded in `make test` (CI), longer in `make test-all`
+# (FACTDESK_HYPOTHESIS=thorough). Generated inputs are real files, so no deadline.
+try:
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("ci", max_examples=60, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    settings.register_profile("thorough", max_examples=1500, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    settings.load_profile(os.environ.get("FACTDESK_HYPOTHESIS", "ci"))
+except ImportError:  # pragma: no cover - hypothesis is a test dependency
+    pass
