@@ -15,6 +15,7 @@ undoable, and recorded in the history.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import time
@@ -42,8 +43,35 @@ ENV_DATA_DIR = "FACTDESK_DATA_DIR"
 IDLE_SNAPSHOT_SECONDS = 3.0
 
 __all__ = [
-    "AnnotationStore", "StoreError", "StoreLocked", "ValidationError", "default_store_path",
+    "AnnotationStore", "CorpusMismatch", "StoreError", "StoreLocked", "ValidationError",
+    "corpus_identity", "default_store_path",
 ]
+
+
+class CorpusMismatch(StoreError):
+    """The store was made with another corpus than the one it is opened with."""
+
+
+def corpus_identity(corpus: Corpus) -> dict:
+    """Which corpus a store belongs to: its name, kind, resolved place, and a
+    fingerprint of its articles' texts (order-free), so that the same corpus
+    moved or copied elsewhere is still recognised."""
+    digest = hashlib.sha256()
+    for text_hash in sorted(a.text_hash for a in corpus.articles):
+        digest.update(text_hash.encode("ascii", "replace"))
+    try:
+        place = str(Path(corpus.path).resolve())
+    except (OSError, RuntimeError):
+        place = str(corpus.path)
+    return {"name": corpus.name, "kind": corpus.kind, "path": place,
+            "fingerprint": digest.hexdigest()[:32], "articles": len(corpus.articles)}
+
+
+def _describe(identity: dict) -> str:
+    from corpus.text import visible
+
+    return (f"{visible(identity.get('name') or '?')!r} ({visible(identity.get('path') or 'unknown place')}, "
+            f"{identity.get('articles', '?')} articles)")
 
 
 def default_data_dir() -> Path:
@@ -58,6 +86,12 @@ def default_data_dir() -> Path:
 def default_store_path(corpus_name: str) -> Path:
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", corpus_name).strip("._") or "corpus"
     return default_data_dir() / "stores" / f"{safe}.json"
+
+
+def visible_path(path) -> str:
+    from corpus.text import visible
+
+    return visible(path if path is not None else "?")
 
 
 class _DB(TinyDB):
@@ -177,6 +211,10 @@ class AnnotationStore:
         its claims and rating follow it when their quoted text can be found
         for certain, and are flagged for review otherwise.
         """
+        meta = self.meta
+        identity = corpus_identity(corpus)
+        if not merge:
+            self._check_binding(meta, identity)
         events = [
             {"id": e.id, "title": e.title, "targets": [{"id": t.id, "text": t.text} for t in e.targets]}
             for e in corpus.events
@@ -185,7 +223,7 @@ class AnnotationStore:
         articles = self.db.table("articles")
         known = {doc["id"]: doc for doc in articles.all()}
         new = [a for a in corpus.articles if a.id not in known]
-        meta = self.meta
+        binding = meta.get("corpus_binding") if merge else identity
         if merge and meta.get("events"):
             have = {e["id"] for e in meta["events"]}
             events = meta["events"] + [e for e in events if e["id"] not in have]
@@ -193,12 +231,15 @@ class AnnotationStore:
         else:
             corpus_name = corpus.name
         gold_missing = corpus.gold_count > meta.get("gold_rows", 0)
-        if meta.get("events") == events and meta.get("corpus") == corpus_name and not new and not gold_missing:
+        same_meta = (meta.get("events") == events and meta.get("corpus") == corpus_name
+                     and (meta.get("corpus_binding") == binding or self.read_only))
+        if same_meta and not new and not gold_missing:
             return self.reanchored
         self._writable()
         with self.storage.action("register corpus", undoable=False):
-            if meta.get("events") != events or meta.get("corpus") != corpus_name:
-                self.db.table("meta").update({"events": events, "corpus": corpus_name}, doc_ids=[1])
+            if not same_meta:
+                self.db.table("meta").update(
+                    {"events": events, "corpus": corpus_name, "corpus_binding": binding}, doc_ids=[1])
             if new:
                 articles.insert_multiple(
                     self._article_record(a, article_event.get(a.id, corpus.event.id)) for a in new)
@@ -215,6 +256,47 @@ class AnnotationStore:
             self._import_gold(corpus)
         self._targets = None
         return self.reanchored
+
+    def _check_binding(self, meta: dict, identity: dict) -> None:
+        """Refuse a corpus that is not the store's own, before anything is written.
+
+        The same place is the same corpus (its articles may have been edited or
+        added: they are re-anchored); the same texts elsewhere are the same
+        corpus moved or copied. Anything else is another corpus."""
+        bound = meta.get("corpus_binding")
+        named = meta.get("corpus")
+        if isinstance(bound, dict):
+            if identity["path"] == bound.get("path") or identity["fingerprint"] == bound.get("fingerprint"):
+                return
+            own = f"`factdesk {visible_path(bound.get('path'))} --db {visible_path(self.path)}`"
+            made_with = _describe(bound)
+        elif named and named != identity["name"] and self.storage.tables.get("articles"):
+            # A store from before corpus bindings: the corpus's name is all it recorded.
+            own = f"`factdesk CORPUS --db {visible_path(self.path)}` with that corpus"
+            made_with = repr(visible_path(named))
+        else:
+            return
+        raise CorpusMismatch(
+            f"{visible_path(self.path)} belongs to corpus {made_with}, not to {_describe(identity)}; nothing "
+            f"was changed. Open it with its own corpus ({own}), or, if that corpus moved and changed, bind "
+            f"the store to this one with `factdesk store rebind --db {visible_path(self.path)} --corpus "
+            f"{visible_path(identity['path'])}`."
+        )
+
+    def bound_corpus(self) -> dict | None:
+        """The identity of the corpus this store belongs to (None for a new store)."""
+        bound = self.meta.get("corpus_binding")
+        return dict(bound) if isinstance(bound, dict) else None
+
+    def rebind_corpus(self, corpus: Corpus) -> ReanchorReport:
+        """Bind the store to ``corpus`` (a corpus that moved and changed), as one
+        undoable action in the history; then register it as usual (articles
+        whose file is known but whose text changed are re-anchored)."""
+        self._writable()
+        identity = corpus_identity(corpus)
+        with self.storage.action("rebind corpus"):
+            self.db.table("meta").update({"corpus_binding": identity, "corpus": corpus.name}, doc_ids=[1])
+        return self.register_corpus(corpus)
 
     GOLD_BATCH = 2000
 

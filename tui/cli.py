@@ -8,8 +8,11 @@ neither Textual nor spaCy unless they need them.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+
+from corpus.text import visible
 
 EXIT_USAGE = 2
 
@@ -149,15 +152,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     corpus = load_corpus(Path(args.source))
     for warning in corpus.warnings:
-        print(f"factdesk: warning: {warning}", file=sys.stderr)
+        print(f"factdesk: warning: {visible(warning)}", file=sys.stderr)
     choice = resolve_model(args.model)
     if choice.warning:
-        print(f"factdesk: warning: {choice.warning}", file=sys.stderr)
+        print(f"factdesk: warning: {visible(choice.warning)}", file=sys.stderr)
     if args.n_process < 1 or args.batch_size < 1:
         return _fail("--n-process and --batch-size must be at least 1.")
     report = ingest(corpus, Path(args.out), choice, n_process=args.n_process,
                     batch_size=args.batch_size, progress=Progress("analysing"))
-    print(f"{report.articles} articles in {len(corpus.events)} events -> {args.out} "
+    print(f"{report.articles} articles in {len(corpus.events)} events -> {visible(args.out)} "
           f"({report.analysed} analysed in {report.seconds:.1f} s, {report.cached} already done; "
           f"model {report.model})")
     return 0
@@ -166,12 +169,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def store_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="factdesk store",
-        description="Look at a store, or repair one that will not open (nothing is deleted: "
-        "replaced files are kept beside it as NAME.broken-TIME).",
+        description="Look at a store, repair one that will not open (nothing is deleted: "
+        "replaced files are kept beside it as NAME.broken-TIME), or bind it to its corpus after "
+        "that corpus moved and changed (`rebind --db STORE --corpus NEW-PLACE`; undoable).",
     )
-    parser.add_argument("action", choices=("info", "repair"))
+    parser.add_argument("action", choices=("info", "repair", "rebind"))
     parser.add_argument("--db", help="the store (default: the store of --corpus)")
-    parser.add_argument("--corpus", help="the corpus folder whose default store to use (default: the sample corpus)")
+    parser.add_argument("--corpus", help="the corpus folder whose default store to use (default: the sample "
+                        "corpus); for rebind, the corpus to bind the store to")
+    parser.add_argument("--annotator", help="your name in the store's history (rebind)")
     return parser
 
 
@@ -179,17 +185,65 @@ def cmd_store(args: argparse.Namespace) -> int:
     from annotations.repair import info, repair
     from annotations.store import default_store_path
 
+    if args.action == "rebind":
+        if not (args.db and args.corpus):
+            return _fail("rebind needs the store and its corpus's new place: "
+                         "`factdesk store rebind --db STORE --corpus NEW-PLACE`.")
+        return _rebind(Path(args.db).expanduser(), args.corpus, args.annotator)
     db = Path(args.db).expanduser() if args.db else default_store_path(_load_corpus(args.corpus).name)
     if not db.exists() and not db.with_name(db.name + ".journal").exists():
-        return _fail(f"{db}: no such store.")
+        return _fail(f"{visible(db)}: no such store.")
     lines = info(db) if args.action == "info" else repair(db)
-    print("\n".join(lines))
+    print("\n".join(visible(line) for line in lines))
+    return 0
+
+
+def _rebind(db: Path, corpus_path: str, annotator: str | None) -> int:
+    from annotations.store import AnnotationStore, corpus_identity
+
+    if not db.exists() and not db.with_name(db.name + ".journal").exists():
+        return _fail(f"{visible(db)}: no such store.")
+    corpus = _load_corpus(corpus_path)
+    with AnnotationStore(db, annotator=annotator) as store:
+        before = store.bound_corpus()
+        report = store.rebind_corpus(corpus)
+    was = f"{visible(before.get('name'))!r} at {visible(before.get('path'))}" if before else "no corpus"
+    now = corpus_identity(corpus)
+    print(f"{visible(db)}: bound to corpus {visible(now['name'])!r} at {visible(now['path'])} "
+          f"({now['articles']} articles; was {was}). Undo it in the app with the undo key.")
+    if report.message():
+        print(visible(report.message()))
     return 0
 
 
 def _fail(message: str) -> int:
-    print(f"factdesk: error: {message}", file=sys.stderr)
+    print(f"factdesk: error: {visible(message)}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def log_unexpected(exc: BaseException) -> str:
+    """Write ``exc``'s full traceback to a new log file; the one line to show,
+    naming the file (or saying why there is none)."""
+    import traceback
+    from datetime import datetime, timezone
+
+    from annotations.store import default_data_dir
+
+    text = "".join(traceback.format_exception(exc))
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    detail = f"{type(exc).__name__}: {visible(exc, limit=300)}"
+    for folder in (default_data_dir() / "logs", Path.home() / ".cache" / "factdesk" / "logs"):
+        log = folder / f"factdesk-{stamp}-{os.getpid()}.log"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with open(log, "a", encoding="utf-8") as fh:
+                fh.write(f"factdesk {' '.join(sys.argv[1:])}\n{text}")
+        except OSError:
+            continue
+        return (f"unexpected error ({detail}). Nothing saved before it is lost. The full traceback is in "
+                f"{log}: please include it when you report this.")
+    return f"unexpected error ({detail}). Nothing saved before it is lost; no log file could be written."
+
 
 
 def _load_corpus(path: str | None):
@@ -209,19 +263,29 @@ def pause_gc_for_startup() -> None:
 
 
 def open_session(path: str | None = None, db: str | None = None, model: str | None = None,
-                 annotator: str | None = None, read_only: bool = False):
+                 annotator: str | None = None, read_only: bool = False, corpus=None):
     """Load the corpus, open its store and choose the pipeline: what the app needs.
 
-    Returns ``(corpus, store, analyser)``; the caller closes the store.
+    With a store (``db``) and no corpus, the store's own corpus is opened (the
+    one it records), not the bundled sample. A store made with another corpus
+    is refused before anything is written. Returns ``(corpus, store,
+    analyser)``; the caller closes the store.
     """
     from annotations.store import AnnotationStore, default_store_path
-    from corpus.analysis import Analyser
+    from corpus.analysis import Analyser, AnalysisCache
     from corpus.nlp import resolve_model
 
-    corpus = _load_corpus(path)
-    from corpus.analysis import AnalysisCache
-
-    store = AnnotationStore(db or default_store_path(corpus.name), annotator=annotator, read_only=read_only)
+    if corpus is None and path is None and db is not None:
+        store = AnnotationStore(db, annotator=annotator, read_only=read_only)
+        try:
+            corpus = _load_corpus(_own_corpus_path(store))
+        except BaseException:
+            store.close()
+            raise
+    else:
+        if corpus is None:
+            corpus = _load_corpus(path)
+        store = AnnotationStore(db or default_store_path(corpus.name), annotator=annotator, read_only=read_only)
     try:
         store.register_corpus(corpus)
     except BaseException:
@@ -231,19 +295,42 @@ def open_session(path: str | None = None, db: str | None = None, model: str | No
     return corpus, store, Analyser(resolve_model(model), cache)
 
 
+def _own_corpus_path(store) -> str | None:
+    """Where the store's own corpus is: None (the sample) for a new store."""
+    from annotations.store import visible_path
+    from corpus.articles import CorpusError
+
+    bound = store.bound_corpus()
+    if not bound:
+        return None
+    place = bound.get("path")
+    if place and Path(place).exists():
+        return place
+    raise CorpusError(
+        f"{visible_path(store.path)} belongs to corpus {visible_path(bound.get('name'))!r}, which was at "
+        f"{visible_path(place)} and is not there any more. Give its new place: `factdesk NEW-PLACE --db "
+        f"{visible_path(store.path)}`."
+    )
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     pause_gc_for_startup()
-    corpus, store, analyser = open_session(args.path, args.db, args.model, args.annotator, args.read_only)
+    # The corpus is read first (its errors come first) but nothing is written
+    # to any store before we know the app can start.
+    corpus = _load_corpus(args.path) if args.path else None
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return _fail("the app needs a terminal (stdin and stdout must be a TTY). "
+                     "For headless work use `factdesk export`.")
+    corpus, store, analyser = open_session(args.path, args.db, args.model, args.annotator, args.read_only,
+                                           corpus=corpus)
     try:
         if analyser.warning:
-            print(f"factdesk: warning: {analyser.warning}", file=sys.stderr)
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            return _fail("the app needs a terminal (stdin and stdout must be a TTY). "
-                         "For headless work use `factdesk export`.")
+            print(f"factdesk: warning: {visible(analyser.warning)}", file=sys.stderr)
         from tui.app import FactdeskApp
 
         if args.event and not any(e.id == args.event for e in corpus.events):
-            return _fail(f"no event {args.event!r} in {corpus.name}; leave --event out to see the list.")
+            return _fail(f"no event {visible(args.event)!r} in {visible(corpus.name)}; "
+                         "leave --event out to see the list.")
         FactdeskApp(corpus, store, analyser, event_id=args.event).run()
     finally:
         store.close()
@@ -283,10 +370,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         for store in stores:
             store.close()
     for warning in report.warnings:
-        print(f"factdesk: note: {warning}", file=sys.stderr)
+        print(f"factdesk: note: {visible(warning)}", file=sys.stderr)
     for name, count in report.counts.items():
-        print(f"{count:>7}  {report.out_dir / name}")
-    print(f"Described in {report.out_dir / 'README.md'}; label sets in {report.out_dir / 'labels.json'}.")
+        print(f"{count:>7}  {visible(report.out_dir / name)}")
+    print(f"Described in {visible(report.out_dir / 'README.md')}; label sets in {visible(report.out_dir / 'labels.json')}.")
     return 0
 
 
@@ -303,9 +390,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             store.register_corpus(_load_corpus(args.corpus))
         report = import_path(store, source, progress=Progress("importing", unit="rows"))
     for warning in report.warnings:
-        print(f"factdesk: note: {warning}", file=sys.stderr)
-    print(report.summary())
-    print(f"Store: {db}")
+        print(f"factdesk: note: {visible(warning)}", file=sys.stderr)
+    print(visible(report.summary()))
+    print(f"Store: {visible(db)}")
     return 0
 
 
@@ -330,6 +417,12 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # a file the command was given or writes to: name it
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}. Check the path, its permissions and the free space, "
+                     "then try again.")
+    except Exception as exc:  # anything else: one line, the traceback in a log file
+        return _fail(log_unexpected(exc))
 
 
 if __name__ == "__main__":
