@@ -88,6 +88,35 @@ def default_store_path(corpus_name: str) -> Path:
     return default_data_dir() / "stores" / f"{safe}.json"
 
 
+def _kind(value) -> str:
+    return type(value).__name__
+
+
+def _meta_problem(meta: dict) -> str | None:
+    """What is wrong with the store's meta record, or None: every field the
+    program reads, by type (a hand-edited or foreign store must not give a
+    TypeError deep inside)."""
+    for name, kind in (("corpus", str), ("gold_rows", int), ("corpus_binding", dict), ("events", list),
+                       ("event", dict)):
+        value = meta.get(name)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            return f"field {name!r} should be {'an' if kind is int else 'a'} {kind.__name__}, not {_kind(value)}"
+    events = meta.get("events") or ([meta["event"]] if meta.get("event") else [])
+    for n, event in enumerate(events, 1):
+        if not isinstance(event, dict) or not isinstance(event.get("id"), str):
+            return f"event {n} should be an object with a text 'id'"
+        if not isinstance(event.get("title", ""), str) or not isinstance(event.get("targets") or [], list):
+            return f"event {visible_path(event['id'])!r}: 'title' should be text and 'targets' a list"
+        for target in event.get("targets") or []:
+            if not (isinstance(target, dict) and isinstance(target.get("id"), str)
+                    and isinstance(target.get("text"), str)):
+                return f"event {visible_path(event['id'])!r}: every target should have a text 'id' and 'text'"
+    binding = meta.get("corpus_binding")
+    if binding is not None and not all(isinstance(binding.get(k), str) for k in ("name", "path", "fingerprint")):
+        return "field 'corpus_binding' should have a text 'name', 'path' and 'fingerprint'"
+    return None
+
+
 def visible_path(path) -> str:
     from corpus.text import visible
 
@@ -175,6 +204,13 @@ class AnnotationStore:
             raise StoreError(
                 f"{self.path}: store schema version {version!r}, this factdesk reads versions "
                 f"up to {SCHEMA_VERSION}. Upgrade factdesk, or open another store with --db."
+            )
+        problem = _meta_problem(meta)
+        if problem:
+            raise StoreError(
+                f"{visible_path(self.path)}: the store's own record (table 'meta') is damaged: {problem}. "
+                "Nothing was changed. Restore the store from its backups folder (`factdesk store info "
+                f"--db {visible_path(self.path)}` lists them), or open another store with --db."
             )
         if version < SCHEMA_VERSION:
             if self.read_only:

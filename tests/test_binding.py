@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from annotations.store import AnnotationStore, CorpusMismatch, corpus_identity
+from annotations.store import AnnotationStore, CorpusMismatch, StoreError, corpus_identity
 from corpus.articles import CorpusError, load_folder, sample_corpus_path
 from tests.conftest import PYTHON, ROOT, run_env
 from tui import cli
@@ -158,3 +158,21 @@ def test_an_os_error_names_the_file(tmp_path, monkeypatch, capsys):
     assert cli.main(["store", "info"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "secret.csv: Permission denied" in err
+
+
+@pytest.mark.parametrize("field, value", [
+    ("events", "not a list"), ("events", [{"title": "no id"}]), ("events", [{"id": "e", "targets": [{"id": 1}]}]),
+    ("events", [{"id": "e", "targets": "t1"}]), ("gold_rows", "12"), ("gold_rows", True), ("corpus", ["x"]),
+    ("corpus_binding", "here"), ("corpus_binding", {"name": "x"}), ("schema_version", "2"),
+])
+def test_damaged_meta_fields_are_one_message_and_untouched(tmp_path, bound_store, field, value):
+    with AnnotationStore(bound_store) as store:
+        with store.storage.action("damage", undoable=False):
+            store.db.table("meta").update({field: value}, doc_ids=[1])
+    before = store_files(bound_store)
+    with pytest.raises(StoreError) as refused:
+        with AnnotationStore(bound_store) as store:
+            store.register_corpus(load_folder(sample_corpus_path()))
+    assert "\n" not in str(refused.value) and (field in str(refused.value) or "event" in str(refused.value)
+                                               or "version" in str(refused.value))
+    assert store_files(bound_store) == before
