@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.noise import find_noise
-from corpus.text import article_id, normalise_with_report, split_title, text_hash
+from corpus.text import article_id, normalise_with_report, split_title, text_hash, visible
 
 SAMPLE_CORPUS = "karabakh-2020"
 MANIFEST = "manifest.json"
@@ -138,20 +138,20 @@ class CorpusBuilder:
 
     def add(self, raw: str, *, path: str, source: str = "", title: str | None = None, **extra) -> Article | None:
         """Add one article; returns it (or the earlier identical one), None if unusable."""
-        if not raw.strip():
-            self.warn(f"{path}: empty, skipped.")
-            return None
         if "\x00" in raw:
-            self.warn(f"{path}: looks like a binary file, skipped.")
+            self.warn(f"{visible(path)}: looks like a binary file (it holds NUL characters), skipped.")
             return None
         article = Article.from_text(raw, source=source, path=path, title=title, **extra)
+        if not article.text.strip():
+            self.warn(f"{visible(path)}: empty, skipped.")
+            return None
         if len(article.text) > LONG_ARTICLE:
-            self.warn(f"{path}: a very long article ({len(article.text):,} characters); it opens, slowly.")
+            self.warn(f"{visible(path)}: a very long article ({len(article.text):,} characters); it opens, slowly.")
         earlier = self.articles.get(article.id)
         self.by_path[path] = article.id
         if earlier is not None:
             self.articles[article.id] = _replace(earlier, aliases=earlier.aliases + (path,))
-            self.warn(f"{path}: same text as {earlier.path}; kept once.")
+            self.warn(f"{visible(path)}: same text as {visible(earlier.path)}; kept once.")
             return self.articles[article.id]
         self.articles[article.id] = article
         return article
@@ -171,7 +171,7 @@ class CorpusBuilder:
 
         articles = list(self.articles.values())
         if not articles:
-            raise CorpusError(f"{self.path}: no usable article in it." + (
+            raise CorpusError(f"{visible(self.path)}: no usable article in it." + (
                 " " + " ".join(self.warnings[:3]) if self.warnings else ""))
         duplicates = near_duplicates([(a.id, a.text) for a in articles])
         articles = [_replace(a, duplicate_of=duplicates[a.id]) if a.id in duplicates else a for a in articles]
@@ -192,21 +192,69 @@ def sample_corpus_path() -> Path:
 
 
 def _read_json(path: Path) -> dict:
+    """A JSON object from a small file from outside (a manifest, a sidecar):
+    UTF-8, strict JSON, nested at most a few dozen levels deep."""
+    from corpus.importers import JsonProblem, _regular_file, parse_json
+
+    _regular_file(path)
+    shown = visible(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CorpusError(f"{path}: not a readable JSON file ({exc}). Fix or remove it.") from exc
+        data, _ = parse_json(path.read_bytes().decode("utf-8-sig"))
+    except OSError as exc:
+        raise CorpusError(f"{shown}: cannot be read ({exc.strerror or exc}). Check its permissions.") from exc
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{shown}: not UTF-8 (byte {exc.start + 1}); save it as UTF-8 JSON.") from exc
+    except JsonProblem as exc:
+        raise CorpusError(f"{shown}: not a readable JSON file ({exc}). Fix or remove it.") from exc
     if not isinstance(data, dict):
-        raise CorpusError(f"{path}: must hold a JSON object.")
+        raise CorpusError(f"{shown}: must hold a JSON object, not {_kind(data)}. Fix or remove it.")
     return data
 
 
-def _targets(raw: list | None, event_id: str, prefix_ids: bool) -> list[Target]:
+def _kind(value: object) -> str:
+    from corpus.importers import _kind as kind
+
+    return kind(value)
+
+
+def _meta_text(builder: "CorpusBuilder", meta: dict, name: str, where: str) -> str:
+    from corpus.importers import scalar_text
+
+    text = scalar_text(meta.get(name))
+    if text is None:
+        builder.warn(f"{where}: {name} must be text, not {_kind(meta.get(name))}; left out.")
+        return ""
+    return text
+
+
+def _object(builder: "CorpusBuilder", value: object, what: str) -> dict:
+    """``value`` when it is a JSON object (or absent); else a warning and {}."""
+    if value is None or isinstance(value, dict):
+        return value or {}
+    builder.warn(f"{what} must be an object, not {_kind(value)}; ignored.")
+    return {}
+
+
+def _targets(raw: object, event_id: str, prefix_ids: bool, builder: "CorpusBuilder | None" = None,
+             where: str = "") -> list[Target]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        if builder is not None:
+            builder.warn(f"{where}: targets must be a list of {{\"id\", \"text\"}}, not {_kind(raw)}; ignored.")
+        return []
+    from corpus.importers import scalar_text
+
     targets = []
-    for i, t in enumerate(raw or []):
-        if isinstance(t, dict) and t.get("text"):
-            tid = str(t.get("id") or f"t{i + 1}")
-            targets.append(Target(id=f"{event_id}:{tid}" if prefix_ids else tid, text=str(t["text"])))
+    for i, t in enumerate(raw):
+        text = t.get("text") if isinstance(t, dict) else None
+        tid = scalar_text(t.get("id")) if isinstance(t, dict) else None
+        if not isinstance(text, str) or not text.strip() or tid is None:
+            if builder is not None:
+                builder.warn(f"{where}: target {i + 1} needs a \"text\" (and, optionally, an \"id\"); ignored.")
+            continue
+        tid = tid or f"t{i + 1}"
+        targets.append(Target(id=f"{event_id}:{tid}" if prefix_ids else tid, text=text))
     return targets
 
 
@@ -215,25 +263,28 @@ def load_folder(folder: str | Path) -> Corpus:
     ``manifest.json`` (event, targets, per-file metadata) and optional
     ``NAME.meta.json`` sidecars (source, url, published, event).
 
-    Unreadable, empty or binary files are skipped with a warning; a folder
-    with no usable article is an error.
+    Unreadable, empty or binary files are skipped with a warning, and so are
+    manifest and sidecar fields of the wrong type; a folder with no usable
+    article, or a manifest that is not a JSON object, is an error.
     """
-    from corpus.importers import read_text_file
+    from corpus.importers import list_folder, read_text_file
 
     folder = Path(folder).expanduser()
     if not folder.exists():
-        raise CorpusError(f"{folder}: no such folder. Give a folder of .txt articles.")
+        raise CorpusError(f"{visible(folder)}: no such folder. Give a folder of .txt articles.")
     if not folder.is_dir():
-        raise CorpusError(f"{folder}: not a folder. Give a folder of .txt articles.")
-    manifest = _read_json(folder / MANIFEST) if (folder / MANIFEST).exists() else {}
-    per_article = manifest.get("articles") if isinstance(manifest.get("articles"), dict) else {}
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES and p.is_file())
-    if not files:
-        raise CorpusError(f"{folder}: no .txt or .md article in this folder.")
+        raise CorpusError(f"{visible(folder)}: not a folder. Give a folder of .txt articles.")
+    entries = list_folder(folder)
     builder = CorpusBuilder(folder.name, folder.resolve(), "folder")
+    manifest = _read_json(folder / MANIFEST) if (folder / MANIFEST).exists() else {}
+    per_article = _object(builder, manifest.get("articles"), f"{MANIFEST}: articles")
+    files = [p for p in entries if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()]
+    if not files:
+        raise CorpusError(f"{visible(folder)}: no .txt or .md article in this folder.")
     event_members: dict[str, list[str]] = {}
     for path in files:
-        meta = dict(per_article.get(path.name) or {})
+        name = visible(path.name)
+        meta = dict(_object(builder, per_article.get(path.name), f"{MANIFEST}: articles: {name}"))
         sidecar = path.with_name(path.stem + ".meta.json")
         if sidecar.exists():
             try:
@@ -245,23 +296,29 @@ def load_folder(folder: str | Path) -> Corpus:
         except CorpusError as exc:
             builder.warn(f"{exc} Skipped.")
             continue
+        where = f"{name} (its metadata)"
+        event = _meta_text(builder, meta, "event", where)
         article = builder.add(
-            raw, path=path.name, source=str(meta.get("source") or ""),
-            url=str(meta.get("url") or ""), published=str(meta.get("published") or ""),
+            raw, path=path.name, source=_meta_text(builder, meta, "source", where),
+            url=_meta_text(builder, meta, "url", where), published=_meta_text(builder, meta, "published", where),
             meta={k: v for k, v in meta.items() if k not in ("source", "url", "published", "event")},
         )
         if article is not None and notes:
             builder.articles[article.id] = _replace(article, changes=tuple(notes) + article.changes)
-        if article is not None and meta.get("event"):
-            event_members.setdefault(str(meta["event"]), []).append(path.name)
-    event = manifest.get("event") or {}
-    event_id = str(event.get("id") or folder.name)
+        if article is not None and event:
+            event_members.setdefault(event, []).append(path.name)
+    event = _object(builder, manifest.get("event"), f"{MANIFEST}: event")
+    from corpus.importers import scalar_text
+
+    event_id = _meta_text(builder, event, "id", f"{MANIFEST}: event") or folder.name
+    title = scalar_text(event.get("title")) or folder.name
+    targets = event.get("targets")
     if event_members:  # sidecars name events: one event each, the manifest's first
         for name, paths in event_members.items():
-            builder.add_event(name, name, _targets(event.get("targets"), name, True), paths)
+            builder.add_event(name, name, _targets(targets, name, True), paths)
     others = [a.path for a in builder.articles.values()
               if not any(a.path in paths for paths in event_members.values())]
     if others or not builder.events:
-        builder.add_event(event_id, str(event.get("title") or folder.name),
-                          _targets(event.get("targets"), event_id, False), others)
+        builder.add_event(event_id, title, _targets(targets, event_id, False, builder, f"{MANIFEST}: event"),
+                          others)
     return builder.build()

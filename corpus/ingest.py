@@ -26,6 +26,7 @@ from pathlib import Path
 from corpus.analysis import Analyser, AnalysisCache
 from corpus.articles import Article, Corpus, CorpusError, Event, Target
 from corpus.nlp import ModelChoice
+from corpus.text import text_hash, visible
 
 CORPUS_FILE = "corpus.json"
 ARTICLES_FILE = "articles.jsonl"
@@ -59,37 +60,158 @@ def save_corpus(corpus: Corpus, out: Path, model: str = "") -> None:
     _atomic_text(out / CORPUS_FILE, [json.dumps(manifest, ensure_ascii=False, indent=1)])
 
 
-def load_ingested(folder: Path) -> Corpus:
-    try:
-        manifest = json.loads((folder / CORPUS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CorpusError(f"{folder / CORPUS_FILE}: not readable ({exc}). Ingest the source again.") from exc
-    if manifest.get("format") != FORMAT:
-        raise CorpusError(f"{folder / CORPUS_FILE}: not a factdesk corpus.")
-    articles = []
-    try:
-        with open(folder / ARTICLES_FILE, encoding="utf-8") as fh:
-            for number, line in enumerate(fh, 1):
-                data = json.loads(line)
-                data["changes"] = tuple(data.get("changes") or ())
-                data["noise"] = tuple(tuple(r) for r in data.get("noise") or ())
-                data["aliases"] = tuple(data.get("aliases") or ())
-                articles.append(Article(**data))
-    except (OSError, ValueError, TypeError) as exc:
-        raise CorpusError(f"{folder}: the ingested corpus is damaged ({exc}). Ingest the source again.") from exc
-    events = [
-        Event(e["id"], e["title"], tuple(Target(**t) for t in e["targets"]), tuple(e["article_ids"]))
-        for e in manifest["events"]
-    ]
-    def read_gold() -> list[dict]:
-        if not (folder / GOLD_FILE).exists():
-            return []
-        with open(folder / GOLD_FILE, encoding="utf-8") as fh:
-            return [json.loads(line) for line in fh if line.strip()]
+_ARTICLE_TEXT = ("id", "text", "title", "source", "path", "text_hash")
+_ARTICLE_OPTIONAL_TEXT = ("url", "published", "duplicate_of")
 
-    return Corpus(manifest["name"], folder.resolve(), events, articles, list(manifest.get("warnings") or []),
-                  None, "ingested", cache_dir=folder / ANALYSIS_DIR, gold_loader=read_gold,
-                  gold_total=int(manifest.get("gold", 0)))
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _str_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _article(data: object) -> Article:
+    """An :class:`Article` from one line of ``articles.jsonl``; a
+    :class:`ValueError` saying what is wrong when a field is missing, of the
+    wrong type, or the text does not match its hash."""
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    for name in _ARTICLE_TEXT:
+        if not isinstance(data.get(name), str):
+            raise ValueError(f"{name} is missing or not text")
+    for name in _ARTICLE_OPTIONAL_TEXT:
+        if not isinstance(data.get(name, ""), str):
+            raise ValueError(f"{name} is not text")
+    text = data["text"]
+    if not _is_int(data.get("body_start")) or not 0 <= data["body_start"] <= len(text):
+        raise ValueError("body_start is not an offset into the text")
+    if text_hash(text) != data["text_hash"]:
+        raise ValueError("the text does not match its text_hash")
+    meta = data.get("meta", {})
+    if not isinstance(meta, dict):
+        raise ValueError("meta is not an object")
+    for name in ("changes", "aliases"):
+        if not _str_list(data.get(name, [])):
+            raise ValueError(f"{name} is not a list of text")
+    noise = data.get("noise", [])
+    if not isinstance(noise, list) or not all(
+            isinstance(r, list) and len(r) == 3 and _is_int(r[0]) and _is_int(r[1]) and isinstance(r[2], str)
+            and 0 <= r[0] <= r[1] <= len(text) for r in noise):
+        raise ValueError("noise is not a list of [start, end, kind] inside the text")
+    return Article(
+        id=data["id"], text=text, title=data["title"], body_start=data["body_start"], source=data["source"],
+        path=data["path"], text_hash=data["text_hash"], url=data.get("url", ""),
+        published=data.get("published", ""), meta=meta, changes=tuple(data.get("changes", ())),
+        noise=tuple(tuple(r) for r in noise), aliases=tuple(data.get("aliases", ())),
+        duplicate_of=data.get("duplicate_of", ""),
+    )
+
+
+def _events(manifest: dict, where: str) -> list[Event]:
+    raw = manifest.get("events")
+    if not isinstance(raw, list) or not raw:
+        raise CorpusError(f"{where}: has no list of events. Ingest the source again.")
+    events = []
+    for i, e in enumerate(raw, 1):
+        targets = e.get("targets") if isinstance(e, dict) else None
+        if not (isinstance(e, dict) and isinstance(e.get("id"), str) and isinstance(e.get("title"), str)
+                and _str_list(e.get("article_ids")) and isinstance(targets, list)
+                and all(isinstance(t, dict) and isinstance(t.get("id"), str) and isinstance(t.get("text"), str)
+                        for t in targets)):
+            raise CorpusError(f"{where}: event {i} is damaged (it needs an id, a title, targets with an id and "
+                              "a text, and article_ids). Ingest the source again.")
+        events.append(Event(e["id"], e["title"], tuple(Target(t["id"], t["text"]) for t in targets),
+                            tuple(e["article_ids"])))
+    return events
+
+
+def _gold_problem(row: object, articles: set[str]) -> str:
+    if not isinstance(row, dict):
+        return "not a JSON object"
+    if not _is_int(row.get("row")) or row["row"] < 0:
+        return "row is not a row number"
+    for name in ("target_id", "article_id", "stance"):
+        if not isinstance(row.get(name), str):
+            return f"{name} is missing or not text"
+    if not isinstance(row.get("source_id", ""), str):
+        return "source_id is not text"
+    if row["article_id"] not in articles:
+        return f"article {visible(row['article_id'], 40)} is not in articles.jsonl"
+    return ""
+
+
+def load_ingested(folder: Path) -> Corpus:
+    """A corpus written by :func:`save_corpus`. A damaged ``corpus.json`` is an
+    error; a damaged line of ``articles.jsonl`` or ``gold.jsonl`` is left out
+    with a warning that names it (ingest the source again to get it back)."""
+    from corpus.importers import JsonProblem, _regular_file, parse_json, read_jsonl
+
+    where = visible(folder / CORPUS_FILE)
+    _regular_file(folder / CORPUS_FILE)
+    try:
+        manifest, _ = parse_json((folder / CORPUS_FILE).read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, JsonProblem) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else visible(exc, 120)
+        raise CorpusError(f"{where}: not readable ({reason}). Ingest the source again.") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise CorpusError(f"{where}: not a factdesk corpus (no \"format\": \"{FORMAT}\"). Give the folder "
+                          "`factdesk ingest` wrote, or ingest the source again.")
+    if not isinstance(manifest.get("name"), str) or not manifest["name"]:
+        raise CorpusError(f"{where}: has no name. Ingest the source again.")
+    events = _events(manifest, where)
+    warnings = [w for w in manifest.get("warnings") or [] if isinstance(w, str)] \
+        if isinstance(manifest.get("warnings"), list) else []
+    articles: list[Article] = []
+    name = visible(ARTICLES_FILE)
+    try:
+        for line in read_jsonl(folder / ARTICLES_FILE):
+            try:
+                if line.problem:
+                    raise ValueError(line.problem)
+                articles.append(_article(line.value))
+            except ValueError as exc:
+                warnings.append(f"{name} line {line.number}: damaged ({visible(exc, 120)}); that article is "
+                                "left out. Ingest the source again to get it back.")
+    except CorpusError as exc:
+        raise CorpusError(f"{exc} The ingested corpus {visible(folder)} is damaged: ingest the source "
+                          "again.") from exc
+    if not articles:
+        raise CorpusError(f"{visible(folder / ARTICLES_FILE)}: no usable article in it. Ingest the source again.")
+    ids = {a.id for a in articles}
+    missing = sum(1 for e in events for i in e.article_ids if i not in ids)
+    if missing:
+        events = [Event(e.id, e.title, e.targets, tuple(i for i in e.article_ids if i in ids)) for e in events]
+        warnings.append(f"{visible(CORPUS_FILE)}: {missing} article(s) of its events are not in {ARTICLES_FILE}; "
+                        "they are left out.")
+    gold_total = manifest.get("gold", 0)
+    corpus = Corpus(manifest["name"], folder.resolve(), events, articles, warnings, None, "ingested",
+                    cache_dir=folder / ANALYSIS_DIR,
+                    gold_total=gold_total if _is_int(gold_total) and gold_total >= 0 else 0)
+
+    def read_gold() -> list[dict]:
+        path = folder / GOLD_FILE
+        if not path.exists():
+            return []
+        rows, seen = [], set()
+        try:
+            for line in read_jsonl(path):
+                problem = line.problem or _gold_problem(line.value, ids)
+                if not problem and line.value["row"] in seen:
+                    problem = f"row {line.value['row']} is there twice"
+                if problem:
+                    corpus.warnings.append(f"{GOLD_FILE} line {line.number}: damaged ({problem}); that gold "
+                                           "stance is left out. Ingest the source again to get it back.")
+                    continue
+                seen.add(line.value["row"])
+                rows.append(line.value)
+        except CorpusError as exc:
+            corpus.warnings.append(f"{exc} The gold stances are left out; ingest the source again.")
+        return rows
+
+    corpus.gold_loader = read_gold
+    return corpus
 
 
 @dataclass

@@ -8,6 +8,7 @@ surprising ways afterwards: it runs once, before anything is stored.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
 # C0 and C1 control characters other than newline and tab are made visible by
@@ -27,6 +28,9 @@ _CONTROL_MAP[0x2029] = 0x0A
 # word joiner, a BOM inside the text, soft hyphen. (Zero-width joiners are kept:
 # they matter in Arabic and Indic scripts.)
 _INVISIBLE = {0x200B: None, 0x2060: None, 0xFEFF: None, 0x00AD: None}
+# Lone surrogates (from a JSON escape such as \ud800) are not characters: no
+# UTF-8 file can hold them. Each becomes U+FFFD (one code point for one).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalise(text: str) -> str:
@@ -41,6 +45,10 @@ def normalise_with_report(text: str) -> tuple[str, list[str]]:
     if text.startswith("\ufeff"):
         text = text[1:]
         changes.append("removed a byte-order mark")
+    if not text.isascii():
+        text, surrogates = _SURROGATE.subn("\ufffd", text)
+        if surrogates:
+            changes.append(f"replaced {surrogates} lone surrogates (not valid Unicode) with U+FFFD")
     endings = 0
     if "\r" in text:
         endings = text.count("\r\n")
