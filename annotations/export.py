@@ -13,7 +13,7 @@ import gc
 import hashlib
 from bisect import bisect_left, bisect_right
 import json
-import os
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -40,10 +40,11 @@ from annotations.schema import (
     SPEAKER_KINDS,
     STANCES,
 )
-from annotations.storage import atomic_write
+from annotations.outdir import MANIFEST, SUMS, ExportTarget
 from annotations.store import AnnotationStore
 from corpus.analysis import Analyser, Analysis
 from corpus.corrections import apply_entity_edits
+from corpus.text import visible
 
 SPEAKER_LABEL = "SPEAKER"
 SPAN_LABELS = (CLAIM_LABEL, SPEAKER_LABEL)
@@ -213,19 +214,31 @@ class Split:
     seed: int = 0
 
 
+def _quoted(text: str) -> str:
+    """An option's value as typed, safe on one line: ``'...'``."""
+    return "'" + visible(text, limit=80) + "'"
+
+
 def parse_split(text: str) -> dict[str, float]:
-    """``80/10/10`` → train/dev/test; ``90/10`` → train/test."""
+    """``80/10/10`` → train/dev/test; ``90/10`` → train/test. Every part must be
+    a finite non-negative number and their sum finite and positive (``nan``,
+    ``inf`` and ``1e308/1e308``, whose sum overflows, are refused)."""
     parts = text.split("/")
     try:
         values = [float(p) for p in parts]
-    except ValueError:
+    except (ValueError, TypeError):
         values = []
-    if len(values) not in (2, 3) or any(v < 0 for v in values) or sum(values) <= 0:
-        raise ExportError(f"--split {text!r}: give two or three non-negative numbers such as 80/10/10 "
+    total = sum(values) if values and all(math.isfinite(v) for v in values) else math.nan
+    if (len(values) not in (2, 3) or any(not math.isfinite(v) or v < 0 for v in values)
+            or not math.isfinite(total) or total <= 0):
+        raise ExportError(f"--split {_quoted(text)}: give two or three non-negative numbers such as 80/10/10 "
                           "(train/dev/test) or 90/10 (train/test)")
     names = ("train", "test") if len(values) == 2 else ("train", "dev", "test")
-    total = sum(values)
-    return {n: v / total for n, v in zip(names, values)}
+    ratios = {n: (v + 0.0) / total for n, v in zip(names, values)}  # + 0.0: no -0.0
+    if not all(math.isfinite(r) for r in ratios.values()) or not any(r > 0 for r in ratios.values()):
+        raise ExportError(f"--split {_quoted(text)}: the parts are too small to divide; give numbers "
+                          "such as 80/10/10")
+    return ratios
 
 
 def parse_choice(text: str | None, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -234,7 +247,7 @@ def parse_choice(text: str | None, allowed: tuple[str, ...], what: str) -> tuple
     chosen = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
     unknown = [c for c in chosen if c not in allowed]
     if unknown or not chosen:
-        raise ExportError(f"--{what} {text!r}: choose from {', '.join(allowed)} (comma-separated)")
+        raise ExportError(f"--{what} {_quoted(text)}: choose from {', '.join(allowed)} (comma-separated)")
     return chosen
 
 
@@ -678,7 +691,36 @@ def export(stores: list[AnnotationStore], out_dir: str | Path, analyser: Analyse
         return _export(stores, out_dir, analyser, tasks, formats, split, progress)
 
 
+def _inputs(stores: list[AnnotationStore]) -> list[Path]:
+    """Paths an export must not write over or around: each store, its journal,
+    lock and backups, and the corpus it was made with (when the store says)."""
+    from annotations.journal import JOURNAL_SUFFIX, LOCK_SUFFIX, backups_dir
+
+    out = []
+    for store in stores:
+        path = Path(store.path)
+        out += [path, path.with_name(path.name + JOURNAL_SUFFIX), path.with_name(path.name + LOCK_SUFFIX),
+                backups_dir(path)]
+        try:
+            binding = store.meta.get("corpus_binding")
+        except Exception:  # the store's meta is the store's business; nothing to add
+            binding = None
+        if isinstance(binding, dict) and isinstance(binding.get("path"), str) and binding["path"]:
+            out.append(Path(binding["path"]))
+    return out
+
+
+def export_target(stores: list[AnnotationStore], out_dir: str | Path) -> ExportTarget:
+    """The checked ``--out`` folder: raises :class:`ExportError` (one line) if it
+    is a file, collides with an input, or holds files factdesk did not write."""
+    names = tuple(f.name for f in FILES) + ("labels.json", "splits.json", "README.md")
+    target = ExportTarget(out_dir, _inputs(stores), folders=("train", "dev", "test"), names=names)
+    target.check()
+    return target
+
+
 def _export(stores, out_dir, analyser, tasks, formats, split, progress) -> ExportReport:
+    target = export_target(stores, out_dir)  # before the long part: a bad --out fails at once
     data = collect(stores)
     builder, warnings = build(data, analyser, tasks, formats, progress)
     files = _selected(tasks, formats, data)
@@ -733,29 +775,23 @@ def _export(stores, out_dir, analyser, tasks, formats, split, progress) -> Expor
             outputs[part][spec.name] = fnc1_csv(rows) if spec.name == "stances.csv" else _jsonl(rows)
             report_counts[part][spec.name] = len(rows)
 
-    out = Path(out_dir).expanduser()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"{out}: cannot create the output folder ({exc.strerror}).") from exc
-    if not os.access(out, os.W_OK):
-        raise ExportError(f"{out}: the output folder is not writable.")
-    report = ExportReport(out_dir=out, warnings=warnings)
-    for part in parts:
-        folder = out / part if part else out
-        folder.mkdir(exist_ok=True)
-        for name, payload in outputs[part].items():
-            atomic_write(folder / name, payload)
-            report.counts[name] = report.counts.get(name, 0) + report_counts[part][name]
-        if part:
-            report.split_counts[part] = dict(report_counts[part])
-    atomic_write(out / "labels.json", json.dumps(label_sets(), indent=2).encode("utf-8") + b"\n")
-    if split:
-        membership = {name: sorted(a for a, n in article_split.items() if n == name) for name in order}
-        atomic_write(out / "splits.json", json.dumps(
-            {"by": split.by, "seed": split.seed, "ratios": split.ratios, "doc_ids": membership},
-            indent=1).encode("utf-8") + b"\n")
-    atomic_write(out / "README.md", readme(data, files, report, split).encode("utf-8"))
+    report = ExportReport(out_dir=target.path, warnings=warnings)
+    with target.open() as folder:
+        for part in parts:
+            for name, payload in outputs[part].items():
+                folder.write(f"{part}/{name}" if part else name, payload)
+                report.counts[name] = report.counts.get(name, 0) + report_counts[part][name]
+            if part:
+                report.split_counts[part] = dict(report_counts[part])
+        folder.write("labels.json", json.dumps(label_sets(), indent=2).encode("utf-8") + b"\n")
+        if split:
+            membership = {name: sorted(a for a, n in article_split.items() if n == name) for name in order}
+            folder.write("splits.json", json.dumps(
+                {"by": split.by, "seed": split.seed, "ratios": split.ratios, "doc_ids": membership},
+                indent=1).encode("utf-8") + b"\n")
+        folder.write("README.md", readme(data, files, report, split).encode("utf-8"))
+        folder.commit(_version())
+    warnings.extend(folder.warnings)
     return report
 
 
@@ -821,6 +857,19 @@ def readme(data: Dataset, files: list[FileSpec], report: ExportReport, split: Sp
         lines += [f"| `{n}` | {t} | {m.replace('|', '/')} |" for n, t, m in spec.fields]
         lines.append("")
     lines += ["### `labels.json`", "", "Every label set: " + ", ".join(f"`{k}`" for k in label_sets()) + ".", ""]
+    lines += [f"### `{SUMS}` and `{MANIFEST}`", "",
+              f"`{MANIFEST}` is written last and lists every other file with its size and SHA-256 (and the "
+              f"factdesk version and time); `{SUMS}` has the same hashes in the layout of `sha256sum`.", "",
+              "## Is this export complete?", "",
+              "factdesk writes an export into a hidden folder beside its target and swaps it in only once "
+              f"every file and `{MANIFEST}` are written, so a folder of this name is either the whole previous "
+              "export or the whole new one, never a mix. To check a copy (after moving it, or before "
+              "training on it):", "",
+              "```", f"cd THIS_FOLDER && sha256sum -c {SUMS}", "```", "",
+              f"must say `OK` for every file, and `{MANIFEST}` must be there. `factdesk import` checks the "
+              "manifest itself and refuses an export with a missing or changed file. Do not add your own "
+              "files here: a new export into this folder refuses to replace a folder holding files it did "
+              "not write.", ""]
     if report.warnings:
         lines += ["## Notes from the export", ""]
         lines += ["- " + re.sub(r"\s+", " ", w) for w in report.warnings[:200]]

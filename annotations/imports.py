@@ -107,6 +107,9 @@ def import_path(store: AnnotationStore, path: str | Path, progress: Progress | N
     report = ImportReport()
     kind = kind_of(path)
     if kind == "folder":
+        from annotations.outdir import check_export_folder
+
+        check_export_folder(path)  # an export with a missing or changed file is refused
         found = False
         for name, importer in (("claims.jsonl", import_prodigy), ("reliability.jsonl", import_reliability),
                                ("claim_pairs.jsonl", import_pairs), ("claim_groups.jsonl", import_groups)):

@@ -27,6 +27,12 @@ def read_jsonl(path):
 
 
 @pytest.fixture
+def out(tmp_path):
+    """The export folder: beside the store, never the folder holding it."""
+    return tmp_path / "out"
+
+
+@pytest.fixture
 def annotated(store, corpus):
     a0, a1, a3 = corpus.articles[0], corpus.articles[1], corpus.articles[3]
     toll = span_of(a0.text, "This brings the death toll in the Armenian stronghold to 158 soldiers.")
@@ -49,14 +55,14 @@ def with_speaker(store, article, claim_phrase, speaker_phrase, label="GPE"):
                            speaker={"kind": "entity", "text": speaker_phrase, "start": s, "end": e, "label": label})
 
 
-def test_every_file_is_written_and_every_span_slices_its_text(annotated, analyser, tmp_path):
-    report = export_store(annotated, tmp_path, analyser)
+def test_every_file_is_written_and_every_span_slices_its_text(annotated, analyser, out):
+    report = export_store(annotated, out, analyser)
     assert report.counts["claims.jsonl"] == 3 and report.counts["stance.jsonl"] == 4
     assert report.counts["reliability.jsonl"] == 3  # two articles, one source
     assert report.counts["articles.jsonl"] == 5
     for name in JSONL_FILES + ["entities.spacy", "claims.spacy", "labels.json", "README.md"]:
-        assert (tmp_path / name).exists(), name
-    tasks = read_jsonl(tmp_path / "claims.jsonl")
+        assert (out / name).exists(), name
+    tasks = read_jsonl(out / "claims.jsonl")
     spans_seen = 0
     for task in tasks:
         assert set(task) >= {"text", "tokens", "spans", "meta", "answer", "_input_hash", "_task_hash",
@@ -76,23 +82,23 @@ def test_every_file_is_written_and_every_span_slices_its_text(annotated, analyse
     assert any("'ceasefi' | 're'" in w for w in report.warnings)
 
 
-def test_claim_spans_carry_the_claims_fields_and_speakers(store, corpus, analyser, tmp_path):
+def test_claim_spans_carry_the_claims_fields_and_speakers(store, corpus, analyser, out):
     a0 = corpus.articles[0]
     claim = with_speaker(store, a0, "it is ready to work with international mediators", "Armenia")
-    export_store(store, tmp_path, analyser, tasks=("claims",), formats=("jsonl",))
-    (task,) = read_jsonl(tmp_path / "claims.jsonl")
+    export_store(store, out, analyser, tasks=("claims",), formats=("jsonl",))
+    (task,) = read_jsonl(out / "claims.jsonl")
     by_label = {s["label"]: s for s in task["spans"]}
     assert by_label["SPEAKER"]["claim_id"] == claim["id"] == by_label["CLAIM"]["claim_id"]
     assert task["text"][by_label["SPEAKER"]["start"]:by_label["SPEAKER"]["end"]] == "Armenia"
     assert by_label["SPEAKER"]["entity_label"] == "GPE"
     assert by_label["CLAIM"]["speaker_kind"] == "entity" and by_label["CLAIM"]["origin"] == "factdesk"
     assert task["meta"]["targets"] == {"t1": "Armenia and Azerbaijan will agree to a ceasefire."}
-    assert not (tmp_path / "claims.spacy").exists() and not (tmp_path / "stance.jsonl").exists()
+    assert not (out / "claims.spacy").exists() and not (out / "stance.jsonl").exists()
 
 
-def test_stance_rows_pair_claim_and_target(annotated, analyser, tmp_path):
-    export_store(annotated, tmp_path, analyser)
-    rows = read_jsonl(tmp_path / "stance.jsonl")
+def test_stance_rows_pair_claim_and_target(annotated, analyser, out):
+    export_store(annotated, out, analyser)
+    rows = read_jsonl(out / "stance.jsonl")
     articles = {a["id"]: a["text"] for a in annotated.articles()}
     for row in rows:
         assert row["label"] in STANCES
@@ -102,9 +108,9 @@ def test_stance_rows_pair_claim_and_target(annotated, analyser, tmp_path):
     assert sorted(r["label"] for r in rows) == ["agree", "disagree", "discuss", "unrelated"]
 
 
-def test_reliability_rows_for_articles_and_sources(annotated, analyser, tmp_path, corpus):
-    export_store(annotated, tmp_path, analyser)
-    rows = read_jsonl(tmp_path / "reliability.jsonl")
+def test_reliability_rows_for_articles_and_sources(annotated, analyser, out, corpus):
+    export_store(annotated, out, analyser)
+    rows = read_jsonl(out / "reliability.jsonl")
     a3 = corpus.articles[3]
     article = next(r for r in rows if r["level"] == "article" and r["doc_id"] == a3.id)
     assert article["label"] == "unreliable" and article["note"] == "garbled name, ad markers"
@@ -114,13 +120,13 @@ def test_reliability_rows_for_articles_and_sources(annotated, analyser, tmp_path
     assert source["source"] == a3.source and source["doc_id"] is None and source["rationale_codes"] == ["ads-heavy"]
 
 
-def test_bio_tags_give_back_the_claim_tokens(store, corpus, analyser, tmp_path):
+def test_bio_tags_give_back_the_claim_tokens(store, corpus, analyser, out):
     a0 = corpus.articles[0]
     claim = with_speaker(store, a0, "it is ready to work with international mediators", "Armenia")
     store.add_claim(a0.id, *span_of(a0.text, "This brings the death toll in the Armenian stronghold to 158 soldiers."))
-    export_store(store, tmp_path, analyser, formats=("jsonl",))
-    labels = json.loads((tmp_path / "labels.json").read_text())["claims_bio"]
-    rows = read_jsonl(tmp_path / "claims_bio.jsonl")
+    export_store(store, out, analyser, formats=("jsonl",))
+    labels = json.loads((out / "labels.json").read_text())["claims_bio"]
+    rows = read_jsonl(out / "claims_bio.jsonl")
     spans = []
     for row in rows:
         assert len(row["tokens"]) == len(row["ner_tags"]) and all(t.strip() for t in row["tokens"])
@@ -141,16 +147,16 @@ def test_bio_tags_give_back_the_claim_tokens(store, corpus, analyser, tmp_path):
     assert claim["id"]
 
 
-def test_checkworthiness_rows_hold_the_claims_sentence(annotated, analyser, tmp_path):
-    export_store(annotated, tmp_path, analyser, formats=("jsonl",))
-    rows = {r["label"]: r for r in read_jsonl(tmp_path / "checkworthiness.jsonl")}
+def test_checkworthiness_rows_hold_the_claims_sentence(annotated, analyser, out):
+    export_store(annotated, out, analyser, formats=("jsonl",))
+    rows = {r["label"]: r for r in read_jsonl(out / "checkworthiness.jsonl")}
     assert set(rows) == {"check-worthy", "unimportant"}
     assert rows["check-worthy"]["text"] == rows["check-worthy"]["claim"]  # the claim is the whole sentence
     assert rows["unimportant"]["claim"] in rows["unimportant"]["text"]
     assert len(rows["unimportant"]["text"]) > len(rows["unimportant"]["claim"])
 
 
-def test_docbins_hold_entities_spans_and_cats(annotated, corpus, analyser, tmp_path):
+def test_docbins_hold_entities_spans_and_cats(annotated, corpus, analyser, out):
     import spacy
     from spacy.tokens import DocBin
 
@@ -159,10 +165,10 @@ def test_docbins_hold_entities_spans_and_cats(annotated, corpus, analyser, tmp_p
     a3 = corpus.articles[3]
     wrong = analyser.analyse([(a3.text_hash, a3.text)])[0].ents[0]
     annotated.correct_entities([(a3.id, wrong[0], wrong[1], None)])  # "not an entity"
-    export_store(annotated, tmp_path, analyser)
+    export_store(annotated, out, analyser)
     vocab = spacy.blank("en").vocab
     texts = {a.id: a.text for a in corpus.articles}
-    docs = list(DocBin().from_disk(tmp_path / "entities.spacy").get_docs(vocab))
+    docs = list(DocBin().from_disk(out / "entities.spacy").get_docs(vocab))
     assert {d.user_data["doc_id"] for d in docs} == {corpus.articles[i].id for i in (0, 1, 3)}
     for doc in docs:
         assert doc.text == texts[doc.user_data["doc_id"]]
@@ -171,7 +177,7 @@ def test_docbins_hold_entities_spans_and_cats(annotated, corpus, analyser, tmp_p
         assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == list(apply_entity_edits(analysis.ents, edits))
     a3_doc = next(d for d in docs if d.user_data["doc_id"] == a3.id)
     assert (wrong[0], wrong[1]) not in {(e.start_char, e.end_char) for e in a3_doc.ents}
-    claims = {d.user_data["doc_id"]: d for d in DocBin().from_disk(tmp_path / "claims.spacy").get_docs(vocab)}
+    claims = {d.user_data["doc_id"]: d for d in DocBin().from_disk(out / "claims.spacy").get_docs(vocab)}
     assert claims[a3.id].cats == {"reliable": 0.0, "mixed": 0.0, "unreliable": 1.0}
     assert [s.text for s in claims[a3.id].spans["sc"]] == ["A total of 158 Armenian soldiers died."]
     ceasefi = claims[corpus.articles[1].id].spans["sc"][0]
@@ -195,11 +201,11 @@ def test_export_refuses_a_speaker_that_no_longer_matches(store, corpus, analyser
         export_store(store, tmp_path / "out", analyser)
 
 
-def test_empty_store_exports_empty_files_and_a_readme(store, analyser, tmp_path):
-    report = export_store(store, tmp_path, analyser)
+def test_empty_store_exports_empty_files_and_a_readme(store, analyser, out):
+    report = export_store(store, out, analyser)
     assert report.counts["claims.jsonl"] == 0 and report.counts["articles.jsonl"] == 5
-    assert (tmp_path / "claims.jsonl").read_text() == ""
-    assert "claims.jsonl`: 0 rows" in (tmp_path / "README.md").read_text()
+    assert (out / "claims.jsonl").read_text() == ""
+    assert "claims.jsonl`: 0 rows" in (out / "README.md").read_text()
 
 
 def test_two_stores_merge_and_keep_their_annotators(corpus, analyser, tmp_path):
@@ -241,25 +247,25 @@ def test_split_assignment_is_deterministic_and_proportional():
 
 
 @pytest.mark.parametrize("by", ["article", "event"])
-def test_split_export_never_splits_an_article(annotated, analyser, tmp_path, by):
-    report = export_store(annotated, tmp_path, analyser, split=Split(parse_split("60/20/20"), by, 3),
+def test_split_export_never_splits_an_article(annotated, analyser, out, by):
+    report = export_store(annotated, out, analyser, split=Split(parse_split("60/20/20"), by, 3),
                           formats=("jsonl",))
     assert set(report.split_counts) == {"train", "dev", "test"}
     seen: dict[str, str] = {}
     for part in report.split_counts:
         for name in JSONL_FILES:
-            for row in read_jsonl(tmp_path / part / name):
+            for row in read_jsonl(out / part / name):
                 doc = row.get("doc_id") or row.get("meta", {}).get("doc_id")
                 if doc:
                     assert seen.setdefault(doc, part) == part, (name, doc)
-    total = sum(len(read_jsonl(tmp_path / p / "stance.jsonl")) for p in report.split_counts)
+    total = sum(len(read_jsonl(out / p / "stance.jsonl")) for p in report.split_counts)
     assert total == 4
-    splits = json.loads((tmp_path / "splits.json").read_text())
+    splits = json.loads((out / "splits.json").read_text())
     assert splits["by"] == by and splits["seed"] == 3
-    again = tmp_path / "again"
+    again = out.parent / "again"
     export_store(annotated, again, analyser, split=Split(parse_split("60/20/20"), by, 3), formats=("jsonl",))
     for part in report.split_counts:
-        assert (again / part / "stance.jsonl").read_bytes() == (tmp_path / part / "stance.jsonl").read_bytes()
+        assert (again / part / "stance.jsonl").read_bytes() == (out / part / "stance.jsonl").read_bytes()
     if by == "event":  # the sample corpus is one event: everything in one split
         assert len({p for p in seen.values()}) == 1
 
@@ -286,18 +292,18 @@ def check_column(pandas, frame, column, documented: str, rows) -> None:
     assert [row[column] for row in rows] is not None
 
 
-def test_jsonl_files_load_line_by_line_and_with_pandas(annotated, corpus, analyser, tmp_path):
+def test_jsonl_files_load_line_by_line_and_with_pandas(annotated, corpus, analyser, out):
     pandas = pytest.importorskip("pandas")
     from tests.test_links import linked  # noqa: F401  (links and groups, for their two files)
 
     linked(annotated, corpus)
-    export_store(annotated, tmp_path, analyser, formats=("jsonl",))
+    export_store(annotated, out, analyser, formats=("jsonl",))
     for spec in FILES:
         if spec.format != "jsonl" or spec.task == "gold":
             continue
-        rows = read_jsonl(tmp_path / spec.name)
+        rows = read_jsonl(out / spec.name)
         assert rows, spec.name
-        frame = pandas.read_json(tmp_path / spec.name, lines=True, dtype=False)
+        frame = pandas.read_json(out / spec.name, lines=True, dtype=False)
         assert len(frame) == len(rows)
         assert list(frame.columns) == [name for name, _, _ in spec.fields], spec.name  # as documented, in order
         for name, documented, _ in spec.fields:
@@ -434,16 +440,16 @@ def test_spacy_trains_one_short_epoch_on_the_export(annotated, corpus, analyser,
 
 # -- documentation ---------------------------------------------------------------------
 
-def test_output_readme_and_labels_describe_every_file(annotated, analyser, tmp_path):
-    export_store(annotated, tmp_path, analyser)
-    readme = (tmp_path / "README.md").read_text()
+def test_output_readme_and_labels_describe_every_file(annotated, analyser, out):
+    export_store(annotated, out, analyser)
+    readme = (out / "README.md").read_text()
     for spec in FILES:
         if spec.task == "gold":
             continue
         assert f"`{spec.name}`" in readme
         for field, _, _ in spec.fields:
             assert f"`{field}`" in readme, (spec.name, field)
-    labels = json.loads((tmp_path / "labels.json").read_text())
+    labels = json.loads((out / "labels.json").read_text())
     assert labels == json.loads(json.dumps(label_sets()))
     assert labels["claims_bio"][0] == "O"
 

@@ -138,15 +138,15 @@ def test_corroboration_counts_on_a_small_fixture():
 
 def test_exports_carry_links_and_groups(store, corpus, analyser, tmp_path):
     c = linked(store, corpus)
-    export_store(store, tmp_path, analyser, formats=("jsonl",))
-    pairs = [json.loads(line) for line in (tmp_path / "claim_pairs.jsonl").read_text().splitlines()]
+    export_store(store, tmp_path / "out", analyser, formats=("jsonl",))
+    pairs = [json.loads(line) for line in (tmp_path / "out" / "claim_pairs.jsonl").read_text().splitlines()]
     assert len(pairs) == 3
     contra = next(p for p in pairs if p["label"] == "contradicts")
     assert (contra["sentence1"], contra["sentence2"]) == (MERCENARIES_4, FIGHTERS_0)
     assert contra["numbers_differ"] is True and contra["numbers"] == "numbers differ: 900 vs 300"
     fighters = next(p for p in pairs if p["claim_id_a"] == c["fighters0"]["id"])
     assert fighters["note"] == "Syrians vs jihadist fighters" and fighters["numbers_differ"] is False
-    groups = [json.loads(line) for line in (tmp_path / "claim_groups.jsonl").read_text().splitlines()]
+    groups = [json.loads(line) for line in (tmp_path / "out" / "claim_groups.jsonl").read_text().splitlines()]
     assert len(groups) == 2
     fighters_group = next(g for g in groups if any(m["claim_id"] == c["fighters0"]["id"] for m in g["members"]))
     sources = {a.id: a.source for a in corpus.articles}
