@@ -10,10 +10,18 @@ Files, for a store ``NAME.json``:
   fsync'd before the action counts as saved. Each entry carries the before and
   after values of every document it changed, so the journal is also the
   append-only history of the store. It is never rewritten, except that a torn
-  last line left by a crash is cut off when the store is next opened.
+  last line left by a crash is cut off when the store is next opened (damage
+  anywhere else makes opening refuse, untouched: `factdesk store repair`).
+  An append that fails (disk full, I/O error, short write, failed fsync) is
+  cut back to the last good byte and reported as not saved; the state in
+  memory stays exactly as before the action.
 - ``NAME.json.lock``: held with ``flock`` by the one process that may write.
 - ``backups/NAME.<time>.json``: copies of the snapshot, one per session, a
   few kept.
+
+The store's path is resolved first (a store reached through a symlink locks
+and writes the real file, with the journal and lock beside it). A JSON file
+that is not a factdesk store is refused, untouched.
 
 Opening reads the snapshot and replays the journal entries after it. A write
 costs one journal append and changes only the documents it touches (TinyDB's
@@ -23,11 +31,12 @@ own ``Table`` rebuilds the whole table on every write: see :class:`JournalTable`
 from __future__ import annotations
 
 import copy
+import errno
 import json
 import os
+import re
 import shutil
 import socket
-import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -39,7 +48,8 @@ import orjson
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from annotations.storage import StoreError, atomic_write, fsync_dir
+from annotations.storage import OS, FileOps, StoreError, atomic_write, fsync_dir, write_all
+from corpus.text import visible
 
 INTERNAL_TABLE = "_factdesk"
 JOURNAL_SUFFIX = ".journal"
@@ -55,6 +65,10 @@ except ImportError:  # pragma: no cover - not on the machines we run on
 
 class StoreLocked(StoreError):
     """Another process has the store open for writing."""
+
+
+class ForeignStore(StoreError):
+    """The file is JSON (perhaps a TinyDB file) but not a factdesk store."""
 
 
 # A change: (table, doc id as str, value before or None, value after or None).
@@ -94,8 +108,8 @@ def decode_entry(line: bytes) -> dict | None:
     return entry if isinstance(entry, dict) and isinstance(entry.get("seq"), int) else None
 
 
-def read_journal(path: Path, offset: int = 0) -> tuple[list[tuple[int, dict]], int, int]:
-    """Entries from ``offset`` on, as ``(start offset, entry)``.
+def read_journal(path: Path, offset: int = 0, end: int | None = None) -> tuple[list[tuple[int, dict]], int, int]:
+    """Entries from ``offset`` on (up to byte ``end``), as ``(start offset, entry)``.
 
     Returns ``(entries, end of the last good line, offset of a damaged line or -1)``.
     Reading stops at the first line that is torn or fails its checksum.
@@ -107,6 +121,10 @@ def read_journal(path: Path, offset: int = 0) -> tuple[list[tuple[int, dict]], i
             fh.seek(offset)
             position = offset
             for line in fh:
+                if end is not None and position + len(line) > end:
+                    if position < end:
+                        return entries, good_end, position
+                    break
                 entry = decode_entry(line)
                 if entry is None:
                     return entries, good_end, position
@@ -116,6 +134,139 @@ def read_journal(path: Path, offset: int = 0) -> tuple[list[tuple[int, dict]], i
     except FileNotFoundError:
         pass
     return entries, good_end, -1
+
+
+@dataclass
+class JournalLine:
+    """One line of the journal, good or not, with where it is."""
+
+    number: int  # 1-based
+    offset: int  # byte offset of its start
+    raw: bytes
+    entry: dict | None  # None: torn or damaged
+
+    def describe(self) -> str:
+        """Where the line is and, as far as it can be read, what it was."""
+        where = f"line {self.number} (byte {self.offset})"
+        info = self.entry or readable_fields(self.raw)
+        parts = []
+        if info.get("seq") is not None:
+            parts.append(f"seq {info['seq']}")
+        if info.get("label"):
+            parts.append(repr(visible(info["label"], 60)))
+        elif info.get("kind") in ("undo", "redo"):
+            parts.append(info["kind"])
+        if info.get("t"):
+            parts.append(f"at {visible(info['t'], 40)}")
+        return where + (": " + ", ".join(parts) if parts else ": unreadable")
+
+
+_FIELD = {
+    "seq": re.compile(rb'"seq":(\d{1,18})[,}]'),
+    "label": re.compile(rb'"label":"((?:[^"\\]|\\.){0,200})"'),
+    "t": re.compile(rb'"t":"([0-9T:.+\-Z]{1,40})"'),
+    "kind": re.compile(rb'"kind":"([a-z]{1,10})"'),
+}
+
+
+def readable_fields(raw: bytes) -> dict:
+    """What can still be read of a damaged journal line (seq, label, time, kind)."""
+    out: dict = {}
+    for name, pattern in _FIELD.items():
+        match = pattern.search(raw[:4096])
+        if match is None:
+            continue
+        value = match.group(1)
+        if name == "seq":
+            out[name] = int(value)
+        else:
+            try:
+                out[name] = orjson.loads(b'"' + value + b'"')
+            except ValueError:
+                out[name] = value.decode("utf-8", "replace")
+    return out
+
+
+def scan_journal(path: Path) -> list[JournalLine]:
+    """Every line of the journal, good or damaged (a missing journal has none)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    lines, position = [], 0
+    for number, raw in enumerate(_split_nl(data), 1):
+        lines.append(JournalLine(number, position, raw, decode_entry(raw)))
+        position += len(raw)
+    return lines
+
+
+def _split_nl(data: bytes) -> list[bytes]:
+    parts = data.split(b"\n")
+    out = [p + b"\n" for p in parts[:-1]]
+    if parts[-1]:
+        out.append(parts[-1])
+    return out
+
+
+def acquire_lock(lock_path: Path, store_path: Path) -> int:
+    """Hold the store's lock (``flock`` on ``NAME.json.lock``) and record who
+    holds it; returns the open descriptor (closing it releases the lock).
+    Raises :class:`StoreLocked` if another process holds it; nothing else is
+    touched."""
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"{visible(lock_path)}: cannot create the lock file ({exc.strerror}).") from exc
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = _read_lock(fd)
+            os.close(fd)
+            raise StoreLocked(
+                f"{visible(store_path)} is open in another factdesk ({holder}). Close that one first, "
+                "or open this store read-only with --read-only."
+            ) from None
+    info = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": _now()})
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, info.encode(), 0)
+    except OSError:
+        pass  # who holds the lock is only for messages; the flock is what counts
+    return fd
+
+
+def release_lock(fd: int) -> None:
+    try:
+        os.ftruncate(fd, 0)
+    except OSError:
+        pass
+    os.close(fd)  # closing releases the flock
+
+
+def lock_state(lock_path: Path) -> str:
+    """Who holds the store's lock, checked (not only read from the file): a
+    process that died without closing the store leaves its name behind."""
+    try:
+        fd = os.open(lock_path, os.O_RDONLY)
+    except FileNotFoundError:
+        return "free"
+    except OSError as exc:
+        return f"unknown (the lock file cannot be read: {exc.strerror})"
+    try:
+        holder = _read_lock(fd)
+        if fcntl is None:  # pragma: no cover
+            return holder
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return f"held by {holder}: that factdesk has the store open"
+        fcntl.flock(fd, fcntl.LOCK_UN)  # let go at once: we only looked
+    finally:
+        os.close(fd)
+    if holder == "another process":
+        return "free"
+    return f"free (last held by {holder}; not running: it ended without closing the store)"
 
 
 class JournalStorage(Storage):
@@ -128,18 +279,25 @@ class JournalStorage(Storage):
         annotator: str = "",
         snapshot_every: int = SNAPSHOT_EVERY,
         backups: int = BACKUPS_KEPT,
+        ops: FileOps | None = None,
     ) -> None:
-        self.path = Path(path)
+        # The real file: a store reached through a symlink must lock and write
+        # the file the link points to (its journal and lock beside it).
+        self.path = Path(os.path.realpath(Path(path).expanduser()))
         self.journal_path = self.path.with_name(self.path.name + JOURNAL_SUFFIX)
         self.lock_path = self.path.with_name(self.path.name + LOCK_SUFFIX)
         self.read_only = read_only
         self.annotator = annotator
         self.snapshot_every = snapshot_every
+        self.ops = ops or OS  # every write, fsync, truncate and rename goes through it
         self.report = OpenReport()
         self._lock_fd: int | None = None
-        self._journal = None
+        self._fd: int | None = None  # the journal, open for appending
+        self._broken: str | None = None  # set when the journal's end is no longer known
+        self._void: dict | None = None  # the failed line that may be on disk past journal_end
         self._pending: list[Change] | None = None  # inside an action()
         self._pending_meta: dict = {}
+        self._table_objects: dict[str, "JournalTable"] = {}
         self.tables: dict[str, dict[str, dict]] = {}
         self.seq = 0  # seq of the last entry applied
         self.snapshot_seq = 0
@@ -156,6 +314,9 @@ class JournalStorage(Storage):
         try:
             self._load(backups)
         except BaseException:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
             self._unlock()
             raise
 
@@ -163,39 +324,18 @@ class JournalStorage(Storage):
 
     def _prepare_folder(self) -> None:
         if self.path.is_dir():
-            raise StoreError(f"{self.path}: is a folder, not a store file. Give a file path with --db.")
+            raise StoreError(f"{visible(self.path)}: is a folder, not a store file. Give a file path with --db.")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"{self.path.parent}: cannot create the store folder ({exc.strerror}).") from exc
+            raise StoreError(f"{visible(self.path.parent)}: cannot create the store folder ({exc.strerror}).") from exc
 
     def _lock(self) -> None:
-        try:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise StoreError(f"{self.lock_path}: cannot create the lock file ({exc.strerror}).") from exc
-        if fcntl is not None:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                holder = _read_lock(fd)
-                os.close(fd)
-                raise StoreLocked(
-                    f"{self.path} is open in another factdesk ({holder}). Close that one first, "
-                    "or open this store read-only with --read-only."
-                ) from None
-        info = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": _now()})
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, info.encode(), 0)
-        self._lock_fd = fd
+        self._lock_fd = acquire_lock(self.lock_path, self.path)
 
     def _unlock(self) -> None:
         if self._lock_fd is not None:
-            try:
-                os.ftruncate(self._lock_fd, 0)
-            except OSError:
-                pass
-            os.close(self._lock_fd)  # closing releases the flock
+            release_lock(self._lock_fd)
             self._lock_fd = None
 
     def _load(self, backups: int) -> None:
@@ -213,19 +353,22 @@ class JournalStorage(Storage):
                 "before this session is incomplete, the annotations themselves are intact."
             )
             self.snapshot_offset = journal_size
-        entries, good_end, damaged = read_journal(self.journal_path, self.snapshot_offset)
-        if damaged >= 0 and good_end < journal_size:
-            # Is the damage only a torn last line, or are there good lines after it?
+        end = journal_size
+        void = internal.get("void")
+        if isinstance(void, dict) and _void_matches(self.journal_path, void, journal_size):
+            # A line whose append failed (reported NOT saved) and could not be cut back then.
+            end = void["offset"]
+        entries, good_end, damaged = read_journal(self.journal_path, self.snapshot_offset, end)
+        cut: bytes | None = None
+        if damaged >= 0:
             with open(self.journal_path, "rb") as fh:
                 fh.seek(damaged)
-                rest = fh.read().split(b"\n")
-            if any(decode_entry(line + b"\n") for line in rest[1:] if line):
-                raise StoreError(
-                    f"{self.journal_path}: damaged in the middle (at byte {damaged}). Nothing was "
-                    f"changed. Run `factdesk store repair --db {self.path}` to keep everything "
-                    "before the damage, or restore from the backups folder."
-                )
+                rest = fh.read(end - damaged)
+            newline = rest.find(b"\n")
+            if 0 <= newline < len(rest) - 1:  # more lines after the damaged one
+                raise StoreError(self._damage_message(damaged, rest[newline + 1:]))
             self.report.torn_tail = True
+            cut = rest
         for offset, entry in entries:
             self._offsets[entry["seq"]] = offset
             if entry["seq"] <= self.seq:
@@ -235,16 +378,39 @@ class JournalStorage(Storage):
         self.journal_end = good_end
         if self.read_only:
             return
-        if self.report.torn_tail:
-            with open(self.journal_path, "r+b") as fh:
-                fh.truncate(good_end)
-                fh.flush()
-                os.fsync(fh.fileno())
-        self._journal = open(self.journal_path, "ab", buffering=0)
+        if cut is not None and cut.endswith(b"\n"):
+            # A whole last line that fails its checksum may have been saved once: keep a copy.
+            kept = self.journal_path.with_name(f"{self.journal_path.name}.cut-{_stamp()}")
+            try:
+                kept.write_bytes(cut)
+                self.report.notes.append(
+                    f"The last line of {self.journal_path.name} was damaged and is cut off; "
+                    f"a copy is in {kept.name}.")
+            except OSError as exc:
+                raise StoreError(f"{visible(kept)}: cannot keep the damaged last journal line "
+                                 f"({exc.strerror}); nothing was changed.") from exc
+        try:
+            self._fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            if good_end < journal_size:  # a torn last line, or a failed append's line
+                self.ops.ftruncate(self._fd, good_end)
+                self.ops.fsync(self._fd)
+        except OSError as exc:
+            raise StoreError(f"{visible(self.journal_path)}: cannot be opened for writing "
+                             f"({exc.strerror}); nothing was changed.") from exc
         if self.report.replayed:  # compact now, so the next open has nothing to replay
             self.snapshot()
         if backups and self.path.exists():
             self._backup_thread = start_backup(self.path, backups, self.report)
+
+    def _damage_message(self, damaged: int, after: bytes) -> str:
+        with open(self.journal_path, "rb") as fh:
+            number = fh.read(damaged).count(b"\n") + 1
+        good = sum(1 for raw in _split_nl(after) if decode_entry(raw) is not None)
+        return (
+            f"{visible(self.journal_path)}: damaged in the middle (line {number}, byte {damaged}), with "
+            f"{good} good entries after it. Nothing was changed. Run `factdesk store repair --db "
+            f"{visible(self.path)}`: it keeps every entry that still applies and names the ones it skips."
+        )
 
     # -- TinyDB Storage API --------------------------------------------------
 
@@ -267,36 +433,65 @@ class JournalStorage(Storage):
         if self._backup_thread is not None:
             self._backup_thread.join()
         try:
-            if not self.read_only and self._journal is not None and self.seq != self.snapshot_seq:
+            if self._broken is not None and self._fd is not None:
+                self._cut_back()  # one more try; the snapshot records the line otherwise
+            if not self.read_only and self._fd is not None and (
+                    self.seq != self.snapshot_seq or self._void is not None):
                 self.snapshot()
         finally:
-            if self._journal is not None:
-                self._journal.close()
-                self._journal = None
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
             self._unlock()
 
     # -- writing ---------------------------------------------------------------
 
     def _writable(self) -> None:
         if self.read_only:
-            raise StoreError(f"{self.path}: the store is open read-only; nothing was saved.")
-        if self._journal is None:
-            raise StoreError(f"{self.path}: the store is closed.")
+            raise StoreError(f"{visible(self.path)}: the store is open read-only; nothing was saved.")
+        if self._broken is not None:
+            raise StoreError(self._broken)
+        if self._fd is None:
+            raise StoreError(f"{visible(self.path)}: the store is closed.")
+
+    def _next_ids(self) -> dict[str, int | None]:
+        return {name: table._next_id for name, table in self._table_objects.items()}
 
     @contextmanager
     def action(self, label: str, undoable: bool = True) -> Iterator[None]:
-        """Group every change made inside into one journal entry (one undo step)."""
+        """Group every change made inside into one journal entry (one undo step).
+
+        If the body raises, or the entry cannot be saved, every change made
+        inside is taken back: the state is exactly as before the action."""
         if self._pending is not None:  # nested: the outer action collects
             yield
             return
+        next_ids = self._next_ids()
         self._pending, self._pending_meta = [], {"label": label, "undoable": undoable}
         try:
             yield
-            changes, meta = self._pending, self._pending_meta
-        finally:
-            self._pending, self._pending_meta = None, {}
+        except BaseException:
+            changes, self._pending, self._pending_meta = self._pending, None, {}
+            self._rollback(changes, next_ids)
+            raise
+        changes, meta = self._pending, self._pending_meta
+        self._pending, self._pending_meta = None, {}
         if changes:
-            self._commit(changes, kind="do" if meta["undoable"] else "sys", label=meta["label"])
+            try:
+                self._commit(changes, kind="do" if meta["undoable"] else "sys", label=meta["label"])
+            except BaseException:
+                self._rollback(changes, next_ids)
+                raise
+
+    def _rollback(self, changes: list[Change], next_ids: dict[str, int | None]) -> None:
+        """Take back changes applied in memory but not saved."""
+        if not changes:
+            return
+        self._revert(changes)
+        for name, table in self._table_objects.items():
+            table._next_id = next_ids.get(name)
+            table.clear_cache()
+        self._notify(changes)  # readers' caches saw the changes: they must forget them
 
     def commit(self, changes: list[Change], label: str = "") -> None:
         """Make ``changes`` durable, then visible. Inside :meth:`action` they are
@@ -312,6 +507,8 @@ class JournalStorage(Storage):
 
     def _commit(self, changes: list[Change], kind: str, label: str, action: int | None = None,
                 apply: bool = False) -> dict:
+        """Append one entry; only when it is on disk do seq, undo and redo move
+        (and, with ``apply``, the changes become visible)."""
         self._writable()
         entry = {
             "seq": self.seq + 1,
@@ -326,17 +523,10 @@ class JournalStorage(Storage):
         line = encode_entry(entry)
         offset = self.journal_end
         try:
-            self._journal.write(line)
-            os.fsync(self._journal.fileno())
+            write_all(self.ops, self._fd, line)
+            self.ops.fsync(self._fd)
         except OSError as exc:
-            # The line may be partly on disk: cut it off so the journal stays clean.
-            try:
-                os.ftruncate(self._journal.fileno(), self.journal_end)
-            except OSError:
-                pass
-            if not apply:
-                self._revert(changes)
-            raise StoreError(f"{self.journal_path}: could not save ({exc.strerror}); the last action was not saved.") from exc
+            self._failed_append(exc, line)
         self.journal_end += len(line)
         self._offsets[entry["seq"]] = offset
         if apply:
@@ -347,6 +537,38 @@ class JournalStorage(Storage):
         if self.seq - self.snapshot_seq >= self.snapshot_every:
             self.snapshot()
         return entry
+
+    def _failed_append(self, exc: OSError, line: bytes) -> None:
+        """The line may be partly (or wholly, if only the fsync failed) on disk:
+        cut the journal back to the last good byte, so nothing is ever appended
+        after it, and say the action was not saved."""
+        reason = exc.strerror or str(exc)
+        self._void = {"offset": self.journal_end, "crc": line[:8].decode()}
+        if self._cut_back():
+            raise StoreError(
+                f"{visible(self.journal_path)}: could not save ({reason}); the last action was NOT "
+                "saved. Free some disk space or check the disk, then do it again."
+            ) from exc
+        self._broken = (
+            f"{visible(self.journal_path)}: could not save ({reason}) and could not cut the journal back "
+            "to its last good entry; the last action was NOT saved, and nothing more can be saved "
+            "in this session. Close factdesk and open the store again (everything reported saved "
+            "is kept)."
+        )
+        raise StoreError(self._broken) from exc
+
+    def _cut_back(self) -> bool:
+        """Truncate the journal to ``journal_end``; False if that fails."""
+        try:
+            self.ops.ftruncate(self._fd, self.journal_end)
+            self.ops.fsync(self._fd)
+            if os.fstat(self._fd).st_size != self.journal_end:
+                raise OSError(errno.EIO, "the journal's size is not what was cut to")
+        except OSError:
+            return False
+        self._void = None
+        self._broken = None
+        return True
 
     def _apply_changes(self, changes: Iterable[Change]) -> None:
         for table, doc_id, _before, after in changes:
@@ -370,18 +592,7 @@ class JournalStorage(Storage):
         self.seq = entry["seq"]
 
     def _track_undo(self, entry: dict) -> None:
-        kind = entry.get("kind")
-        if kind == "do":
-            self.undo_stack.append(entry["seq"])
-            self.redo_stack.clear()
-        elif kind == "undo":
-            if self.undo_stack and self.undo_stack[-1] == entry.get("action"):
-                self.undo_stack.pop()
-            self.redo_stack.append(entry["action"])
-        elif kind == "redo":
-            if self.redo_stack and self.redo_stack[-1] == entry.get("action"):
-                self.redo_stack.pop()
-            self.undo_stack.append(entry["action"])
+        track_undo(self.undo_stack, self.redo_stack, entry)
 
     def _notify(self, changes: Iterable[Change]) -> None:
         names = {c[0] for c in changes}
@@ -394,12 +605,12 @@ class JournalStorage(Storage):
         """The journal entry with ``seq``."""
         offset = self._offsets.get(seq)
         if offset is None:  # older than this session's snapshot: index the whole journal once
-            for position, entry in read_journal(self.journal_path)[0]:
+            for position, entry in read_journal(self.journal_path, 0, self.journal_end)[0]:
                 self._offsets[entry["seq"]] = position
             offset = self._offsets.get(seq)
             if offset is None:
                 return None
-        entries = read_journal(self.journal_path, offset)[0]
+        entries = read_journal(self.journal_path, offset, self.journal_end)[0]
         return entries[0][1] if entries and entries[0][1]["seq"] == seq else None
 
     def undo(self) -> dict | None:
@@ -409,7 +620,7 @@ class JournalStorage(Storage):
             return None
         original = self.find_entry(self.undo_stack[-1])
         if original is None:
-            raise StoreError(f"{self.journal_path}: the action to undo is not in the journal.")
+            raise StoreError(f"{visible(self.journal_path)}: the action to undo is not in the journal.")
         inverse = [(t, i, after, before) for t, i, before, after in reversed(original["changes"])]
         return self._commit(inverse, kind="undo", label=original.get("label", ""),
                             action=original["seq"], apply=True)
@@ -420,7 +631,7 @@ class JournalStorage(Storage):
             return None
         original = self.find_entry(self.redo_stack[-1])
         if original is None:
-            raise StoreError(f"{self.journal_path}: the action to redo is not in the journal.")
+            raise StoreError(f"{visible(self.journal_path)}: the action to redo is not in the journal.")
         again = [tuple(c) for c in original["changes"]]
         return self._commit(again, kind="redo", label=original.get("label", ""),
                             action=original["seq"], apply=True)
@@ -429,7 +640,8 @@ class JournalStorage(Storage):
         """Every change for which ``match(table, before, after)`` holds, oldest
         first, as ``{seq, t, who, kind, label, before, after}``."""
         rows = []
-        for _, entry in read_journal(self.journal_path)[0]:
+        end = self.journal_end if self._fd is not None else None
+        for _, entry in read_journal(self.journal_path, 0, end)[0]:
             for table, _doc_id, before, after in entry["changes"]:
                 if match(table, before, after):
                     rows.append({k: entry.get(k) for k in ("seq", "t", "who", "kind", "label")}
@@ -439,17 +651,19 @@ class JournalStorage(Storage):
     # -- snapshots -------------------------------------------------------------
 
     def snapshot(self) -> None:
-        """Write the whole state atomically; the journal is kept (it is the history)."""
+        """Write the whole state atomically; the journal is kept (it is the history).
+        A snapshot that fails loses nothing: the journal has every action."""
         if self.read_only:
             return
         data = dict(self.tables)
-        data[INTERNAL_TABLE] = {"1": {
-            "seq": self.seq, "offset": self.journal_end,
-            "undo": self.undo_stack, "redo": self.redo_stack, "format": 1,
-        }}
+        internal = {"seq": self.seq, "offset": self.journal_end,
+                    "undo": self.undo_stack, "redo": self.redo_stack, "format": 1}
+        if self._void is not None:
+            internal["void"] = self._void
+        data[INTERNAL_TABLE] = {"1": internal}
         payload = orjson.dumps(data)
         try:
-            atomic_write(self.path, payload)
+            atomic_write(self.path, payload, self.ops)
         except OSError as exc:
             # The journal still has everything: nothing is lost, the next snapshot retries.
             self.report.notes.append(f"{self.path}: snapshot failed ({exc.strerror}); the journal has every action.")
@@ -461,48 +675,97 @@ class JournalStorage(Storage):
         return self.seq - self.snapshot_seq
 
 
+def track_undo(undo_stack: list[int], redo_stack: list[int], entry: dict) -> None:
+    """Move the undo and redo stacks as ``entry`` says."""
+    kind = entry.get("kind")
+    if kind == "do":
+        undo_stack.append(entry["seq"])
+        redo_stack.clear()
+    elif kind == "undo":
+        if undo_stack and undo_stack[-1] == entry.get("action"):
+            undo_stack.pop()
+        redo_stack.append(entry["action"])
+    elif kind == "redo":
+        if redo_stack and redo_stack[-1] == entry.get("action"):
+            redo_stack.pop()
+        undo_stack.append(entry["action"])
+
+
+def _void_matches(journal: Path, void: dict, size: int) -> bool:
+    """Does the journal hold, at ``void['offset']``, the line whose append failed?"""
+    offset, crc = void.get("offset"), void.get("crc")
+    if not isinstance(offset, int) or not isinstance(crc, str) or not 0 <= offset < size:
+        return False
+    with open(journal, "rb") as fh:
+        fh.seek(offset)
+        head = fh.read(9)
+    return head == crc.encode() + b" " or (len(head) < 9 and (crc.encode() + b" ").startswith(head))
+
+
+def _stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+
+
 def _read_lock(fd: int) -> str:
     try:
         info = json.loads(os.pread(fd, 4096, 0).decode() or "{}")
     except (OSError, ValueError):
         info = {}
-    if not info:
+    if not isinstance(info, dict) or not info:
         return "another process"
-    return f"process {info.get('pid')} on {info.get('host')}, since {info.get('since')}"
+    return visible(f"process {info.get('pid')} on {info.get('host')}, since {info.get('since')}", 160)
 
 
 def load_snapshot(path: Path) -> dict:
-    """The tables in a snapshot file; an absent or empty file is an empty store.
+    """The tables in a snapshot file; an absent or empty file (or ``{}``) is an empty store.
 
-    Raises :class:`StoreError` for anything that is not a factdesk/TinyDB store,
-    without touching the file.
+    Raises :class:`StoreError` for anything that is not a factdesk store
+    (:class:`ForeignStore` for JSON that is not one), without touching the file.
     """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return {}
     except IsADirectoryError as exc:
-        raise StoreError(f"{path}: is a folder, not a store file. Give a file path with --db.") from exc
+        raise StoreError(f"{visible(path)}: is a folder, not a store file. Give a file path with --db.") from exc
     except OSError as exc:
-        raise StoreError(f"{path}: cannot be read ({exc.strerror}).") from exc
+        raise StoreError(f"{visible(path)}: cannot be read ({exc.strerror}).") from exc
     if not raw.strip():
         return {}
     try:
         data = orjson.loads(raw)
     except ValueError as exc:
         raise StoreError(
-            f"{path}: not a readable factdesk store ({exc.__class__.__name__}: {exc}). "
-            f"The file was left untouched: run `factdesk store repair --db {path}` to rebuild it "
+            f"{visible(path)}: not a readable factdesk store ({exc.__class__.__name__}: {visible(exc, 120)}). "
+            f"The file was left untouched: run `factdesk store repair --db {visible(path)}` to rebuild it "
             "from the backups and the journal, or open another store with --db."
         ) from exc
     if not isinstance(data, dict) or not all(
         isinstance(t, dict) and all(isinstance(d, dict) for d in t.values()) for t in data.values()
     ):
-        raise StoreError(
-            f"{path}: this JSON file is not a factdesk store. The file was left untouched: "
-            "open another store with --db."
+        raise ForeignStore(
+            f"{visible(path)}: this JSON file is not a factdesk store. The file was left untouched: "
+            "open another store with --db (a new file name makes a new store)."
+        )
+    if not is_factdesk(data):
+        tables = [name for name, docs in data.items() if docs]
+        raise ForeignStore(
+            f"{visible(path)}: a TinyDB/JSON file that is not a factdesk store (tables "
+            f"{visible(', '.join(sorted(tables)), 80)}; no factdesk schema version). It was left "
+            "untouched: give another file with --db (a new file name makes a new store)."
         )
     return data
+
+
+def is_factdesk(data: dict) -> bool:
+    """Is this table data a factdesk store (or an empty one)? A store has the
+    ``_factdesk`` table or a ``meta`` document with a ``schema_version``."""
+    if not any(data.values()):
+        return True  # no documents at all: a new store
+    if INTERNAL_TABLE in data:
+        return True
+    meta = data.get("meta") or {}
+    return any(isinstance(doc.get("schema_version"), int) for doc in meta.values())
 
 
 def backups_dir(path: Path) -> Path:
@@ -567,6 +830,11 @@ class JournalTable(Table):
     durable and applies them in place. Reads are TinyDB's own.
     """
 
+    def __init__(self, storage, name, *args, **kwargs) -> None:
+        super().__init__(storage, name, *args, **kwargs)
+        if isinstance(storage, JournalStorage):
+            storage._table_objects[name] = self  # so a failed action can restore the next id
+
     @property
     def _journal(self) -> JournalStorage:
         return self._storage  # type: ignore[return-value]
@@ -574,11 +842,17 @@ class JournalTable(Table):
     def _docs(self) -> dict[str, dict]:
         return self._journal.tables.get(self.name, {})
 
-    def _commit(self, changes: list[Change]) -> None:
+    def _commit(self, changes: list[Change], next_id: int | None = None) -> None:
         if changes:
             self.clear_cache()
-            self._journal.commit(changes)
-            self.clear_cache()
+            try:
+                self._journal.commit(changes)
+            except BaseException:
+                if self._journal._pending is None:  # not saved: give the ids back
+                    self._next_id = next_id
+                raise
+            finally:
+                self.clear_cache()
 
     def _get_next_id(self) -> int:
         if self._next_id is None:
@@ -592,6 +866,7 @@ class JournalTable(Table):
 
     def insert_multiple(self, documents: Iterable[Mapping]) -> list[int]:
         docs, changes, ids, new_keys = self._docs(), [], [], set()
+        next_id = self._next_id
         for document in documents:
             if not isinstance(document, Mapping):
                 raise ValueError("Document is not a Mapping")
@@ -606,7 +881,7 @@ class JournalTable(Table):
             new_keys.add(key)
             changes.append((self.name, key, None, copy.deepcopy(dict(document))))
             ids.append(doc_id)
-        self._commit(changes)
+        self._commit(changes, next_id)
         return ids
 
     def _target_ids(self, cond, doc_ids) -> list[int]:
