@@ -11,7 +11,6 @@ raises on bad input.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,8 +27,10 @@ from annotations.schema import (
     validate_rating,
 )
 from annotations.store import AnnotationStore
+from corpus.articles import CorpusError
+from corpus.importers import _kind, read_jsonl
 from corpus.text import article_id as make_article_id
-from corpus.text import normalise, split_title, text_hash
+from corpus.text import normalise, split_title, text_hash, visible
 
 SPEAKER_LABEL = "SPEAKER"
 Progress = Callable[[int, int], None]
@@ -51,33 +52,70 @@ def _stable_id(*parts) -> str:
     return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:32]
 
 
+MAX_TIMESTAMP = 253402300799  # 9999-12-31T23:59:59Z
+
+
+class _Bad(Exception):
+    """One imported record is not valid; the message says which field and why."""
+
+
+def _show(value: object, limit: int = 60) -> str:
+    """An imported value quoted for a message: one line, control characters
+    visible, cut to ``limit``."""
+    return visible(repr(value), limit)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _text(record: dict, name: str, what: str = "") -> str:
+    """The optional text field ``name`` of ``record`` ("" when absent or null)."""
+    value = record.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _Bad(f"{what}{name} must be text, not {_kind(value)}")
+    return value
+
+
+def _object(record: dict, name: str, what: str = "") -> dict:
+    value = record.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _Bad(f"{what}{name} must be an object, not {_kind(value)}")
+    return value
+
+
 def _iso(timestamp) -> str:
-    if isinstance(timestamp, (int, float)) and not isinstance(timestamp, bool) and timestamp > 0:
-        return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="milliseconds")
-    return now()
+    if timestamp is None:
+        return now()
+    if not (isinstance(timestamp, (int, float)) and not isinstance(timestamp, bool)
+            and 0 < timestamp <= MAX_TIMESTAMP):
+        raise _Bad(f"_timestamp must be seconds since 1970 (a positive number), not {_show(timestamp)}")
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _lines(path: Path, report: ImportReport) -> Iterator[tuple[int, dict]]:
     """The JSON objects of a JSONL file with their line numbers, read as they
-    are needed (a peek at the first row does not read the whole file)."""
+    are needed (a peek at the first row does not read the whole file). Lines
+    are split on "\\n" only; a line that is not a JSON object is named in a
+    warning and skipped, and the others are read."""
+    name = visible(path.name)
     try:
-        fh = open(path, encoding="utf-8", errors="replace", newline=None)
-    except OSError as exc:
-        report.warnings.append(f"{path}: cannot read it ({exc.strerror}).")
-        return
-    with fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
+        for line in read_jsonl(path):
+            if line.problem:
+                report.warnings.append(f"{name} line {line.number}: {line.problem}; skipped.")
                 continue
-            try:
-                row = json.loads(line)
-            except ValueError:
-                report.warnings.append(f"{path.name} line {n}: not JSON; skipped.")
+            if not isinstance(line.value, dict):
+                report.warnings.append(f"{name} line {line.number}: not a JSON object; skipped.")
                 continue
-            if not isinstance(row, dict):
-                report.warnings.append(f"{path.name} line {n}: not a JSON object; skipped.")
-                continue
-            yield n, row
+            for note in line.notes:
+                report.warnings.append(f"{name} line {line.number}: {note}.")
+            yield line.number, line.value
+    except CorpusError as exc:
+        report.warnings.append(f"{exc} The rest of it is not imported.")
 
 
 def kind_of(path: Path) -> str:
@@ -86,19 +124,27 @@ def kind_of(path: Path) -> str:
         return "folder"
     if path.suffix.lower() == ".csv":
         return "fnc1"
-    report = ImportReport()
-    for _, row in _lines(path, report):
-        if "text" in row:
-            return "prodigy"
-        if "claim_id_a" in row and "claim_id_b" in row:
-            return "pairs"
-        if "group_id" in row and "members" in row:
-            return "groups"
-        if "level" in row and "label" in row:
-            return "reliability"
-        break
-    raise ValidationError(f"{path}: neither Prodigy-style tasks (rows with \"text\"), reliability rows "
-                          "(\"level\" and \"label\"), claim pairs nor claim groups; nothing imported.")
+    first_problem = ""
+    try:
+        for line in read_jsonl(path):
+            if line.problem or not isinstance(line.value, dict):
+                first_problem = first_problem or f"line {line.number}: {line.problem or 'not a JSON object'}"
+                continue
+            row = line.value
+            if "text" in row:
+                return "prodigy"
+            if "claim_id_a" in row and "claim_id_b" in row:
+                return "pairs"
+            if "group_id" in row and "members" in row:
+                return "groups"
+            if "level" in row and "label" in row:
+                return "reliability"
+            break
+    except CorpusError as exc:
+        raise ValidationError(f"{exc} Nothing imported.") from exc
+    raise ValidationError(f"{visible(path)}: neither Prodigy-style tasks (rows with \"text\"), reliability rows "
+                          "(\"level\" and \"label\"), claim pairs nor claim groups"
+                          + (f" ({first_problem})" if first_problem else "") + "; nothing imported.")
 
 
 def import_path(store: AnnotationStore, path: str | Path, progress: Progress | None = None) -> ImportReport:
@@ -160,10 +206,8 @@ class _Articles:
 
 def _place(raw: str, text: str, span: dict) -> tuple[int, int] | None:
     """The span's offsets in the normalised text (the same offsets when the
-    task's text was already normalised)."""
-    start, end = span.get("start"), span.get("end")
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(raw)):
-        return None
+    task's text was already normalised). The offsets were checked."""
+    start, end = span["start"], span["end"]
     if raw == text:
         return start, end
     from annotations.anchor import reanchor
@@ -173,9 +217,67 @@ def _place(raw: str, text: str, span: dict) -> tuple[int, int] | None:
     return (anchor.start, anchor.end) if anchor else None
 
 
+_META_TEXT = ("doc_id", "title", "source", "url", "event_id")
+_SPAN_TEXT = ("label", "claim_id", "rejection_id", "origin", "entity_label", "speaker_kind")
+
+
+def _check_task(task: dict) -> tuple[str, str, dict, list]:
+    """The task's text, answer, meta and spans, each checked by type; raises
+    :class:`_Bad` naming the first field that is wrong."""
+    raw = task.get("text")
+    if not isinstance(raw, str) or not raw.strip():
+        raise _Bad("no text" if raw is None or isinstance(raw, str) else f"text must be text, not {_kind(raw)}")
+    answer = task.get("answer", "accept")
+    if answer not in ("accept", "reject", "ignore") or not isinstance(answer, str):
+        raise _Bad(f"answer {_show(answer)} is not accept, reject or ignore")
+    meta = _object(task, "meta")
+    for name in _META_TEXT:
+        _text(meta, name, "meta.")
+    targets = _object(meta, "targets", "meta.")
+    for target_id, target_text in targets.items():
+        if not isinstance(target_text, str):
+            raise _Bad(f"meta.targets: target {_show(target_id, 40)} must be text, not {_kind(target_text)}")
+    _text(task, "_annotator_id")
+    spans = task.get("spans")
+    if spans is None:
+        spans = []
+    if not isinstance(spans, list):
+        raise _Bad(f"spans must be a list, not {_kind(spans)}")
+    return raw, answer, meta, spans
+
+
+def _check_span(span: object, raw: str) -> None:
+    """Raise :class:`_Bad` unless ``span`` is an object whose offsets are
+    integers inside the task's text and whose ``text`` (when given) is the
+    task's text at those offsets."""
+    if not isinstance(span, dict):
+        raise _Bad(f"not an object but {_kind(span)}")
+    for name in _SPAN_TEXT:
+        _text(span, name)
+    start, end = span.get("start"), span.get("end")
+    if not (_is_int(start) and _is_int(end)):
+        raise _Bad(f"offsets must be integers, not {_show(start, 30)}..{_show(end, 30)}")
+    if not 0 <= start < end <= len(raw):
+        raise _Bad(f"offsets {start}..{end} do not fall in the text (length {len(raw)})")
+    quote = span.get("text")
+    if quote is not None:
+        if not isinstance(quote, str):
+            raise _Bad(f"text must be text, not {_kind(quote)}")
+        if quote != raw[start:end]:
+            raise _Bad(f"its text {_show(quote)} is not the task's text at {start}..{end} ({_show(raw[start:end])})")
+    first, last = span.get("token_start"), span.get("token_end")
+    if (first is not None or last is not None) and not (
+            _is_int(first) and _is_int(last) and 0 <= first <= last):
+        raise _Bad(f"token_start and token_end must be token numbers (0 <= token_start <= token_end), not "
+                   f"{_show(first, 30)} and {_show(last, 30)}")
+    _object(span, "stances")
+
+
 def import_prodigy(store: AnnotationStore, path: Path, report: ImportReport, progress: Progress | None = None) -> None:
     """Tasks with ``text`` and ``spans``: accepted CLAIM spans become claims
-    (SPEAKER spans their speakers), rejected spans are kept as rejections."""
+    (SPEAKER spans their speakers), rejected spans are kept as rejections.
+    A task with a field of the wrong type is skipped, and so is a span whose
+    offsets or text do not fit the task's text; each named in a warning."""
     rows = list(_lines(path, report))
     articles = _Articles(store)
     have_claims = {c["id"] for c in store.claims(include_review=True)}
@@ -185,47 +287,44 @@ def import_prodigy(store: AnnotationStore, path: Path, report: ImportReport, pro
     claims: list[dict] = []
     rejections: list[dict] = []
     origin = f"import:{path.name}"
+    shown = visible(path.name)
     for done, (n, task) in enumerate(rows, 1):
         if progress:
             progress(done, len(rows))
-        where = f"{path.name} line {n}"
-        raw = task.get("text")
-        if not isinstance(raw, str) or not raw.strip():
-            report.warnings.append(f"{where}: no text; skipped.")
+        where = f"{shown} line {n}"
+        try:
+            raw, answer, meta, spans = _check_task(task)
+            stamp = _iso(task.get("_timestamp"))
+        except _Bad as exc:
+            report.warnings.append(f"{where}: {exc}; skipped.")
             continue
-        answer = task.get("answer", "accept")
         if answer == "ignore":
             report.present["ignored tasks"] += 1
             continue
-        if answer not in ("accept", "reject"):
-            report.warnings.append(f"{where}: answer {answer!r} is not accept, reject or ignore; skipped.")
-            continue
-        meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
         text = normalise(raw)
         article = articles.find(text, meta)
-        annotator = str(task.get("_annotator_id") or store.annotator)
-        stamp = _iso(task.get("_timestamp"))
-        spans = [s for s in task.get("spans") or [] if isinstance(s, dict)]
+        annotator = task.get("_annotator_id") or store.annotator
         for target_id, target_text in (meta.get("targets") or {}).items():
-            if target_id not in targets and isinstance(target_text, str) and target_text.strip():
+            if target_id not in targets and target_text.strip():
                 targets[target_id] = {"id": target_id, "event_id": article["event_id"], "text": target_text,
                                       "annotator": annotator, "created": stamp}
                 new_targets.append(targets[target_id])
         placed = []
         for i, span in enumerate(spans):
             where_span = f"{where} span {i + 1}"
-            label = str(span.get("label", "")).upper()
+            try:
+                _check_span(span, raw)
+            except _Bad as exc:
+                report.warnings.append(f"{where_span}: {exc}; skipped.")
+                continue
+            label = str(span.get("label") or "").upper()
             if answer == "accept" and label not in (CLAIM_LABEL, SPEAKER_LABEL):
-                report.present[f"spans labelled {span.get('label')!r} (not CLAIM or SPEAKER; left out)"] += 1
+                report.present[f"spans labelled {_show(span.get('label'), 40)} (not CLAIM or SPEAKER; left out)"] += 1
                 continue
             offsets = _place(raw, text, span)
             if offsets is None:
-                start, end = span.get("start"), span.get("end")
-                inside = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(raw)
-                report.warnings.append(
-                    f"{where_span}: offsets {start}..{end} " + (
-                        "could not be placed for certain in the normalised text" if inside
-                        else "do not fall in the text") + "; skipped.")
+                report.warnings.append(f"{where_span}: offsets {span['start']}..{span['end']} could not be placed "
+                                       "for certain in the normalised text; skipped.")
                 continue
             placed.append((span, offsets, where_span))
         if answer == "reject":
@@ -262,12 +361,12 @@ def import_prodigy(store: AnnotationStore, path: Path, report: ImportReport, pro
                 if (allowed is None and isinstance(value, str)) or (allowed and value in allowed):
                     claim[name] = value
                 else:
-                    report.warnings.append(f"{where_span}: {name} {value!r} is not valid; left out.")
+                    report.warnings.append(f"{where_span}: {name} {_show(value)} is not valid; left out.")
             for target_id, stance in (span.get("stances") or {}).items():
                 if target_id in targets and stance in STANCES:
                     claim["stances"][target_id] = stance
                 else:
-                    report.warnings.append(f"{where_span}: stance {stance!r} toward {target_id!r} is not a "
+                    report.warnings.append(f"{where_span}: stance {_show(stance)} toward {_show(target_id)} is not a "
                                            f"known target and one of {', '.join(STANCES)}; left out.")
             kind = span.get("speaker_kind")
             if kind in ("journalist", "unattributed"):
@@ -305,6 +404,31 @@ def import_prodigy(store: AnnotationStore, path: Path, report: ImportReport, pro
 
 # -- reliability rows ----------------------------------------------------------------
 
+def _check_rating(row: dict) -> tuple[str, str, list[str]]:
+    """The level, label and rationale codes of a reliability row, each checked
+    by type (and the label and codes against the label sets)."""
+    level = row.get("level")
+    if level is None:
+        level = "article"
+    if level not in ("article", "source") or not isinstance(level, str):
+        raise _Bad(f"level {_show(level)} is not article or source")
+    label = row.get("label")
+    if not isinstance(label, str):
+        raise _Bad(f"label must be text, not {_kind(label)}")
+    codes = row.get("rationale_codes")
+    if codes is None:
+        codes = []
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        raise _Bad("rationale_codes must be a list of text")
+    for name in ("note", "annotator_id", "source", "doc_id"):
+        _text(row, name)
+    try:
+        validate_rating(label, codes)
+    except ValidationError as exc:
+        raise _Bad(str(exc)) from exc
+    return level, label, codes
+
+
 def import_reliability(store: AnnotationStore, path: Path, report: ImportReport,
                        progress: Progress | None = None) -> None:
     """Rows of a reliability.jsonl: article ratings (their article must be in
@@ -314,24 +438,22 @@ def import_reliability(store: AnnotationStore, path: Path, report: ImportReport,
     have = {(r["article_id"], r["annotator"]) for r in store.ratings()}
     have_sources = {(r["source"], r["annotator"]) for r in store.source_ratings()}
     ratings, source_ratings = [], []
+    shown = visible(path.name)
     for done, (n, row) in enumerate(rows, 1):
         if progress:
             progress(done, len(rows))
-        where = f"{path.name} line {n}"
-        annotator = str(row.get("annotator_id") or store.annotator)
-        codes = row.get("rationale_codes") or []
+        where = f"{shown} line {n}"
         try:
-            if not isinstance(codes, list):
-                raise ValidationError("rationale_codes must be a list")
-            validate_rating(row.get("label"), codes)
-        except ValidationError as exc:
+            level, label, codes = _check_rating(row)
+        except _Bad as exc:
             report.warnings.append(f"{where}: {exc}; skipped.")
             continue
+        annotator = row.get("annotator_id") or store.annotator
         stamp = now()
-        record = {"label": row["label"], "rationale_codes": sorted(set(codes)), "note": str(row.get("note") or ""),
+        record = {"label": label, "rationale_codes": sorted(set(codes)), "note": row.get("note") or "",
                   "annotator": annotator, "created": stamp, "updated": stamp, "imported_from": path.name}
-        if row.get("level") == "source":
-            key = (str(row.get("source") or ""), annotator)
+        if level == "source":
+            key = (row.get("source") or "", annotator)
             if not key[0]:
                 report.warnings.append(f"{where}: a source rating with no source; skipped.")
             elif key in have_sources:
@@ -340,9 +462,9 @@ def import_reliability(store: AnnotationStore, path: Path, report: ImportReport,
                 have_sources.add(key)
                 source_ratings.append({"source": key[0], **record})
             continue
-        article = articles.get(str(row.get("doc_id")))
+        article = articles.get(row.get("doc_id") or "")
         if article is None:
-            report.warnings.append(f"{where}: article {row.get('doc_id')!r} is not in this store; import its "
+            report.warnings.append(f"{where}: article {_show(row.get('doc_id'))} is not in this store; import its "
                                    "claims.jsonl or open its corpus first; skipped.")
             continue
         if (article["id"], annotator) in have:
@@ -357,6 +479,16 @@ def import_reliability(store: AnnotationStore, path: Path, report: ImportReport,
 
 # -- claim links and groups ------------------------------------------------------------
 
+def _check_time(row: dict, name: str) -> str:
+    value = _text(row, name)
+    if value:
+        try:
+            datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise _Bad(f"{name} {_show(value)} is not an ISO 8601 time") from exc
+    return value
+
+
 def import_pairs(store: AnnotationStore, path: Path, report: ImportReport, progress: Progress | None = None) -> None:
     """Rows of a claim_pairs.jsonl: links between claims already in the store
     (import their claims.jsonl first), with their ids and times."""
@@ -368,28 +500,36 @@ def import_pairs(store: AnnotationStore, path: Path, report: ImportReport, progr
     have = {l["id"] for l in existing} | {frozenset((l["a"], l["b"])) for l in existing}
     n = max((l.get("n", 0) for l in existing), default=0)
     links = []
+    shown = visible(path.name)
     for done, (line, row) in enumerate(rows, 1):
         if progress:
             progress(done, len(rows))
-        where = f"{path.name} line {line}"
-        a, b = claims.get(row.get("claim_id_a")), claims.get(row.get("claim_id_b"))
+        where = f"{shown} line {line}"
+        try:
+            for name in ("claim_id_a", "claim_id_b", "label", "id", "note", "annotator_id"):
+                _text(row, name)
+            created = _check_time(row, "created")
+        except _Bad as exc:
+            report.warnings.append(f"{where}: {exc}; skipped.")
+            continue
+        a, b = claims.get(row.get("claim_id_a") or ""), claims.get(row.get("claim_id_b") or "")
         if a is None or b is None:
             report.warnings.append(f"{where}: a claim of this link is not in the store; import its claims.jsonl "
                                    "first; skipped.")
             continue
         if row.get("label") not in LINK_LABELS or a["article_id"] == b["article_id"]:
-            report.warnings.append(f"{where}: label {row.get('label')!r} is not one of {', '.join(LINK_LABELS)}, "
-                                   "or both claims are in one article; skipped.")
+            report.warnings.append(f"{where}: label {_show(row.get('label'))} is not one of "
+                                   f"{', '.join(LINK_LABELS)}, or both claims are in one article; skipped.")
             continue
-        link_id = str(row.get("id") or _stable_id(a["id"], b["id"]))
+        link_id = row.get("id") or _stable_id(a["id"], b["id"])
         if link_id in have or frozenset((a["id"], b["id"])) in have:
             report.present["claim links"] += 1
             continue
         have |= {link_id, frozenset((a["id"], b["id"]))}
         n += 1
-        created = str(row.get("created") or now())
+        created = created or now()
         links.append({"id": link_id, "a": a["id"], "b": b["id"], "label": row["label"],
-                      "note": str(row.get("note") or ""), "annotator": str(row.get("annotator_id") or store.annotator),
+                      "note": row.get("note") or "", "annotator": row.get("annotator_id") or store.annotator,
                       "n": n, "created": created, "updated": created, "imported_from": path.name})
     store.import_records("links", links, "import claim links")
     report.added["claim links"] = len(links)
@@ -403,19 +543,27 @@ def import_groups(store: AnnotationStore, path: Path, report: ImportReport, prog
     have = {r["id"] for r in store.records("groups")}
     targets = {t["id"] for t in store.targets}
     records = []
+    shown = visible(path.name)
     for done, (line, row) in enumerate(rows, 1):
         if progress:
             progress(done, len(rows))
-        group_id = str(row.get("group_id"))
+        where = f"{shown} line {line}"
+        try:
+            group_id = _text(row, "group_id")
+            canonical = _text(row, "canonical")
+            stance = _object(row, "stance")
+        except _Bad as exc:
+            report.warnings.append(f"{where}: {exc}; skipped.")
+            continue
         if group_id not in groups:
-            report.warnings.append(f"{path.name} line {line}: group {group_id} is not formed by this store's links; "
+            report.warnings.append(f"{where}: group {_show(group_id)} is not formed by this store's links; "
                                    "import its claim_pairs.jsonl first; skipped.")
             continue
         if group_id in have:
             report.present["claim groups"] += 1
             continue
-        stance = {t: v for t, v in (row.get("stance") or {}).items() if t in targets and v in STANCES}
-        records.append({"id": group_id, "canonical": " ".join(str(row.get("canonical") or "").split()),
+        stance = {t: v for t, v in stance.items() if t in targets and v in STANCES}
+        records.append({"id": group_id, "canonical": " ".join(canonical.split()),
                         "stance": stance, "annotator": store.annotator, "created": now(), "updated": now(),
                         "imported_from": path.name})
     store.import_records("groups", records, "import claim groups")

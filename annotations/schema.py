@@ -10,6 +10,8 @@ import getpass
 import os
 from datetime import datetime, timezone
 
+from corpus.text import visible
+
 SCHEMA_VERSION = 2
 ENV_ANNOTATOR = "FACTDESK_ANNOTATOR"
 
@@ -60,24 +62,31 @@ def default_annotator() -> str:
         return "annotator"
 
 
+def _show(value: object, limit: int = 80) -> str:
+    """A value from a record quoted for a message: one line, cut to ``limit``."""
+    return visible(repr(value), limit)
+
+
 def check_span(text: str, start: int, end: int, quote: str, what: str = "span") -> None:
     """Raise :class:`ValidationError` unless ``text[start:end] == quote`` and
     ``0 <= start < end <= len(text)``."""
-    if not (isinstance(start, int) and isinstance(end, int)):
-        raise ValidationError(f"{what}: offsets must be integers, got {start!r}, {end!r}")
+    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
+        raise ValidationError(f"{what}: offsets must be integers, got {_show(start)}, {_show(end)}")
+    if not isinstance(quote, str):
+        raise ValidationError(f"{what}: the quoted text must be text, got {_show(quote)}")
     if not 0 <= start < end <= len(text):
         raise ValidationError(
             f"{what}: offsets {start}..{end} are outside the article (length {len(text)})"
         )
     if text[start:end] != quote:
         raise ValidationError(
-            f"{what}: the quoted text {quote!r} does not match the article text "
-            f"{text[start:end]!r} at {start}..{end}"
+            f"{what}: the quoted text {_show(quote)} does not match the article text "
+            f"{_show(text[start:end])} at {start}..{end}"
         )
 
 
 def validate_claim(claim: dict, text: str, targets: set[str]) -> None:
-    what = f"claim {claim.get('id', '?')}"
+    what = f"claim {visible(claim.get('id', '?'), 40)}"
     check_span(text, claim["start"], claim["end"], claim["quote"], what)
     for name, allowed in CLAIM_FIELDS.items():
         value = claim.get(name)
@@ -90,29 +99,34 @@ def validate_claim(claim: dict, text: str, targets: set[str]) -> None:
             raise ValidationError(f"{what}: {name} {value!r} is not one of {', '.join(allowed)}")
     speaker = claim.get("speaker")
     if speaker:
+        if not isinstance(speaker, dict):
+            raise ValidationError(f"{what}: speaker {_show(speaker)} is not an object")
         if speaker.get("kind") in SPEAKER_KINDS:
             pass
         elif speaker.get("kind") == "entity":
             check_span(text, speaker.get("start"), speaker.get("end"), speaker.get("text", ""), f"{what}: speaker")
         else:
-            raise ValidationError(f"{what}: speaker {speaker!r} is neither an entity of the article "
+            raise ValidationError(f"{what}: speaker {_show(speaker)} is neither an entity of the article "
                                   f"nor one of {', '.join(SPEAKER_KINDS)}")
     if claim.get("label") != CLAIM_LABEL:
-        raise ValidationError(f"{what}: label {claim.get('label')!r} is not {CLAIM_LABEL!r}")
-    for target_id, stance in (claim.get("stances") or {}).items():
+        raise ValidationError(f"{what}: label {_show(claim.get('label'))} is not {CLAIM_LABEL!r}")
+    stances = claim.get("stances") or {}
+    if not isinstance(stances, dict):
+        raise ValidationError(f"{what}: stances {_show(stances)} is not an object")
+    for target_id, stance in stances.items():
         if target_id not in targets:
-            raise ValidationError(f"{what}: unknown target {target_id!r}")
+            raise ValidationError(f"{what}: unknown target {_show(target_id)}")
         if stance not in STANCES:
             raise ValidationError(
-                f"{what}: stance {stance!r} is not one of {', '.join(STANCES)}"
+                f"{what}: stance {_show(stance)} is not one of {', '.join(STANCES)}"
             )
 
 
 def validate_rating(label: str, codes: list[str] | tuple[str, ...] = ()) -> None:
-    if label not in RELIABILITY:
+    if not isinstance(label, str) or label not in RELIABILITY:
         raise ValidationError(
-            f"reliability {label!r} is not one of {', '.join(RELIABILITY)}"
+            f"reliability {_show(label)} is not one of {', '.join(RELIABILITY)}"
         )
-    unknown = [c for c in codes if c not in RATIONALE_CODES]
+    unknown = [c for c in codes if not isinstance(c, str) or c not in RATIONALE_CODES]
     if unknown:
-        raise ValidationError(f"rationale code(s) {', '.join(unknown)} not in {', '.join(RATIONALE_CODES)}")
+        raise ValidationError(f"rationale code(s) {visible(', '.join(map(str, unknown)), 120)} not in {', '.join(RATIONALE_CODES)}")

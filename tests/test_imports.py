@@ -121,7 +121,7 @@ def test_a_foreign_prodigy_file(corpus, tmp_path):
         (rejected,) = store.db.table("rejections").all()
         assert rejected["quote"] == "Armenia must withdraw"
         warnings = "\n".join(report.warnings)
-        assert "line 5: not JSON" in warnings and "line 6: not a JSON object" in warnings
+        assert "line 5: not valid JSON" in warnings and "line 6: not a JSON object" in warnings
         assert "line 4 span 1: offsets 5..1000000 do not fall in the text" in warnings
         assert report.present["ignored tasks"] == 1
         assert any("'ORG'" in key for key in report.present)
