@@ -431,15 +431,14 @@ class ExportFolder:
         assert self.tmp is not None
         sums = "".join(f"{digest}  {rel}\n" for rel, (_, digest) in sorted(self.files.items()))
         self.write(SUMS, sums.encode("utf-8", "surrogateescape"))
-        manifest = {
-            "format": FORMAT, "version": MANIFEST_VERSION, "factdesk": version,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "files": [{"path": rel, "size": size, "sha256": digest}
-                      for rel, (size, digest) in sorted(self.files.items())],
-        }
+        head = {"format": FORMAT, "version": MANIFEST_VERSION, "factdesk": version,
+                "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        entries = [json.dumps({"path": rel, "size": size, "sha256": digest}, ensure_ascii=False)
+                   for rel, (size, digest) in sorted(self.files.items())]
+        text = ("{\n" + "".join(f" {json.dumps(k)}: {json.dumps(v)},\n" for k, v in head.items())
+                + ' "files": [\n  ' + ",\n  ".join(entries) + "\n ]\n}\n")
         self.step()
-        self._create(self.tmp / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode(
-            "utf-8", "surrogateescape") + b"\n")
+        self._create(self.tmp / MANIFEST, text.encode("utf-8", "surrogateescape"))
         for sub in sorted(self.dirs, key=len, reverse=True):
             _fsync_dir(self.tmp / sub)
         self.step()
@@ -480,8 +479,21 @@ class ExportFolder:
             path = self.parent / name
             if not pattern.fullmatch(name) or path.is_symlink() or not path.is_dir():
                 continue
+            try:
+                empty = not os.listdir(path)  # killed just after making it, or just before removing it
+            except OSError:
+                continue
+            if empty:
+                self.step()
+                os.rmdir(path)
+                continue
             if not ((path / MARKER).is_file() or (path / MANIFEST).is_file()):
                 continue  # not recognisably an export's: leave it
+            if (".factdesk-old-" in name and not os.path.lexists(self.out) and not verify(path)):
+                # killed between moving the old export aside and moving the new one in: put it back
+                self.step()
+                os.rename(path, self.out)
+                continue
             self._remove_export(path)
 
     def _remove_export(self, folder: Path, quiet: bool = False) -> None:
