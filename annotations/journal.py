@@ -172,8 +172,11 @@ _FIELD = {
 def readable_fields(raw: bytes) -> dict:
     """What can still be read of a damaged journal line (seq, label, time, kind)."""
     out: dict = {}
+    head = raw[:4096]
+    cut = head.find(b'"changes":')
+    head = head[:cut] if cut >= 0 else head  # a claim has its own "label": look before the changes
     for name, pattern in _FIELD.items():
-        match = pattern.search(raw[:4096])
+        match = pattern.search(head)
         if match is None:
             continue
         value = match.group(1)
@@ -313,10 +316,15 @@ class JournalStorage(Storage):
             self._lock()
         try:
             self._load(backups)
-        except BaseException:
+        except BaseException as exc:
             if self._fd is not None:
                 os.close(self._fd)
                 self._fd = None
+            if isinstance(exc, ForeignStore) and getattr(self, "_lock_created", False):
+                try:  # leave nothing of ours beside a file that is not ours
+                    self.lock_path.unlink()
+                except OSError:
+                    pass
             self._unlock()
             raise
 
@@ -331,6 +339,7 @@ class JournalStorage(Storage):
             raise StoreError(f"{visible(self.path.parent)}: cannot create the store folder ({exc.strerror}).") from exc
 
     def _lock(self) -> None:
+        self._lock_created = not os.path.lexists(self.lock_path)
         self._lock_fd = acquire_lock(self.lock_path, self.path)
 
     def _unlock(self) -> None:

@@ -34,7 +34,13 @@ def main() -> None:
             print(f"claim {claim['id']}", flush=True)
     if len(sys.argv) > 3 and sys.argv[3] == "hold":
         print("holding", flush=True)
-        sys.stdin.readline()  # keep the store open until the parent says so
+        # keep the store open until the parent says "close"; "claim" saves one more
+        for command in sys.stdin:
+            if command.strip() != "claim":
+                break
+            article = corpus.articles[0]
+            claim = store.add_claim(article.id, 0, 20, {"t1": "agree"})
+            print(f"claim {claim['id']}", flush=True)
     store.close()
     print("done", flush=True)
 

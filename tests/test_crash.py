@@ -83,11 +83,11 @@ def test_second_process_is_refused_and_nothing_is_lost(tmp_path):
     # a second writer is refused with a message naming the store and the holder
     with pytest.raises(StoreLocked, match=rf"{path.name} is open in another factdesk \(process {child.pid} "):
         AnnotationStore(path)
-    # the real command says the same, without a traceback
-    out = subprocess.run([PYTHON, "-m", "tui.cli", "--db", str(path)], capture_output=True, text=True,
-                         env=run_env(tmp_path, FACTDESK_MODEL="rules"), cwd=ROOT)
+    # a real command that writes (a repair) says the same, without a traceback
+    out = subprocess.run([PYTHON, "-m", "tui.cli", "store", "repair", "--db", str(path)], capture_output=True,
+                         text=True, env=run_env(tmp_path, FACTDESK_MODEL="rules"), cwd=ROOT)
     assert out.returncode == 2
-    assert f"process {child.pid}" in out.stderr and "--read-only" in out.stderr
+    assert f"process {child.pid}" in out.stderr and "nothing was changed" in out.stderr
     assert "Traceback" not in out.stderr
     # a reader sees a consistent prefix while the writer goes on
     with AnnotationStore(path, read_only=True) as reader:

@@ -298,3 +298,117 @@ def test_claims_follow_a_changed_article_or_are_flagged(tmp_path):
         flagged = store.claim(gone["id"])
         assert flagged["status"] == "needs_review" and flagged["article_id"] == old.id
         assert store.rating(new.id)["label"] == "mixed"
+
+
+# -- only a torn last line is ever cut on open ----------------------------------------------------
+
+
+def _three(path):
+    db = open_db(path, snapshot_every=10**9)
+    for i in range(3):
+        db.table("t").insert({"i": i})
+    db.storage._unlock()
+    return path.with_name(path.name + ".journal")
+
+
+def test_damage_before_a_torn_last_line_is_not_cut(tmp_path):
+    path = tmp_path / "s.json"
+    journal = _three(path)
+    lines = journal.read_bytes().splitlines(keepends=True)
+    lines[1] = lines[1].replace(b'"i":1', b'"i":7')  # a saved entry, damaged
+    lines[2] = lines[2][:-6]  # and a torn last line after it: no good line follows the damage
+    journal.write_bytes(b"".join(lines))
+    before = journal.read_bytes()
+    with pytest.raises(StoreError, match=r"damaged in the middle \(line 2, byte \d+\), with 0 good entries"):
+        open_db(path)
+    assert journal.read_bytes() == before
+    with pytest.raises(StoreError, match="damaged in the middle"):
+        open_db(path, read_only=True)
+    assert journal.read_bytes() == before
+
+
+def test_a_whole_last_line_that_fails_its_checksum_is_cut_but_kept(tmp_path):
+    path = tmp_path / "s.json"
+    journal = _three(path)
+    lines = journal.read_bytes().splitlines(keepends=True)
+    lines[2] = lines[2].replace(b'"i":2', b'"i":9')
+    journal.write_bytes(b"".join(lines))
+    db = open_db(path)
+    assert [d["i"] for d in db.table("t").all()] == [0, 1]
+    assert any("a copy is in s.json.journal.cut-" in note for note in db.storage.report.notes)
+    db.close()
+    [kept] = tmp_path.glob("s.json.journal.cut-*")
+    assert kept.read_bytes() == lines[2]
+
+
+# -- symlinks and foreign files --------------------------------------------------------------------
+
+
+def test_a_store_reached_through_a_symlink_locks_and_writes_the_real_file(tmp_path, corpus):
+    real = tmp_path / "real" / "s.json"
+    real.parent.mkdir()
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    a = corpus.articles[0]
+    with AnnotationStore(link) as store:
+        store.register_corpus(corpus)
+        claim = store.add_claim(a.id, *span_of(a.text, "158 soldiers"), {"t1": "agree"})
+        with pytest.raises(StoreLocked):
+            AnnotationStore(real)  # the same store, by its real name: one lock
+    assert link.is_symlink() and link.resolve() == real
+    assert (real.parent / "s.json.journal").exists() and not (tmp_path / "link.json.journal").exists()
+    assert not (tmp_path / "link.json.lock").exists()
+    with AnnotationStore(real) as store:
+        assert [c["id"] for c in store.claims()] == [claim["id"]]
+    with AnnotationStore(link) as store:  # a second session: the link still leads to it
+        store.rate_article(a.id, "mixed")
+    assert link.is_symlink()
+    with AnnotationStore(real, read_only=True) as store:
+        assert store.rating(a.id)["label"] == "mixed"
+
+
+@pytest.mark.parametrize("content", [
+    b'{"_default": {"1": {"x": 1}}}',
+    b'{"people": {"1": {"name": "A"}}, "_default": {}}',
+    b'{"meta": {"1": {"version": 3}}}',
+])
+def test_a_tinydb_file_that_is_not_a_factdesk_store_is_refused_untouched(tmp_path, content):
+    path = tmp_path / "other.json"
+    path.write_bytes(content)
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match=r"other\.json: a TinyDB/JSON file that is not a factdesk store "
+                                             r"\(tables .*\).*left untouched.*--db"):
+            AnnotationStore(path, read_only=read_only)
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.json"]
+
+
+@pytest.mark.parametrize("content", [None, b"", b"{}", b'{"_default": {}}'])
+def test_an_empty_or_absent_file_is_a_new_store(tmp_path, content):
+    path = tmp_path / "new.json"
+    if content is not None:
+        path.write_bytes(content)
+    with AnnotationStore(path) as store:
+        assert store.meta["schema_version"] == SCHEMA_VERSION
+
+
+# -- file modes ------------------------------------------------------------------------------------
+
+
+def test_snapshot_journal_and_backups_follow_the_umask(tmp_path, corpus):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "s.json"
+        for note in ("one", "two"):
+            with AnnotationStore(path) as store:
+                store.register_corpus(corpus)
+                store.rate_article(corpus.articles[0].id, "mixed", note)
+        files = [path, tmp_path / "s.json.journal", *list_backups(path)]
+        assert len(files) >= 3
+        for file in files:
+            assert stat.S_IMODE(file.stat().st_mode) == 0o644, file
+    finally:
+        os.umask(old)
