@@ -319,7 +319,7 @@ def test_the_next_export_clears_every_kind_of_leftover(store, corpus, analyser, 
 
 # -- item 8: the user's umask ---------------------------------------------------------
 
-@pytest.mark.parametrize("mask", [0o022, 0o027])
+@pytest.mark.parametrize("mask", [0o022, 0o027], ids=["umask022", "umask027"])
 def test_every_file_and_folder_has_the_users_umask(store, corpus, analyser, tmp_path, mask):
     annotate(store, corpus, "Armenia must withdraw its troops")
     out = tmp_path / "out"
@@ -339,14 +339,18 @@ def test_every_file_and_folder_has_the_users_umask(store, corpus, analyser, tmp_
 
 # -- item 14: bad options are one line ------------------------------------------------
 
-@pytest.mark.parametrize("split", ["1e308/1e308", "nan/1", "1/nan", "inf/1", "-inf/1", "1e400/1", "inf",
-                                   "0/0", "-1/2", "/", "//", "a/b", "1/2/3/4", "80/10/10/", "\x1b]52;c;aGk=\x07/1",
-                                   "1" * 5000 + "/1/x"])
-def test_bad_split_values_are_one_line(store, tmp_path, capsys, split):
+BAD_SPLITS = ["1e308/1e308", "nan/1", "1/nan", "inf/1", "-inf/1", "1e400/1", "inf", "0/0", "-1/2", "/", "//",
+              "a/b", "1/2/3/4", "80/10/10/", "\x1b]52;c;aGk=\x07/1", "1" * 5000 + "/1/x"]
+
+
+def test_bad_split_values_are_one_line(store, tmp_path, capsys):
+    """Every bad value, each a one-line error (today's overflow, nan and inf
+    values included, which gave a KeyError or ValueError traceback)."""
     store.close()
-    code, err = cli(capsys, "export", "--db", str(store.path), "--out", str(tmp_path / "x"), f"--split={split}")
-    assert_one_line_error(code, err, "--split")
-    assert not (tmp_path / "x").exists()
+    for split in BAD_SPLITS:
+        code, err = cli(capsys, "export", "--db", str(store.path), "--out", str(tmp_path / "x"), f"--split={split}")
+        assert_one_line_error(code, err, "--split")
+        assert not (tmp_path / "x").exists() and len(err) < 1000, split
 
 
 @given(st.lists(st.one_of(st.floats(), st.integers(-10, 10**400).map(str), st.text(max_size=5)),
@@ -363,15 +367,17 @@ def test_parse_split_gives_finite_shares_or_refuses(parts):
     assert abs(sum(ratios.values()) - 1) < 1e-9 and any(r > 0 for r in ratios.values())
 
 
-@pytest.mark.parametrize("option,value", [
-    ("--task", ","), ("--task", "claims,\x1b[31mred"), ("--task", "ü" * 2000), ("--task", "claims,,nonsense"),
-    ("--format", " , "), ("--format", "jsonl,\u202exml"), ("--format", "JSONL"),
-])
-def test_bad_task_and_format_values_are_one_line(store, tmp_path, capsys, option, value):
+BAD_CHOICES = [("--task", ","), ("--task", "claims,\x1b[31mred"), ("--task", "ü" * 2000),
+               ("--task", "claims,,nonsense"), ("--format", " , "), ("--format", "jsonl,\u202exml"),
+               ("--format", "JSONL"), ("--format", "x" * 5000)]
+
+
+def test_bad_task_and_format_values_are_one_short_line(store, tmp_path, capsys):
     store.close()
-    code, err = cli(capsys, "export", "--db", str(store.path), "--out", str(tmp_path / "x"), option, value)
-    assert_one_line_error(code, err, option, "choose from")
-    assert "\u202e" not in err and len(err) < 1000
+    for option, value in BAD_CHOICES:
+        code, err = cli(capsys, "export", "--db", str(store.path), "--out", str(tmp_path / "x"), option, value)
+        assert_one_line_error(code, err, option, "choose from")
+        assert "\u202e" not in err and len(err) < 1000, (option, value[:20])
 
 
 def _bad_outs(tmp_path: Path, store_path: Path) -> dict[str, tuple[str, str]]:
