@@ -475,13 +475,13 @@ class JournalStorage(Storage):
         if self._pending is not None:  # nested: the outer action collects
             yield
             return
-        next_ids = self._next_ids()
+        next_ids, names = self._next_ids(), set(self.tables)
         self._pending, self._pending_meta = [], {"label": label, "undoable": undoable}
         try:
             yield
         except BaseException:
             changes, self._pending, self._pending_meta = self._pending, None, {}
-            self._rollback(changes, next_ids)
+            self._rollback(changes, next_ids, names)
             raise
         changes, meta = self._pending, self._pending_meta
         self._pending, self._pending_meta = None, {}
@@ -489,14 +489,17 @@ class JournalStorage(Storage):
             try:
                 self._commit(changes, kind="do" if meta["undoable"] else "sys", label=meta["label"])
             except BaseException:
-                self._rollback(changes, next_ids)
+                self._rollback(changes, next_ids, names)
                 raise
 
-    def _rollback(self, changes: list[Change], next_ids: dict[str, int | None]) -> None:
+    def _rollback(self, changes: list[Change], next_ids: dict[str, int | None], names: set[str]) -> None:
         """Take back changes applied in memory but not saved."""
         if not changes:
             return
         self._revert(changes)
+        for name in set(self.tables) - names:
+            if not self.tables[name]:
+                del self.tables[name]  # a table the action created
         for name, table in self._table_objects.items():
             table._next_id = next_ids.get(name)
             table.clear_cache()

@@ -49,7 +49,9 @@ class FaultyOps(FileOps):
     ``plan`` maps a call number (counting every write, fsync, ftruncate and
     replace from 0) to a fault: ``"ENOSPC"`` or ``"EIO"`` (the call raises),
     ``"short"`` (a write puts all but the last byte on disk and returns the
-    short count, as a write to a full disk can). ``failing`` names calls that
+    short count, as a write to a full disk can), ``"hole"`` (a write leaves
+    as many NUL bytes as it was given, then raises ENOSPC: what a file system
+    that allocates late leaves on a full disk). ``failing`` names calls that
     fail every time while it holds them (``{"ftruncate"}``: a truncate that
     cannot be done either).
     """
@@ -79,6 +81,9 @@ class FaultyOps(FileOps):
         fault = self._fault("write")
         if fault == "short":
             return os.write(fd, data[:-1]) if len(data) > 1 else 0
+        if fault == "hole":
+            os.write(fd, bytes(len(data)))
+            self._raise("ENOSPC", "write")
         if fault is not None:
             self._raise(fault, "write")
         return os.write(fd, data)
