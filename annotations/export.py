@@ -2,7 +2,11 @@
 
 :func:`export` gathers one or more stores (:mod:`annotations.dataset`),
 checks every span against its article text, builds the rows of every file
-in memory, and only then writes each file atomically. Files, fields and
+in memory, and only then writes the export: into a folder beside ``--out``,
+with a manifest of every file's size and SHA-256 written last, then swapped
+in whole (:mod:`annotations.outdir`), so ``--out`` is the complete old export
+or the complete new one. ``--out`` is checked first: a file, an input, or a
+folder holding anything factdesk did not write is refused. Files, fields and
 label sets are described once, in :data:`FILES` and :func:`label_sets`; the
 output's ``README.md`` is written from them.
 """
@@ -686,7 +690,8 @@ def _collector_paused():
 def export(stores: list[AnnotationStore], out_dir: str | Path, analyser: Analyser | None = None,
            tasks: tuple[str, ...] = TASKS, formats: tuple[str, ...] = FORMATS, split: Split | None = None,
            progress: Callable[[int, int], None] | None = None) -> ExportReport:
-    """Validate everything, build every row, then write each file atomically."""
+    """Check ``out_dir``, validate everything, build every row, then write the
+    export into a sibling folder and swap it in whole (see :mod:`annotations.outdir`)."""
     with _collector_paused():
         return _export(stores, out_dir, analyser, tasks, formats, split, progress)
 
@@ -881,5 +886,5 @@ def readme(data: Dataset, files: list[FileSpec], report: ExportReport, split: Sp
 
 __all__ = [
     "ExportError", "ExportReport", "FILES", "FORMATS", "TASKS", "Split", "assign_splits", "build",
-    "export", "export_store", "fnc1_csv", "label_sets", "parse_choice", "parse_split",
+    "export", "export_store", "export_target", "fnc1_csv", "label_sets", "parse_choice", "parse_split",
 ]

@@ -270,8 +270,9 @@ class ExportTarget:
         if not entries:
             return
         if MANIFEST not in entries:
-            raise ExportError(f"--out {_show(out)}: is not empty and not a factdesk export (no {MANIFEST}); "
-                              "give a new or empty folder (nothing was written)")
+            raise ExportError(f"--out {_show(out)}: is not empty and not a factdesk export (no {MANIFEST}; "
+                              "an export by an older factdesk has none either); give a new or empty folder "
+                              "(nothing was written)")
         try:
             listed = {e["path"] for e in read_manifest(out)["files"]}
         except ValueError as exc:
@@ -324,6 +325,11 @@ class ExportFolder:
             self.target.check()  # again, now that no other export can change it
             self._clean_stale()
             self._make_tmp()
+        except OSError as exc:
+            self._unlock()
+            where = f" at {_show(exc.filename)}" if exc.filename else ""
+            raise ExportError(f"--out {_show(self.out)}: cannot write beside it ({exc.strerror or exc}{where}); "
+                              "nothing was changed") from exc
         except BaseException:
             self._unlock()
             raise
@@ -445,7 +451,6 @@ class ExportFolder:
         os.unlink(self.tmp / MARKER)
         _fsync_dir(self.tmp)
         self._swap()
-        self.committed = True
 
     def _swap(self) -> None:
         tmp, out = self.tmp, self.out
@@ -462,7 +467,11 @@ class ExportFolder:
             old = None
             os.rename(tmp, out)
         self.tmp = None
-        _fsync_dir(self.parent)
+        self.committed = True  # the new export is in place: what follows only tidies up
+        try:
+            _fsync_dir(self.parent)
+        except OSError:
+            pass
         if old is not None:
             self._remove_export(old)
 

@@ -29,6 +29,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from annotations.export import ExportError, Split, export_store, parse_split
+from corpus.articles import sample_corpus_path
 from tests.conftest import PYTHON, run_env
 from tests.test_store import span_of
 
@@ -224,7 +225,7 @@ def test_import_refuses_an_incomplete_or_altered_export(store, corpus, analyser,
     assert_one_line_error(code, err, MANIFEST, "missing")
 
 
-def _export_child(db: Path, out: Path, env: dict, kill_at: int | None, rename_only: bool):
+def _export_child(db: Path, out: Path, env: dict, kill_at: int | None, rename_only: bool, args=SMALL):
     env = dict(env)
     env.pop(KILL_ENV, None)
     if kill_at is not None:
@@ -232,7 +233,7 @@ def _export_child(db: Path, out: Path, env: dict, kill_at: int | None, rename_on
     code = ("import sys, annotations.outdir as o\n"
             + ("o._exchange = lambda a, b: False\n" if rename_only else "")
             + "from tui.cli import main\nsys.exit(main(sys.argv[1:]))\n")
-    return subprocess.run([PYTHON, "-c", code, "export", "--db", str(db), "--out", str(out), *SMALL],
+    return subprocess.run([PYTHON, "-c", code, "export", "--db", str(db), "--out", str(out), *args],
                           capture_output=True, text=True, env=env, timeout=120)
 
 
@@ -246,22 +247,36 @@ def _exchange_works(tmp_path: Path) -> bool:
         shutil.rmtree(a), shutil.rmtree(b)
 
 
-@pytest.mark.parametrize("swap", ["exchange", "rename"])
+SPLIT_OLD = ["--format", "jsonl", "--split", "60/20/20"]
+SPLIT_NEW = ["--format", "jsonl,csv", "--split", "50/50", "--seed", "3"]
+
+
+@pytest.mark.parametrize("swap,old_args,new_args", [
+    pytest.param("exchange", SMALL, SMALL, id="exchange"),
+    pytest.param("rename", SMALL, SMALL, id="rename"),
+    pytest.param("exchange", SPLIT_OLD, SPLIT_NEW, marks=pytest.mark.slow, id="exchange-splits"),
+    pytest.param("rename", SPLIT_OLD, SPLIT_NEW, marks=pytest.mark.slow, id="rename-splits"),
+])
 def test_sigkill_at_every_file_operation_leaves_the_old_export_or_the_new_one(
-        store, corpus, analyser, tmp_path, rules_cache, swap):
+        store, corpus, analyser, tmp_path, rules_cache, swap, old_args, new_args):
     """SIGKILL a real ``factdesk export`` at its 1st, 2nd, ... file operation,
-    each time over the same previous export, until one run gets to the end."""
+    each time over the same previous export, until one run gets to the end.
+    (The slow ones: every JSONL file, train/dev/test replaced by train/test.)"""
     annotate(store, corpus, "Armenia must withdraw its troops", "disagree")
     store.rate_article(corpus.articles[1].id, "mixed")
+    store.close()
+    env = run_env(tmp_path, FACTDESK_CACHE_DIR=str(rules_cache), FACTDESK_MODEL="rules")
     parent = tmp_path / "exports"
     out = parent / "out"
-    export_store(store, out, analyser, tasks=("stance", "reliability"), formats=("jsonl",))
+    first = _export_child(store.path, out, env, None, False, old_args)
+    assert first.returncode == 0, first.stderr
     pristine = tmp_path / "pristine"
     shutil.copytree(out, pristine)
     old = data_of(out)
-    annotate(store, corpus, "This brings the death toll in the Armenian stronghold to 158 soldiers.")
-    store.close()
-    env = run_env(tmp_path, FACTDESK_CACHE_DIR=str(rules_cache), FACTDESK_MODEL="rules")
+    from annotations.store import AnnotationStore
+
+    with AnnotationStore(store.path, annotator="tester") as again:
+        annotate(again, corpus, "This brings the death toll in the Armenian stronghold to 158 soldiers.")
     never_absent = swap == "exchange" and _exchange_works(tmp_path)
     sibling = re.compile(r"\.out\.factdesk-(tmp-[0-9a-f]{8}|old-[0-9a-f]{8}|lock)")
     states, new = [], None
@@ -270,7 +285,7 @@ def test_sigkill_at_every_file_operation_leaves_the_old_export_or_the_new_one(
         if not out.exists() or data_of(out) != old:  # start each run from the previous export
             shutil.rmtree(out, ignore_errors=True)
             shutil.copytree(pristine, out)
-        run = _export_child(store.path, out, env, kill_at, swap == "rename")
+        run = _export_child(store.path, out, env, kill_at, swap == "rename", new_args)
         if run.returncode == 0:
             new = data_of(out)
             break
@@ -403,34 +418,46 @@ def _bad_outs(tmp_path: Path, store_path: Path) -> dict[str, tuple[str, str]]:
         "a loop": (str(tmp_path / "loop"), "cannot be resolved"),
         "too long": (str(tmp_path / ("x" * 300)), "--out"),
         "escape": (str(afile / "\x1b]0;pwned\x07"), "is a file, not a folder"),
+        "the corpus": (str(sample_corpus_path()), "is one of the export's inputs"),
+        "the corpus's folder": (str(sample_corpus_path().parent), "an input of the export"),
     }
 
 
 @pytest.mark.parametrize("case", ["empty", "blank", "the store", "the journal", "the backups", "the store's folder",
                                   "a file", "under a file", "a full folder", "nul", "root", "a loop", "too long",
-                                  "escape"])
+                                  "escape", "the corpus", "the corpus's folder"])
 def test_bad_out_values_are_one_line_and_change_nothing(store, corpus, tmp_path, capsys, case):
     annotate(store, corpus, "Armenia must withdraw its troops")
     store.close()
     value, needle = _bad_outs(tmp_path, store.path)[case]
+    corpus_files = {p: p.read_bytes() for p in sample_corpus_path().parent.rglob("*") if p.is_file()}
     before = {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in tmp_path.rglob("*") if p.is_file()}
     code, err = cli(capsys, "export", "--db", str(store.path), "--out", value, "--format", "jsonl")
     assert_one_line_error(code, err, needle)
+    assert {p: p.read_bytes() for p in sample_corpus_path().parent.rglob("*") if p.is_file()} == corpus_files
     after = {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in tmp_path.rglob("*") if p.is_file()}
     logs = {p for p in after if "logs" in p.parts}
     assert {p: v for p, v in after.items() if p not in logs} == before
     assert not [p for p in tmp_path.rglob("*") if ".factdesk-" in p.name]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
-def test_an_unwritable_parent_is_one_line(store, tmp_path, capsys):
+def test_an_output_folder_that_cannot_be_made_is_one_line(store, tmp_path, capsys):
     store.close()
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o555)
+    targets = []
+    if Path("/proc/self").is_dir():  # nothing can be made there, not even by root
+        targets += ["/proc/factdesk-test-out", "/proc/no-such-folder/deeper/out"]
+    if os.geteuid() != 0:
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        locked.chmod(0o555)
+        targets.append(str(locked / "out"))
+    if not targets:
+        pytest.skip("no folder here that cannot be written")
     try:
-        code, err = cli(capsys, "export", "--db", str(store.path), "--out", str(locked / "out"), "--format", "jsonl")
+        for value in targets:
+            code, err = cli(capsys, "export", "--db", str(store.path), "--out", value, "--task", "stance",
+                            "--format", "jsonl")
+            assert_one_line_error(code, err, "--out", "cannot")
     finally:
-        locked.chmod(0o755)
-    assert_one_line_error(code, err, "--out")
-
+        if (tmp_path / "locked").exists():
+            (tmp_path / "locked").chmod(0o755)
