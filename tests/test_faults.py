@@ -484,8 +484,8 @@ def test_a_real_short_write_on_a_full_file_is_not_reported_saved(tmp_path):
     saved = [line.split()[1] for line in lines if line.startswith("saved ")]
     failed = [line for line in lines if line.startswith("failed ")]
     assert saved and failed, lines
-    assert all("NOT saved" in line for line in failed)
     entries, good_end, damaged = read_journal(_journal(path))
     assert damaged == -1 and good_end == _journal(path).stat().st_size, "a half-written line was left"
+    assert all("NOT saved" in line for line in failed)
     with AnnotationStore(path, annotator="tester") as store:
         assert sorted(c["id"] for c in store.claims()) == sorted(saved)
