@@ -509,11 +509,12 @@ def test_cli_open_of_bad_folder_is_a_clear_error(tmp_path):
     assert "no such file or folder" in out.stderr and "Traceback" not in out.stderr
 
 
-def test_cli_open_of_garbage_store_is_a_clear_error(tmp_path):
+def test_cli_export_of_garbage_store_is_a_clear_error(tmp_path):
+    # (the app itself now stops at the terminal check before it opens a store: tested headless here)
     bad = tmp_path / "bad.json"
     bad.write_text("garbage")
-    out = subprocess.run([PYTHON, "-m", "tui.cli", "--db", str(bad)],
+    out = subprocess.run([PYTHON, "-m", "tui.cli", "export", "--db", str(bad), "--out", str(tmp_path / "x")],
                          capture_output=True, text=True, env=run_env(tmp_path))
     assert out.returncode == 2
     assert "not a readable factdesk store" in out.stderr and "Traceback" not in out.stderr
-    assert bad.read_text() == "garbage"
+    assert bad.read_text() == "garbage" and not (tmp_path / "x").exists()

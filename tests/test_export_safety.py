@@ -461,3 +461,73 @@ def test_an_output_folder_that_cannot_be_made_is_one_line(store, tmp_path, capsy
     finally:
         if (tmp_path / "locked").exists():
             (tmp_path / "locked").chmod(0o755)
+
+
+def _many_claims(store, corpus, n: int, seed: int) -> None:
+    """``n`` claims at random places of the sample articles, added in one batch."""
+    import random
+
+    rng = random.Random(seed)
+    stamp = "2026-11-22T10:00:00.000+00:00"
+    claims = []
+    for i in range(n):
+        article = rng.choice(corpus.articles)
+        start = rng.randrange(len(article.text) - 40)
+        end = start + rng.randrange(5, 40)
+        claims.append({
+            "id": f"bulk{seed}-{i:05d}", "article_id": article.id, "text_hash": article.text_hash,
+            "start": start, "end": end, "quote": article.text[start:end],
+            "prefix": article.text[max(0, start - 32):start], "suffix": article.text[end:end + 32],
+            "label": "CLAIM", "stances": {"t1": rng.choice(["agree", "disagree", "discuss"])}, "status": "ok",
+            "annotator": "tester", "created": stamp, "updated": stamp})
+    store.import_records("claims", claims, "many claims")
+
+
+def test_sigkill_at_random_moments_of_a_long_export(store, corpus, tmp_path, rules_cache):
+    """The same promise, without the crash points: a real export of a few
+    thousand claims killed at a random moment after it began writing."""
+    import random
+    import time
+
+    from annotations.store import AnnotationStore
+    from hypothesis import settings
+
+    _many_claims(store, corpus, 3000, 1)
+    store.close()
+    env = run_env(tmp_path, FACTDESK_CACHE_DIR=str(rules_cache), FACTDESK_MODEL="rules")
+    parent = tmp_path / "exports"
+    out = parent / "out"
+    args = ["export", "--db", str(store.path), "--out", str(out), "--format", "jsonl,csv"]
+    done = subprocess.run([PYTHON, "-m", "tui.cli", *args], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    pristine = tmp_path / "pristine"
+    shutil.copytree(out, pristine)
+    old = data_of(out)
+    with AnnotationStore(store.path, annotator="tester") as again:
+        _many_claims(again, corpus, 500, 2)
+    rng = random.Random(13)
+    states = []
+    for _ in range(max(10, settings().max_examples // 3)):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(pristine, out)
+        child = subprocess.Popen([PYTHON, "-m", "tui.cli", *args], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, env=env)
+        # wait until it is writing (its folder beside the target exists), then kill it a little later
+        deadline = time.monotonic() + 120
+        while child.poll() is None and not any(".factdesk-tmp-" in n for n in os.listdir(parent)):
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+        time.sleep(rng.random() * 0.15)
+        child.kill()
+        child.wait()
+        if out.exists():
+            assert outdir().verify(out) == []
+            states.append("old" if data_of(out) == old else data_of(out))
+        else:
+            states.append("absent")
+    assert "old" in states, states  # some kills fell while it was writing
+    done = subprocess.run([PYTHON, "-m", "tui.cli", *args], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    new = data_of(out)
+    assert new != old and os.listdir(parent) == ["out"] and outdir().verify(out) == []
+    assert all(state in ("old", "absent") or state == new for state in states)
