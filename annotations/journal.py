@@ -459,7 +459,11 @@ class JournalStorage(Storage):
         if self.read_only:
             raise StoreError(f"{visible(self.path)}: the store is open read-only; nothing was saved.")
         if self._broken is not None:
-            raise StoreError(self._broken)
+            raise StoreError(
+                f"{visible(self.journal_path)}: nothing can be saved in this session (a write failed and "
+                "the journal could not be cut back); this action was NOT saved. Close factdesk and open "
+                "the store again (everything reported saved is kept)."
+            )
         if self._fd is None:
             raise StoreError(f"{visible(self.path)}: the store is closed.")
 

@@ -274,12 +274,17 @@ def repair(path: Path) -> list[str]:
     repair is refused (:class:`StoreError`) and no file is touched."""
     path = Path(os.path.realpath(path))
     lock_path = path.with_name(path.name + LOCK_SUFFIX)
+    created = not os.path.lexists(lock_path)
     try:
         fd = acquire_lock(lock_path, path)
     except StoreLocked as exc:
         raise StoreError(f"store repair refused, nothing was changed: {exc}") from None
     try:
         done = _repair_locked(path)
+    except ForeignStore as exc:
+        if created:  # leave nothing of ours beside a file that is not ours
+            lock_path.unlink(missing_ok=True)
+        raise StoreError(f"store repair refused, nothing was changed: {exc}") from None
     finally:
         release_lock(fd)
     from annotations.store import AnnotationStore  # the store opens the result
@@ -292,10 +297,7 @@ def repair(path: Path) -> list[str]:
 def _repair_locked(path: Path) -> list[str]:
     done: list[str] = []
     journal = _journal_of(path)
-    try:
-        result, snapshot_broken = _replay_store(path, done)
-    except ForeignStore as exc:
-        raise StoreError(f"store repair refused, nothing was changed: {exc}") from None
+    result, snapshot_broken = _replay_store(path, done)
     rewrite = bool(result.skipped or result.covered)
     if not rewrite and not snapshot_broken:
         return ["nothing to repair"]

@@ -341,3 +341,12 @@ def test_info_shows_a_stale_lock_as_not_running(tmp_path, corpus):
         assert line.startswith(f"lock      held by process {os.getpid()} on ")
     [line] = [line for line in info(path) if line.startswith("lock")]
     assert line == "lock      free"
+
+
+def test_repair_refuses_a_file_that_is_not_a_factdesk_store(tmp_path):
+    path = tmp_path / "other.json"
+    path.write_text('{"_default": {"1": {"x": 1}}}')
+    with pytest.raises(StoreError, match=r"store repair refused, nothing was changed: .*not a factdesk store"):
+        repair(path)
+    assert path.read_text() == '{"_default": {"1": {"x": 1}}}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.json"]
