@@ -48,6 +48,14 @@ def _utf16_without_bom(raw: bytes) -> str | None:
     return None
 
 
+def _looks_like_text(text: str) -> bool:
+    """Nearly every character printable or a line break or tab (what bytes
+    decoded as the wrong encoding, or binary data, are not)."""
+    sample = text[:20_000]
+    usual = sum(1 for ch in sample if ch.isprintable() or ch in "\n\r\t")
+    return bool(sample) and usual >= 0.95 * len(sample)
+
+
 def decode(raw: bytes, name: str, allow_nul: bool = False) -> tuple[str, list[str]]:
     """Text from bytes: UTF-8 (with or without BOM), UTF-16 with a BOM or with
     the NUL-byte pattern of UTF-16 without one, else the encoding
@@ -72,7 +80,7 @@ def decode(raw: bytes, name: str, allow_nul: bool = False) -> tuple[str, list[st
                 raise CorpusError(f"{shown}: looks like UTF-16 ({order}) without a byte-order mark, but does "
                                   f"not decode as it ({exc.reason} at byte {exc.start}). Convert it to UTF-8 "
                                   "and try again.") from exc
-            if "\x00" not in text:
+            if _looks_like_text(text):
                 return text, [f"decoded as UTF-16 {order} (no byte-order mark; detected from its NUL bytes)"]
         if allow_nul:
             try:
@@ -471,7 +479,10 @@ def _fnc1_files(path: Path) -> tuple[Path, Path]:
                               f"(found {len(bodies)} and {len(stances)}).")
         return bodies[0], stances[0]
     bodies = path.with_name(re.sub(r"_stances", "_bodies", path.name))
-    if bodies == path or not bodies.exists():
+    if bodies == path:
+        raise CorpusError(f"{visible(path)}: not an FNC-1 stances file (its name has no _stances); give a "
+                          "NAME_stances.csv with its NAME_bodies.csv beside it.")
+    if not bodies.exists():
         raise CorpusError(f"{visible(path)}: the bodies file {visible(bodies.name)} should be beside it.")
     return bodies, path
 
@@ -536,9 +547,9 @@ def load_corpus(path: str | Path) -> Corpus:
     if path.is_dir():
         from corpus.ingest import CORPUS_FILE, load_ingested
 
-        if (path / CORPUS_FILE).exists():
-            return load_ingested(path)
         names = [p.name for p in list_folder(path)]
+        if CORPUS_FILE in names:
+            return load_ingested(path)
         if any(re.fullmatch(r".*_stances.*\.csv", n) for n in names) and any(
                 re.fullmatch(r".*_bodies.*\.csv", n) for n in names):
             return load_fnc1(path)
