@@ -364,7 +364,9 @@ class JournalStorage(Storage):
             self.snapshot_offset = journal_size
         end = journal_size
         void = internal.get("void")
-        if isinstance(void, dict) and _void_matches(self.journal_path, void, journal_size):
+        if (isinstance(void, dict) and isinstance(void.get("offset"), int)
+                and void["offset"] >= self.snapshot_offset
+                and _void_matches(self.journal_path, void, journal_size)):
             # A line whose append failed (reported NOT saved) and could not be cut back then.
             end = void["offset"]
         entries, good_end, damaged = read_journal(self.journal_path, self.snapshot_offset, end)
