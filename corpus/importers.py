@@ -41,9 +41,9 @@ def _utf16_without_bom(raw: bytes) -> str | None:
     if pairs < 1:
         return None
     even_nul, odd_nul = sample[0::2].count(0), sample[1::2].count(0)
-    if odd_nul >= 0.3 * pairs and even_nul <= 0.02 * pairs:
+    if odd_nul >= 0.3 * pairs and even_nul <= 0.05 * pairs:
         return "utf-16-le"
-    if even_nul >= 0.3 * pairs and odd_nul <= 0.02 * pairs:
+    if even_nul >= 0.3 * pairs and odd_nul <= 0.05 * pairs:
         return "utf-16-be"
     return None
 

@@ -69,3 +69,27 @@ def test_manifest_event_and_targets(tmp_path):
     assert corpus.event.title == "An event"
     assert [(t.id, t.text) for t in corpus.event.targets] == [("x", "P is true"), ("t2", "Q")]
     assert corpus.articles[0].source == "example.org"
+
+
+def test_manifest_and_sidecar_fields_of_the_wrong_type_are_named_and_left_out(tmp_path):
+    (tmp_path / "a.txt").write_text("Title\nBody", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Other\nText", encoding="utf-8")
+    (tmp_path / "a.meta.json").write_text('{"source": ["x"], "url": 7}', encoding="utf-8")
+    (tmp_path / "b.meta.json").write_text('{"deep": ' + "[" * 500 + "]" * 500 + "}", encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(json.dumps({
+        "event": {"id": "ev", "targets": [{"text": 5}, {"id": "t2", "text": "A target"}]},
+        "articles": {"b.txt": ["not", "an", "object"]}}), encoding="utf-8")
+    corpus = load_folder(tmp_path)
+    a, b = corpus.articles
+    assert (a.source, a.url, b.source) == ("", "7", "")
+    assert [t.text for t in corpus.event.targets] == ["A target"]
+    assert corpus.warnings == [
+        "a.txt (its metadata): source must be text, not a list; left out.",
+        "manifest.json: articles: b.txt must be an object, not a list; ignored.",
+        f"{tmp_path / 'b.meta.json'}: not a readable JSON file (nested deeper than 64 levels). Fix or remove it.",
+        "manifest.json: event: target 1 needs a \"text\" (and, optionally, an \"id\"); ignored.",
+    ]
+    (tmp_path / "manifest.json").write_text('{"event": [1], "articles": 3}', encoding="utf-8")
+    corpus = load_folder(tmp_path)
+    assert corpus.warnings[:1] == ["manifest.json: articles must be an object, not a number; ignored."]
+    assert "manifest.json: event must be an object, not a list; ignored." in corpus.warnings

@@ -205,3 +205,94 @@ def test_cli_reports_bad_sources_without_a_traceback(tmp_path):
                          capture_output=True, text=True, env=run_env(tmp_path), cwd=ROOT)
     assert out.returncode == 2
     assert "bad.csv: no text column" in out.stderr and "Traceback" not in out.stderr
+
+
+# -- item 9: JSONL lines end at "\n" only; a BOM, a NUL, U+2028 inside strings -----------
+
+SEPARATORS = "\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e"
+
+
+def test_jsonl_separators_inside_strings_neither_split_an_article_nor_shift_line_numbers(tmp_path):
+    from corpus.text import normalise
+
+    texts = [f"Headline {i}\n\nOne{SEPARATORS}two, the body of story {i}." for i in range(3)]
+    rows = [json.dumps({"text": t, "title": f"T{SEPARATORS}{i}"}, ensure_ascii=False) for i, t in enumerate(texts)]
+    path = tmp_path / "sep.jsonl"
+    path.write_text("\n".join([rows[0], rows[1], "{broken", rows[2]]) + "\n", encoding="utf-8")
+    corpus = load_jsonl(path)
+    assert [a.text for a in corpus.articles] == [normalise(t) for t in texts]
+    assert [a.path for a in corpus.articles] == ["sep.jsonl line 1", "sep.jsonl line 2", "sep.jsonl line 4"]
+    assert [w for w in corpus.warnings if "not valid JSON" in w] == [
+        "sep.jsonl line 3: not valid JSON (Expecting property name enclosed in double quotes at column 2); skipped."]
+
+
+def test_jsonl_with_a_bom_keeps_its_first_article(tmp_path):
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"text": GOOD}).encode() + b"\r\n"
+                     + json.dumps({"text": "Second\n\nstory."}).encode() + b"\r\n")
+    corpus = load_jsonl(path)
+    assert [a.text for a in corpus.articles] == [GOOD, "Second\n\nstory."] and corpus.warnings == []
+
+
+def test_jsonl_a_nul_byte_rejects_only_its_line(tmp_path):
+    path = tmp_path / "nul.jsonl"
+    path.write_bytes(json.dumps({"text": GOOD}).encode() + b'\n{"text": "bad\x00line"}\n'
+                     + json.dumps({"text": "Third\n\nstory."}).encode() + b"\n")
+    corpus = load_jsonl(path)
+    assert [a.path for a in corpus.articles] == ["nul.jsonl line 1", "nul.jsonl line 3"]
+    assert corpus.warnings == ["nul.jsonl line 2: holds a NUL byte (binary data, not JSON); skipped."]
+
+
+def test_jsonl_wrong_types_and_deep_nesting_are_named_not_raised(tmp_path):
+    path = tmp_path / "types.jsonl"
+    write_jsonl(path, [
+        {"text": GOOD, "source": ["a"], "url": 5, "title": {"x": 1}},
+        '{"text": "x", "meta": ' + "[" * 3000 + "]" * 3000 + "}",
+        "[" * 100_000,
+        '{"text": "x", "n": NaN}',
+    ])
+    corpus = load_jsonl(path)
+    (article,) = corpus.articles
+    assert (article.source, article.url, article.title) == ("", "5", "Armenia and Azerbaijan agree to talks")
+    assert corpus.warnings == [
+        "types.jsonl line 1: title must be text, not an object; the first line is the title.",
+        "types.jsonl line 1: source must be text, not a list; left out.",
+        "types.jsonl line 2: nested deeper than 64 levels; skipped.",
+        "types.jsonl line 3: nested deeper than 64 levels; skipped.",
+        "types.jsonl line 4: NaN is not a JSON number; skipped.",
+    ]
+
+
+def test_csv_u2028_and_form_feed_stay_in_their_field_and_later_lines_are_right(tmp_path):
+    path = tmp_path / "sep.csv"
+    path.write_text(f'title,text\nA,"Field one{SEPARATORS}still one"\nB,"x\ny"\nC,\nD,"last"\n', encoding="utf-8",
+                    newline="")
+    corpus = load_csv(path)
+    from corpus.text import normalise
+
+    assert [a.text for a in corpus.articles] == [normalise(f"Field one{SEPARATORS}still one"), "x\ny", "last"]
+    assert [a.path for a in corpus.articles] == ["sep.csv line 2", "sep.csv line 3", "sep.csv line 6"]
+    assert corpus.warnings == ["sep.csv line 5: empty, skipped."]
+
+
+# -- item 15: UTF-16 without a byte-order mark is UTF-16, not "binary" ------------------------
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read(tmp_path, encoding):
+    text = "Ceasefire in Karabakh\n\nThe talks in Moscow ended – “at last”, said one café owner."
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_bytes(text.encode(encoding))
+    (tmp_path / "t.csv").write_bytes(f'text\n"{text}"\n'.encode(encoding))
+    (tmp_path / "j.jsonl").write_bytes((json.dumps({"text": text}) + "\n").encode(encoding))
+    order = "little-endian" if encoding.endswith("le") else "big-endian"
+    for corpus in (load_corpus(tmp_path / "d"), load_csv(tmp_path / "t.csv"), load_jsonl(tmp_path / "j.jsonl")):
+        assert [a.text for a in corpus.articles] == [text]
+        assert any(f"decoded as UTF-16 {order} (no byte-order mark" in note
+                   for note in corpus.warnings + list(corpus.articles[0].changes))
+
+
+def test_broken_utf16_without_a_bom_is_named_as_such(tmp_path):
+    data = "Ceasefire in Karabakh, the talks went on".encode("utf-16-le") + b"\x00\xd8" + "more".encode("utf-16-le")
+    (tmp_path / "x.csv").write_bytes(data)
+    with pytest.raises(CorpusError, match=r"x.csv: looks like UTF-16 \(little-endian\) without a byte-order mark"):
+        load_csv(tmp_path / "x.csv")

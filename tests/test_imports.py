@@ -215,3 +215,73 @@ def test_cli_import_bad_input_is_a_clear_error(tmp_path, content, message):
     out = subprocess.run([PYTHON, "-m", "tui.cli", "import", str(path), "--db", str(tmp_path / "s.json")],
                          capture_output=True, text=True, env=run_env(tmp_path))
     assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+
+
+# -- items 9 and 10: a BOM, one-task files, wrong types, a span that does not match -------
+
+def test_a_prodigy_file_with_a_bom_and_one_task_imports_that_task(corpus, tmp_path):
+    a0 = corpus.articles[0]
+    start = a0.text.index("Armenia must withdraw")
+    path = tmp_path / "one.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"text": a0.text, "spans": [
+        {"start": start, "end": start + 21, "label": "CLAIM", "text": "Armenia must withdraw"}]}).encode() + b"\r\n")
+    with fresh_store(tmp_path, corpus) as store:
+        report = import_path(store, path)
+        assert report.warnings == [] and report.added["claims"] == 1
+        assert [c["quote"] for c in store.claims()] == ["Armenia must withdraw"]
+
+
+def test_wrong_types_and_a_mismatched_span_are_rejected_with_file_and_line(corpus, tmp_path):
+    a0 = corpus.articles[0]
+    start = a0.text.index("Armenia must withdraw")
+    good = {"start": start, "end": start + 21, "label": "CLAIM", "text": "Armenia must withdraw"}
+    tasks = [
+        {"text": a0.text, "spans": [{**good, "start": True, "end": 5}]},
+        {"text": a0.text, "spans": [{**good, "text": "Azerbaijan must go"}]},
+        {"text": a0.text, "spans": 5},
+        {"text": a0.text, "meta": {"targets": ["not", "a", "mapping"]}, "spans": [good]},
+        {"text": a0.text, "_timestamp": 1e300, "spans": [good]},
+        {"text": a0.text, "spans": [{**good, "stances": ["agree"]}, {**good, "claim_id": ["x"]}]},
+        {"text": a0.text, "answer": "reject", "spans": [{**good, "rejection_id": {"a": 1}}]},
+    ]
+    path = tmp_path / "typed.jsonl"
+    path.write_text("".join(json.dumps(t) + "\n" for t in tasks), encoding="utf-8")
+    with fresh_store(tmp_path, corpus) as store:
+        report = import_path(store, path)
+        assert store.claims() == [] and store.db.table("rejections").all() == []
+        assert report.warnings == [
+            "typed.jsonl line 1 span 1: offsets must be integers, not True..5; skipped.",
+            "typed.jsonl line 2 span 1: its text 'Azerbaijan must go' is not the task's text at "
+            f"{start}..{start + 21} ('Armenia must withdraw'); skipped.",
+            "typed.jsonl line 3: spans must be a list, not a number; skipped.",
+            "typed.jsonl line 4: meta.targets must be an object, not a list; skipped.",
+            "typed.jsonl line 5: _timestamp must be seconds since 1970 (a positive number), not 1e+300; skipped.",
+            "typed.jsonl line 6 span 1: stances must be an object, not a list; skipped.",
+            "typed.jsonl line 6 span 2: claim_id must be text, not a list; skipped.",
+            "typed.jsonl line 7 span 1: rejection_id must be text, not an object; skipped.",
+        ]
+
+
+def test_reliability_pairs_and_groups_with_a_bom_and_wrong_types(exported, corpus, tmp_path):
+    rows = [json.loads(line) for line in (exported / "reliability.jsonl").read_text(encoding="utf-8").splitlines()]
+    bad = [{**rows[0], "label": ["mixed"]}, {**rows[0], "rationale_codes": "no-byline"},
+           {**rows[0], "doc_id": {"a": 1}}, {**rows[0], "level": 7}]
+    path = tmp_path / "reliability.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "".join(json.dumps(r) + "\n" for r in rows[:1] + bad).encode())
+    with fresh_store(tmp_path, corpus) as store:
+        report = import_path(store, path)
+        assert sum(report.added.values()) == 1
+        assert report.warnings == [
+            "reliability.jsonl line 2: label must be text, not a list; skipped.",
+            "reliability.jsonl line 3: rationale_codes must be a list of text; skipped.",
+            "reliability.jsonl line 4: doc_id must be text, not an object; skipped.",
+            "reliability.jsonl line 5: level 7 is not article or source; skipped.",
+        ]
+        pairs = tmp_path / "claim_pairs.jsonl"
+        pairs.write_bytes(b"\xef\xbb\xbf" + json.dumps({"claim_id_a": [1], "claim_id_b": "b", "label": "same"}).encode())
+        report = import_path(store, pairs)
+        assert report.warnings == ["claim_pairs.jsonl line 1: claim_id_a must be text, not a list; skipped."]
+        groups = tmp_path / "claim_groups.jsonl"
+        groups.write_bytes(b"\xef\xbb\xbf" + json.dumps({"group_id": "g", "members": [], "stance": [1]}).encode())
+        report = import_path(store, groups)
+        assert report.warnings == ["claim_groups.jsonl line 1: stance must be an object, not a list; skipped."]

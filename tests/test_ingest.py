@@ -50,3 +50,38 @@ def test_cli_ingest_shows_progress_and_the_corpus_opens_without_spacy(tmp_path):
             "print(all(a.cached(x.text_hash) for x in c.articles), 'spacy' in sys.modules); s.close()")
     check = subprocess.run([PYTHON, "-c", code, str(tmp_path / "c")], capture_output=True, text=True, env=env, cwd=ROOT)
     assert check.stdout.split() == ["True", "False"], check.stderr
+
+
+def _damaged(tmp_path, name, change):
+    corpus = load_folder(sample_corpus_path())
+    ingest(corpus, tmp_path / "c", rules_choice(None))
+    path = tmp_path / "c" / name
+    path.write_bytes(change(path.read_bytes()))
+    return tmp_path / "c"
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d.replace(b'"events"', b'"evnts"'), "corpus.json: has no list of events"),
+    (lambda d: d.replace(b'"article_ids": [', b'"article_ids": [1, '), "corpus.json: event 1 is damaged"),
+    (lambda d: b"[]", "corpus.json: not a factdesk corpus"),
+])
+def test_a_damaged_corpus_json_is_one_clear_error(tmp_path, change, message):
+    from corpus.articles import CorpusError
+
+    folder = _damaged(tmp_path, "corpus.json", change)
+    with pytest.raises(CorpusError, match=message):
+        load_corpus(folder)
+
+
+def test_a_damaged_line_of_articles_or_gold_leaves_out_only_that_line(tmp_path):
+    folder = _damaged(tmp_path, "articles.jsonl", lambda d: d.replace(b"\n", b"\n{broken\n", 1))
+    corpus = load_corpus(folder)
+    assert len(corpus.articles) == 5
+    assert "articles.jsonl line 2: damaged (not valid JSON" in "\n".join(corpus.warnings)
+    (folder / "gold.jsonl").write_text('{"row": 0, "target_id": "t", "article_id": "%s", "stance": "agree"}\n'
+                                       '{"row": "1"}\n{oops\n' % corpus.articles[0].id, encoding="utf-8")
+    corpus = load_corpus(folder)
+    assert [g["row"] for g in corpus.gold] == [0]
+    warnings = "\n".join(corpus.warnings)
+    assert "gold.jsonl line 2: damaged (row is not a row number)" in warnings
+    assert "gold.jsonl line 3: damaged (not valid JSON" in warnings

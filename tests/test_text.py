@@ -47,3 +47,12 @@ def test_article_id_is_stable_and_depends_on_normalised_text():
     assert a.text_hash == text_hash("Title\nBody")
     assert len(a.id) == 16
     assert Article.from_text("Title\nOther body").id != a.id
+
+
+def test_lone_surrogates_become_replacement_characters_one_for_one():
+    from corpus.text import normalise_with_report, text_hash
+
+    text, changes = normalise_with_report("a\ud800b\udfffc\U0001F600")
+    assert text == "a\ufffdb\ufffdc\U0001F600" and len(text) == 6
+    assert changes == ["replaced 2 lone surrogates (not valid Unicode) with U+FFFD"]
+    text_hash(text)  # encodable: no UnicodeEncodeError
