@@ -35,7 +35,6 @@ import errno
 import json
 import os
 import re
-import shutil
 import socket
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -48,7 +47,7 @@ import orjson
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from annotations.storage import OS, FileOps, StoreError, atomic_write, fsync_dir, write_all
+from annotations.storage import OS, FileOps, StoreError, atomic_write, fsync_dir, write_all, write_fully
 from corpus.text import visible
 
 INTERNAL_TABLE = "_factdesk"
@@ -411,7 +410,7 @@ class JournalStorage(Storage):
         if self.report.replayed:  # compact now, so the next open has nothing to replay
             self.snapshot()
         if backups and self.path.exists():
-            self._backup_thread = start_backup(self.path, backups, self.report)
+            self._backup_thread = start_backup(self.path, backups, self.report, self.ops)
 
     def _damage_message(self, damaged: int, after: bytes) -> str:
         with open(self.journal_path, "rb") as fh:
@@ -790,31 +789,45 @@ def backups_dir(path: Path) -> Path:
     return path.parent / "backups"
 
 
-def backup(path: Path, keep: int, source=None) -> Path | None:
+def backup(path: Path, keep: int, source=None, ops: FileOps | None = None) -> Path | None:
     """Copy the snapshot into ``backups/``, keeping the newest ``keep`` copies.
 
     ``source``: a file object already open on the snapshot (snapshots replace
-    the file by rename, so an open file object is a stable copy to read)."""
+    the file by rename, so an open file object is a stable copy to read). A
+    backup that cannot be written leaves no temporary file."""
+    ops = ops or OS
     folder = backups_dir(path)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
     target = folder / f"{path.stem}.{stamp}{path.suffix}"
+    tmp = target.with_name("." + target.name + ".tmp")
+    made = False
     try:
         folder.mkdir(exist_ok=True)
-        tmp = target.with_name("." + target.name + ".tmp")
-        with (source or open(path, "rb")) as src, open(tmp, "wb") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(tmp, target)
+        with (source or open(path, "rb")) as src:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the user's umask
+            made = True
+            try:
+                while chunk := src.read(1 << 20):
+                    write_fully(ops, fd, chunk)
+                ops.fsync(fd)
+            finally:
+                os.close(fd)
+        ops.replace(tmp, target)
+        made = False
         fsync_dir(folder)
         for old in list_backups(path)[keep:]:
             old.unlink()
     except OSError:
+        if made:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
         return None  # a backup that cannot be written must not stop the work
     return target
 
 
-def start_backup(path: Path, keep: int, report: OpenReport):
+def start_backup(path: Path, keep: int, report: OpenReport, ops: FileOps | None = None):
     """Back the snapshot up in a thread, so opening does not wait for the copy."""
     import threading
 
@@ -824,7 +837,7 @@ def start_backup(path: Path, keep: int, report: OpenReport):
         return None
 
     def run() -> None:
-        report.backup = backup(path, keep, source)
+        report.backup = backup(path, keep, source, ops)
 
     thread = threading.Thread(target=run, name="factdesk-backup", daemon=True)
     thread.start()

@@ -115,6 +115,17 @@ def write_all(ops: FileOps, fd: int, data: bytes) -> None:
         raise OSError(errno.ENOSPC, f"only {written} of {len(data)} bytes could be written")
 
 
+def write_fully(ops: FileOps, fd: int, data: bytes) -> None:
+    """Write all of ``data``, going on after partial writes (for snapshots and
+    backups, written to a temporary file: a failure there loses nothing)."""
+    view = memoryview(data)
+    while view:
+        written = ops.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
+
+
 def fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -145,12 +156,7 @@ def atomic_write(path: Path, data: bytes, ops: FileOps | None = None) -> None:
     try:
         try:
             os.fchmod(fd, 0o666 & ~_umask())
-            view = memoryview(data)
-            while view:  # a snapshot may be large: go on after a partial write
-                written = ops.write(fd, view)
-                if written <= 0:
-                    raise OSError(errno.ENOSPC, f"{os.strerror(errno.ENOSPC)} (writing {path.name})")
-                view = view[written:]
+            write_fully(ops, fd, data)
             ops.fsync(fd)
         finally:
             os.close(fd)

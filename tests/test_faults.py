@@ -489,3 +489,18 @@ def test_a_real_short_write_on_a_full_file_is_not_reported_saved(tmp_path):
     assert all("NOT saved" in line for line in failed)
     with AnnotationStore(path, annotator="tester") as store:
         assert sorted(c["id"] for c in store.claims()) == sorted(saved)
+
+
+def test_a_backup_that_cannot_be_written_leaves_no_temporary_file(tmp_path):
+    from annotations.journal import backup, list_backups
+
+    path = tmp_path / "s.json"
+    with AnnotationStore(path) as store:
+        store.register_corpus(CORPUS)
+    for b in list_backups(path):
+        b.unlink()
+    for fault in ({0: "ENOSPC"}, {0: "short", 1: "EIO"}, {1: "EIO"}, {2: "EIO"}):
+        assert backup(path, 5, ops=FaultyOps(fault)) is None
+        assert list((tmp_path / "backups").iterdir()) == []
+    made = backup(path, 5, ops=FaultyOps({0: "short"}))  # a short write is gone on with
+    assert made is not None and made.read_bytes() == path.read_bytes()
