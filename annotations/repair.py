@@ -53,19 +53,17 @@ def _stamp() -> str:
 
 
 def _keep_copy(path: Path) -> Path:
-    """Keep ``path`` as it is now beside it, as ``NAME.broken-<time>`` (a hard
-    link where the file system allows it, else a copy); the original stays."""
+    """Keep a copy of ``path`` as it is now beside it, as ``NAME.broken-<time>``."""
     target = path.with_name(f"{path.name}.broken-{_stamp()}")
     n = 1
     while target.exists():
         n += 1
         target = path.with_name(f"{path.name}.broken-{_stamp()}-{n}")
-    try:
-        os.link(path, target)
-    except OSError:
-        shutil.copy2(path, target)
-        with open(target, "rb") as fh:
-            os.fsync(fh.fileno())
+    # A copy, not a hard link: if the repair is interrupted, the live file may
+    # still be appended to or cut, and the kept copy must not change with it.
+    shutil.copy2(path, target)
+    with open(target, "rb") as fh:
+        os.fsync(fh.fileno())
     fsync_dir(path.parent)
     return target
 
@@ -314,12 +312,15 @@ def _repair_locked(path: Path) -> list[str]:
     if snapshot_broken and path.exists():
         kept = _keep_copy(path)
         done.append(f"the unreadable snapshot is kept as {kept.name}")
-    # The journal first, then the snapshot that points into it: a crash between
-    # the two leaves a store that `store repair` brings to the same result.
-    if rewrite:
-        atomic_write(journal, new_journal)
+    # The snapshot first, then the journal it points into. The snapshot counts
+    # every seq the old journal holds as included, so that if the repair is
+    # interrupted between the two writes, no skipped entry of the old journal
+    # can be replayed on top of it (and `store repair` again finishes the job).
+    seqs = [line.entry["seq"] for line in result.kept + [line for line, _ in result.skipped] if line.entry]
     tables = dict(result.tables)
-    tables[INTERNAL_TABLE] = {"1": {"seq": result.seq, "offset": len(new_journal),
+    tables[INTERNAL_TABLE] = {"1": {"seq": max([result.seq, *seqs]), "offset": len(new_journal),
                                     "undo": result.undo, "redo": result.redo, "format": 1}}
     atomic_write(path, orjson.dumps(tables))
+    if rewrite:
+        atomic_write(journal, new_journal)
     return done
