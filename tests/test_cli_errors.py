@@ -8,7 +8,6 @@ from tui import cli
 
 BAD = [
     ["export", "--db", "", "--out", "x"],
-    ["export", "--out", ""],
     ["export", "--seed", "abc", "--out", "x"],
     ["export", "--split-by", "moon", "--out", "x"],
     ["export"],

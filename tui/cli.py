@@ -84,7 +84,7 @@ def export_parser() -> argparse.ArgumentParser:
                         "(default: the store of --corpus)")
     parser.add_argument("--corpus", help="the corpus folder whose default store to export (default: the sample "
                         "corpus); its analysis cache is used too")
-    parser.add_argument("--out", required=True, type=_nonempty_path, help="output folder: new, empty, or a previous "
+    parser.add_argument("--out", required=True, help="output folder: new, empty, or a previous "
                         "factdesk export (replaced whole, never mixed); a folder holding other files is refused")
     parser.add_argument("--task", help=f"comma-separated, from {', '.join(TASKS)} (default: all)")
     parser.add_argument("--format", help=f"comma-separated, from {', '.join(FORMATS)} (default: all)")
