@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+import orjson
+
 from corpus.articles import (
     Corpus,
     CorpusBuilder,
@@ -171,6 +173,19 @@ def _finite(text: str) -> float:
     return value
 
 
+_SLOW = object()
+_DIGITS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))  # every digit "0", every other byte " "
+
+
+def _has_long_number(text: str) -> bool:
+    """Whether ``text`` holds 20 digits in a row (a number orjson would read
+    as a float); a byte translation, much faster than a regular expression."""
+    return b"0" * 20 in text.encode("utf-8", "surrogatepass").translate(_DIGITS)
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
+
+
 def _depth_ok(value: object) -> bool:
     stack = [(value, 1)]
     while stack:
@@ -202,8 +217,17 @@ def parse_json(text: str) -> tuple[object, tuple[str, ...]]:
     for a float, nesting at most :data:`MAX_DEPTH` deep). Lone surrogate
     escapes (``\\ud800``), which no UTF-8 file can hold, become U+FFFD, with a
     note. Every failure is a :class:`JsonProblem`."""
+    try:  # the fast path: orjson is as strict (no NaN, no infinity, no lone surrogates), but
+        # reads integers beyond 64 bits as floats: those take the standard parser
+        value = _SLOW if _has_long_number(text) else orjson.loads(text)
+    except orjson.JSONDecodeError:
+        value = _SLOW  # the standard parser says exactly why, or reads lone surrogates
+    if value is not _SLOW:
+        if text.count("[") + text.count("{") > MAX_DEPTH and not _depth_ok(value):
+            raise JsonProblem(f"nested deeper than {MAX_DEPTH} levels")
+        return value, ()
     try:
-        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        value = _DECODER.decode(text)
     except JsonProblem:
         raise
     except json.JSONDecodeError as exc:
@@ -212,7 +236,7 @@ def parse_json(text: str) -> tuple[object, tuple[str, ...]]:
         raise JsonProblem(f"nested deeper than {MAX_DEPTH} levels") from exc
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
         raise JsonProblem(f"not usable JSON ({visible(exc, 80)})") from exc
-    if not _depth_ok(value):
+    if text.count("[") + text.count("{") > MAX_DEPTH and not _depth_ok(value):
         raise JsonProblem(f"nested deeper than {MAX_DEPTH} levels")
     notes: tuple[str, ...] = ()
     if _SURROGATE_ESCAPE.search(text):
