@@ -28,7 +28,7 @@ from annotations.schema import (
 )
 from annotations.store import AnnotationStore
 from corpus.articles import CorpusError
-from corpus.importers import _kind, read_jsonl
+from corpus.importers import _kind, path_kind, read_jsonl
 from corpus.text import article_id as make_article_id
 from corpus.text import normalise, split_title, text_hash, visible
 
@@ -120,8 +120,11 @@ def _lines(path: Path, report: ImportReport) -> Iterator[tuple[int, dict]]:
 
 def kind_of(path: Path) -> str:
     """``prodigy``, ``reliability``, ``pairs``, ``groups``, ``fnc1`` or ``folder``."""
-    if path.is_dir():
-        return "folder"
+    try:
+        if path_kind(path) == "folder":
+            return "folder"
+    except CorpusError as exc:
+        raise ValidationError(f"{exc} Nothing imported.") from exc
     if path.suffix.lower() == ".csv":
         return "fnc1"
     first_problem = ""
@@ -159,7 +162,7 @@ def import_path(store: AnnotationStore, path: str | Path, progress: Progress | N
         found = False
         for name, importer in (("claims.jsonl", import_prodigy), ("reliability.jsonl", import_reliability),
                                ("claim_pairs.jsonl", import_pairs), ("claim_groups.jsonl", import_groups)):
-            if (path / name).exists():
+            if path_kind(path / name) != "missing":
                 found = True
                 importer(store, path / name, report, progress)
         if not found:

@@ -267,26 +267,36 @@ def load_folder(folder: str | Path) -> Corpus:
     manifest and sidecar fields of the wrong type; a folder with no usable
     article, or a manifest that is not a JSON object, is an error.
     """
-    from corpus.importers import list_folder, read_text_file
+    from corpus.importers import list_folder, path_kind, read_text_file
 
     folder = Path(folder).expanduser()
-    if not folder.exists():
+    kind = path_kind(folder)
+    if kind == "missing":
         raise CorpusError(f"{visible(folder)}: no such folder. Give a folder of .txt articles.")
-    if not folder.is_dir():
+    if kind != "folder":
         raise CorpusError(f"{visible(folder)}: not a folder. Give a folder of .txt articles.")
     entries = list_folder(folder)
+    names = {p.name for p in entries}
     builder = CorpusBuilder(folder.name, folder.resolve(), "folder")
-    manifest = _read_json(folder / MANIFEST) if (folder / MANIFEST).exists() else {}
+    manifest = _read_json(folder / MANIFEST) if MANIFEST in names else {}
     per_article = _object(builder, manifest.get("articles"), f"{MANIFEST}: articles")
-    files = [p for p in entries if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()]
+    files = []
+    for p in entries:
+        if p.suffix.lower() in TEXT_SUFFIXES:
+            try:
+                if path_kind(p) == "file":
+                    files.append(p)
+            except CorpusError as exc:
+                builder.warn(f"{exc} Skipped.")
     if not files:
-        raise CorpusError(f"{visible(folder)}: no .txt or .md article in this folder.")
+        raise CorpusError(f"{visible(folder)}: no .txt or .md article in this folder." + (
+            " " + " ".join(builder.warnings[:3]) if builder.warnings else ""))
     event_members: dict[str, list[str]] = {}
     for path in files:
         name = visible(path.name)
         meta = dict(_object(builder, per_article.get(path.name), f"{MANIFEST}: articles: {name}"))
         sidecar = path.with_name(path.stem + ".meta.json")
-        if sidecar.exists():
+        if sidecar.name in names:
             try:
                 meta.update(_read_json(sidecar))
             except CorpusError as exc:

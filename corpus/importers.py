@@ -115,20 +115,30 @@ def decode(raw: bytes, name: str, allow_nul: bool = False) -> tuple[str, list[st
                           "Convert it to UTF-8 and try again.") from exc
 
 
+def path_kind(path: Path) -> str:
+    """``missing``, ``folder``, ``file`` (a regular one) or ``other`` (a pipe,
+    socket or device); a :class:`CorpusError` when it cannot even be looked
+    at (a folder on the way that cannot be searched, a symlink loop)."""
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except OSError as exc:
+        raise CorpusError(f"{visible(path)}: cannot be read ({exc.strerror or exc}). Check the path and its "
+                          "permissions.") from exc
+    return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
+
+
 def _regular_file(path: Path) -> None:
     """Raise :class:`CorpusError` unless ``path`` is a regular file (a FIFO or a
     device would block or never end; a folder is not a file)."""
     shown = visible(path)
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError as exc:
-        raise CorpusError(f"{shown}: no such file.") from exc
-    except OSError as exc:
-        raise CorpusError(f"{shown}: cannot be read ({exc.strerror or exc}). Check the path and its "
-                          "permissions.") from exc
-    if stat.S_ISDIR(mode):
+    kind = path_kind(path)
+    if kind == "missing":
+        raise CorpusError(f"{shown}: no such file.")
+    if kind == "folder":
         raise CorpusError(f"{shown}: is a folder; give the file itself.")
-    if not stat.S_ISREG(mode):
+    if kind == "other":
         raise CorpusError(f"{shown}: not a regular file (a pipe, socket or device); copy it into a file "
                           "and give that.")
 
@@ -494,7 +504,7 @@ def list_folder(folder: Path) -> list[Path]:
 
 
 def _fnc1_files(path: Path) -> tuple[Path, Path]:
-    if path.is_dir():
+    if path_kind(path) == "folder":
         entries = list_folder(path)
         stances = [p for p in entries if re.fullmatch(r".*_stances.*\.csv", p.name)]
         bodies = [p for p in entries if re.fullmatch(r".*_bodies.*\.csv", p.name)]
@@ -506,7 +516,7 @@ def _fnc1_files(path: Path) -> tuple[Path, Path]:
     if bodies == path:
         raise CorpusError(f"{visible(path)}: not an FNC-1 stances file (its name has no _stances); give a "
                           "NAME_stances.csv with its NAME_bodies.csv beside it.")
-    if not bodies.exists():
+    if path_kind(bodies) == "missing":
         raise CorpusError(f"{visible(path)}: the bodies file {visible(bodies.name)} should be beside it.")
     return bodies, path
 
@@ -524,7 +534,7 @@ def load_fnc1(path: str | Path) -> Corpus:
     bodies_path, stances_path = _fnc1_files(path)
     _, body_rows = _csv_rows(bodies_path, ("Body ID", "articleBody"))
     _, stance_rows = _csv_rows(stances_path, ("Headline", "Body ID"))
-    name = path.name if path.is_dir() else stances_path.stem
+    name = path.name if stances_path.parent == path else stances_path.stem
     builder = CorpusBuilder(name, path.resolve(), "fnc1")
     for line, row in body_rows:
         body_id = (row.get("Body ID") or "").strip()
@@ -566,9 +576,10 @@ def load_corpus(path: str | Path) -> Corpus:
     """Open any supported source: an ingested corpus folder, an FNC-1 folder
     or stances file, a folder of .txt/.md, a .jsonl or a .csv file."""
     path = Path(path).expanduser()
-    if not path.exists():
+    kind = path_kind(path)
+    if kind == "missing":
         raise CorpusError(f"{visible(path)}: no such file or folder.")
-    if path.is_dir():
+    if kind == "folder":
         from corpus.ingest import CORPUS_FILE, load_ingested
 
         names = [p.name for p in list_folder(path)]

@@ -146,7 +146,7 @@ def load_ingested(folder: Path) -> Corpus:
     """A corpus written by :func:`save_corpus`. A damaged ``corpus.json`` is an
     error; a damaged line of ``articles.jsonl`` or ``gold.jsonl`` is left out
     with a warning that names it (ingest the source again to get it back)."""
-    from corpus.importers import JsonProblem, _regular_file, parse_json, read_jsonl
+    from corpus.importers import JsonProblem, _regular_file, parse_json, path_kind, read_jsonl
 
     where = visible(folder / CORPUS_FILE)
     _regular_file(folder / CORPUS_FILE)
@@ -192,10 +192,10 @@ def load_ingested(folder: Path) -> Corpus:
 
     def read_gold() -> list[dict]:
         path = folder / GOLD_FILE
-        if not path.exists():
-            return []
         rows, seen = [], set()
         try:
+            if path_kind(path) == "missing":
+                return []
             for line in read_jsonl(path):
                 problem = line.problem or _gold_problem(line.value, ids)
                 if not problem and line.value["row"] in seen:

@@ -461,13 +461,21 @@ def test_an_unreadable_folder_or_csv_is_one_line_not_a_traceback(tmp_path):
     locked = folder(tmp_path / "locked", {"a.txt": BODY})
     table = write(tmp_path / "table.csv", f'text\n"{BODY}"\n')
     task_file = write(tmp_path / "tasks.jsonl", jsonl(task()))
+    closed = folder(tmp_path / "closed", {"inner/a.txt": BODY})  # cannot be searched: nothing inside is seen
+    listed = folder(tmp_path / "listed", {"a.txt": BODY})  # can be listed, not searched: names, no files
     runs = [
+        (["ingest", str(closed / "inner"), "--out", str(tmp_path / "o3"), "--model", "rules"],
+         "inner: cannot be read (Permission denied)"),
+        (["ingest", str(listed), "--out", str(tmp_path / "o4"), "--model", "rules"],
+         "a.txt: cannot be read (Permission denied)"),
+        (["import", str(closed / "inner"), "--db", str(tmp_path / "s2.json")], "inner: "),
         (["ingest", str(locked), "--out", str(tmp_path / "o1"), "--model", "rules"], "locked: the folder cannot be read"),
         (["ingest", str(table), "--out", str(tmp_path / "o2"), "--model", "rules"], "table.csv: cannot be read"),
         (["import", str(task_file), "--db", str(tmp_path / "s.json")], "tasks.jsonl: cannot be read"),
     ]
-    for path in (locked, table, task_file):
+    for path in (locked, table, task_file, closed):
         path.chmod(0)
+    listed.chmod(0o400)
     try:
         for argv, expect in runs:
             proc = subprocess.run(
@@ -475,9 +483,10 @@ def test_an_unreadable_folder_or_csv_is_one_line_not_a_traceback(tmp_path):
                  *argv],
                 cwd=ROOT, env=run_env(tmp_path), capture_output=True, text=True, timeout=120)
             assert "Traceback" not in proc.stderr, proc.stderr
-            assert proc.returncode == 2 and expect in proc.stderr, (proc.returncode, proc.stderr)
+            assert proc.returncode == 2 and expect in proc.stderr and "Permission denied" in proc.stderr, (
+                proc.returncode, proc.stderr)
             errors = [line for line in proc.stderr.splitlines() if line.startswith("factdesk: error: ")]
             assert len(errors) == 1, proc.stderr
     finally:
-        for path in (locked, table, task_file):
+        for path in (locked, table, task_file, closed, listed):
             path.chmod(0o700)
