@@ -89,11 +89,15 @@ def _object(record: dict, name: str, what: str = "") -> dict:
 
 
 def _iso(timestamp) -> str:
+    """An ISO time from a Prodigy ``_timestamp``; absent, 0 or before 1970:
+    unknown, so now (as an export writes 0 for a time it does not know)."""
     if timestamp is None:
         return now()
     if not (isinstance(timestamp, (int, float)) and not isinstance(timestamp, bool)
-            and 0 < timestamp <= MAX_TIMESTAMP):
-        raise _Bad(f"_timestamp must be seconds since 1970 (a positive number), not {_show(timestamp)}")
+            and timestamp <= MAX_TIMESTAMP):
+        raise _Bad(f"_timestamp must be seconds since 1970 (a number), not {_show(timestamp)}")
+    if timestamp <= 0:
+        return now()
     return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="milliseconds")
 
 

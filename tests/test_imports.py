@@ -255,7 +255,7 @@ def test_wrong_types_and_a_mismatched_span_are_rejected_with_file_and_line(corpu
             f"{start}..{start + 21} ('Armenia must withdraw'); skipped.",
             "typed.jsonl line 3: spans must be a list, not a number; skipped.",
             "typed.jsonl line 4: meta.targets must be an object, not a list; skipped.",
-            "typed.jsonl line 5: _timestamp must be seconds since 1970 (a positive number), not 1e+300; skipped.",
+            "typed.jsonl line 5: _timestamp must be seconds since 1970 (a number), not 1e+300; skipped.",
             "typed.jsonl line 6 span 1: stances must be an object, not a list; skipped.",
             "typed.jsonl line 6 span 2: claim_id must be text, not a list; skipped.",
             "typed.jsonl line 7 span 1: rejection_id must be text, not an object; skipped.",
