@@ -83,13 +83,19 @@ def align(text: str, tokens: Sequence[tuple[int, int]], boundaries: Iterable[int
     maps: when no boundary needs a split, they are shared, not copied."""
     covered = covered if covered is not None else cover(text, tokens)
     cuts = sorted(set(boundaries))
-    if index is not None and all(c in index[0] and c in index[1] for c in cuts if 0 < c < len(text)):
+    if index is not None and all(c in index[0] and c in index[1] for c in cuts if 0 < c < len(text)) and (
+            len(text) not in cuts or len(text) in index[1]):
         return Aligned(tokens=covered, _starts=index[0], _ends=index[1])  # nothing to split: share
     result = list(covered)
     splits: list[tuple[int, int, int]] = []
     starts = [s for s, _ in result]
     start_set, end_set = set(starts), {e for _, e in result}
     for cut in cuts:
+        if cut == len(text) and cut not in end_set and text.endswith(" "):  # a span ends on the last space
+            result.append((cut - 1, cut))
+            starts.append(cut - 1)
+            end_set.add(cut)
+            continue
         if not 0 < cut < len(text) or (cut in start_set and cut in end_set):
             continue
         i = bisect_right(starts, cut) - 1

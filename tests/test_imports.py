@@ -285,3 +285,22 @@ def test_reliability_pairs_and_groups_with_a_bom_and_wrong_types(exported, corpu
         groups.write_bytes(b"\xef\xbb\xbf" + json.dumps({"group_id": "g", "members": [], "stance": [1]}).encode())
         report = import_path(store, groups)
         assert report.warnings == ["claim_groups.jsonl line 1: stance must be an object, not a list; skipped."]
+
+
+def test_an_imported_span_ending_on_the_texts_last_space_exports_and_comes_back(analyser, tmp_path):
+    """Found by tests/test_import_props.py: the export's token alignment had no
+    token ending after a trailing space at the very end of the text."""
+    text = "Talks resumed in Moscow. "
+    path = tmp_path / "t.jsonl"
+    path.write_text(json.dumps({"text": text, "spans": [{"start": 6, "end": len(text), "label": "CLAIM"}]}) + "\n")
+    with fresh_store(tmp_path) as store:
+        assert import_path(store, path).warnings == []
+        export_store(store, tmp_path / "first", analyser, formats=("jsonl",))
+    (task,) = lines(tmp_path / "first" / "claims.jsonl")
+    (span,) = task["spans"]
+    assert (span["start"], span["end"]) == (6, len(text))
+    assert "".join(t["text"] + " " * t["ws"] for t in task["tokens"]) == text
+    with fresh_store(tmp_path, name="third.json") as store:
+        import_path(store, tmp_path / "first" / "claims.jsonl")
+        export_store(store, tmp_path / "second", analyser, formats=("jsonl",))
+    assert (tmp_path / "second" / "claims.jsonl").read_bytes() == (tmp_path / "first" / "claims.jsonl").read_bytes()
