@@ -11,6 +11,7 @@ raises on bad input.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -181,7 +182,26 @@ def import_path(store: AnnotationStore, path: str | Path, progress: Progress | N
         import_groups(store, path, report, progress)
     else:
         import_prodigy(store, path, report, progress)
+    report.warnings = _in_line_order(report.warnings)
     return report
+
+
+_WHERE = re.compile(r"(.*?) line (\d+)[: ]")
+
+
+def _in_line_order(warnings: list[str]) -> list[str]:
+    """The warnings of each file in the order of its lines (a line that is not
+    JSON is found before the tasks are read), files in the order they came."""
+    files: dict[str, int] = {}
+
+    def key(item: tuple[int, str]) -> tuple[int, int, int]:
+        n, warning = item
+        match = _WHERE.match(warning)
+        if match is None:
+            return (files.setdefault(f"\x00{n}", len(files)), 0, n)
+        return (files.setdefault(match[1], len(files)), int(match[2]), n)
+
+    return [w for _, w in sorted(enumerate(warnings), key=key)]
 
 
 # -- Prodigy-style tasks ---------------------------------------------------------

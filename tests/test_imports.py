@@ -304,3 +304,13 @@ def test_an_imported_span_ending_on_the_texts_last_space_exports_and_comes_back(
         import_path(store, tmp_path / "first" / "claims.jsonl")
         export_store(store, tmp_path / "second", analyser, formats=("jsonl",))
     assert (tmp_path / "second" / "claims.jsonl").read_bytes() == (tmp_path / "first" / "claims.jsonl").read_bytes()
+
+
+def test_warnings_come_in_the_order_of_the_lines(corpus, tmp_path):
+    a0 = corpus.articles[0]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join([json.dumps({"text": a0.text, "spans": 5}), "{oops",
+                               json.dumps({"text": a0.text, "answer": "maybe"}), "[]"]) + "\n", encoding="utf-8")
+    with fresh_store(tmp_path, corpus) as store:
+        report = import_path(store, path)
+    assert [w.split(":")[0] for w in report.warnings] == [f"mixed.jsonl line {n}" for n in (1, 2, 3, 4)]
