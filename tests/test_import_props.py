@@ -248,3 +248,30 @@ class ImportMachine(RuleBasedStateMachine):
 
 ImportMachine.TestCase.settings = settings(stateful_step_count=8)
 test_imports_of_generated_prodigy_files = ImportMachine.TestCase
+
+
+# -- any JSON in any field of any import format: notes, never an exception -------------------
+
+FIELDS = {
+    "prodigy": ["text", "spans", "meta", "answer", "_timestamp", "_annotator_id", "tokens"],
+    "reliability": ["level", "label", "doc_id", "source", "rationale_codes", "note", "annotator_id"],
+    "pairs": ["claim_id_a", "claim_id_b", "label", "id", "note", "annotator_id", "created"],
+    "groups": ["group_id", "members", "canonical", "stance"],
+}
+MARKERS = {"prodigy": {"text": "Talks in Moscow."}, "reliability": {"level": "article", "label": "mixed"},
+           "pairs": {"claim_id_a": "a", "claim_id_b": "b"}, "groups": {"group_id": "g", "members": []}}
+
+
+@given(kind=st.sampled_from(sorted(FIELDS)), data=st.data())
+def test_any_json_in_any_field_of_any_import_format_gives_notes_not_exceptions(kind, data):
+    rows = [MARKERS[kind]]  # the first row says which format the file is
+    for _ in range(data.draw(st.integers(1, 4))):
+        rows.append({**MARKERS[kind], **data.draw(st.dictionaries(st.sampled_from(FIELDS[kind]), json_value, max_size=4))})
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{kind}.jsonl"
+        path.write_bytes("".join(json.dumps(r) + "\n" for r in rows).encode("utf-8"))
+        with AnnotationStore(Path(tmp) / "s.json", annotator="tester") as store:
+            report = import_path(store, path)
+            again = import_path(store, path)
+        assert sum(again.added.values()) == 0
+        assert all("\n" not in w and f"{kind}.jsonl line " in w for w in report.warnings)
