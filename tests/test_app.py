@@ -339,8 +339,11 @@ async def test_read_only_store_refuses_changes_in_the_app(tmp_path, corpus, anal
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("shift+end", "c", "1", "enter")
         await pilot.pause()
+        assert isinstance(app.screen, ClaimForm), "the claim stays in the form, not saved"
+        assert any("read-only" in n.message and "NOT saved" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
         assert "READ-ONLY" in str(app.screen.query_one("#status").render())
-        assert any("read-only" in n.message for n in app._notifications)
     assert store.claims() == []
     store.close()
 

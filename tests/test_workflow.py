@@ -199,7 +199,8 @@ async def test_user_keymap_remaps_and_bad_keymaps_warn(tmp_path, monkeypatch, co
     app = make_app(corpus, store, analyser)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert any("unknown binding ids not_a_binding" in n.message for n in app._notifications)
+        assert any('unknown binding ids "not_a_binding"' in n.message for n in app._notifications)
+        assert any('claim takes "k" from link (it has no key now' in n.message for n in app._notifications)
         await pilot.press("shift+end", "k")
         await pilot.pause()
         from tui.claim_form import ClaimForm

@@ -14,12 +14,14 @@ from textual import events
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from rich.text import Text
+from textual.content import Content
 
 from annotations.schema import ValidationError
 from annotations.store import AnnotationStore, StoreError
 from corpus.analysis import Analyser
 from corpus.noise import apply_marks
 from corpus.articles import Article, Corpus, Event
+from corpus.text import visible
 from tui.article_view import ArticleView
 from tui.columns import ArticleColumn, ClaimsPanel, legend
 from tui.messages import AnalysisFinished, AnalysisReady, IndexReady
@@ -119,7 +121,7 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "factdesk"
-        self.sub_title = self.event.title
+        self.sub_title = visible(self.event.title, limit=200)
         # Shown columns read their analysis as they are built; the others only
         # check that theirs exists, and the missing ones go to a worker.
         missing = [a for a in self.articles if a.id not in self.analyses
@@ -201,7 +203,8 @@ class MainScreen(Screen):
             return
         strip = Text(no_wrap=True, overflow="ellipsis")
         for position, article in enumerate(self.articles):
-            title = article.title if len(article.title) <= 18 else article.title[:17] + "…"
+            title = visible(article.title)
+            title = title if len(title) <= 18 else title[:17] + "…"
             style = "reverse bold" if position == self.first_visible else "dim"
             strip.append(f" {position + 1} {title} ", style=style)
             strip.append(" ")
@@ -275,7 +278,7 @@ class MainScreen(Screen):
     def on_analysis_finished(self, message: AnalysisFinished) -> None:
         if message.error:
             self._analysing.clear()
-            self.notify(f"Entity analysis failed: {message.error}", severity="error", timeout=12)
+            self.notify(f"Entity analysis failed: {visible(message.error, limit=300)}", severity="error", timeout=12)
         elif message.warning and message.warning != getattr(self, "_warned", None):
             self._warned = message.warning
             self.notify(message.warning, title="No trained model", severity="warning", timeout=12)
@@ -309,7 +312,7 @@ class MainScreen(Screen):
             title = f"event ({len(self.articles)} articles)"
         else:
             claims = self.store.claims(self.current_id)
-            title = self.current_article.title
+            title = visible(self.current_article.title, limit=200)
         if self.panel_filter:
             claims = [c for c in claims if self.panel_filter in c.get("stances", {}).values()]
             title = f"{self.panel_filter} · {title}"
@@ -342,7 +345,7 @@ class MainScreen(Screen):
     def _update_status(self) -> None:
         claims = self.store.claims()
         rated = sum(1 for a in self.articles if self.store.rating(a.id))
-        target = self.targets[0]["text"] if self.targets else ""
+        target = visible(self.targets[0]["text"], limit=300) if self.targets else ""
         status = Text(no_wrap=True, overflow="ellipsis")
         if self.store.read_only:
             status.append(" READ-ONLY ", style="bold reverse")
@@ -446,7 +449,7 @@ class MainScreen(Screen):
         event.stop()
         matches = self._matches(event.value.strip())
         if not matches:
-            self.notify(f"No “{event.value.strip()}” in this event.", severity="warning")
+            self.notify(f"No “{visible(event.value.strip(), limit=80)}” in this event.", severity="warning")
             return
         view = self.current_view
         here = (self.position_of(self.current_id), view.offset_of(view.cursor_location))
@@ -526,7 +529,7 @@ class MainScreen(Screen):
         if key is not None and key != self.focus_key:
             self.set_entity_focus(key, groups)
             mentions = groups[key]
-            self.notify(f"{mentions[0].text}: {len(mentions)} mentions in "
+            self.notify(f"{visible(mentions[0].text, limit=60)}: {len(mentions)} mentions in "
                         f"{len({m.article_id for m in mentions})} article(s); * for the next.")
             return
         mentions = groups.get(self.focus_key, [])
@@ -586,7 +589,7 @@ class MainScreen(Screen):
         for article_id in self.columns:
             self._refresh_article(article_id)
         what = label or "not an entity"
-        self.notify(f"“{quote}” is {what}" + (f" in {count} places." if count > 1 else "."))
+        self.notify(f"“{visible(quote, limit=60)}” is {what}" + (f" in {count} places." if count > 1 else "."))
 
     @work(exclusive=True, group="form")
     async def action_targets(self) -> None:
@@ -704,14 +707,20 @@ class MainScreen(Screen):
             return
         self.tag_claim(self.current_id, *span)
 
-    def _form_for(self, article: Article, start: int, end: int, claim: dict | None = None):
+    def _form_for(self, article: Article, start: int, end: int, claim: dict | None = None, save=None):
         from tui.claim_form import ClaimForm, speaker_choices
 
         analysis = self.analyses.get(article.id)
         entities = self._entities_of(article.id)
         sentences = analysis.sents if analysis else ()
         speakers = speaker_choices(article.text, entities, sentences, start, end)
-        return ClaimForm(article.text[start:end], self.targets, speakers, claim)
+        return ClaimForm(article.text[start:end], self.targets, speakers, claim, save=save)
+
+    def _not_saved(self, what: str, exc: Exception) -> bool:
+        """Say that ``what`` was NOT saved and why; the form stays open with it."""
+        self.notify(f"{what} NOT saved: {visible(exc, limit=400)} It is still in the form: "
+                    "Enter tries again, Esc gives it up.", severity="error", timeout=20)
+        return False
 
     def _next_unannotated(self, article_id: str, after: int) -> tuple[int, int] | None:
         """The next sentence after ``after`` that no claim touches and that is not noise."""
@@ -736,17 +745,21 @@ class MainScreen(Screen):
         The form is pushed right here, while the key is handled (not from a
         worker), so keys typed ahead ("c1⏎") reach the form, not this screen."""
         article = self.corpus.article(article_id)  # any article of the corpus
-        self.app.push_screen(self._form_for(article, start, end),
-                             callback=lambda result: self._claim_done(article_id, start, end, result))
+        form = self._form_for(article, start, end, save=lambda result: self._save_claim(article_id, start, end, result))
+        self.app.push_screen(form, callback=lambda result: self._claim_done(article_id, start, end, result))
 
-    def _claim_done(self, article_id: str, start: int, end: int, result) -> None:
-        if result is None:
-            self.notify("Claim not saved.")
-            return
+    def _save_claim(self, article_id: str, start: int, end: int, result) -> bool:
+        """Save the claim the form holds; False (and the form stays open) if it was not saved."""
         try:
             self.store.add_claim(article_id, start, end, result.stances, **result.fields)
         except (ValidationError, StoreError) as exc:
-            self.notify(f"Claim not saved: {exc}", severity="error", timeout=12)
+            return self._not_saved("Claim", exc)
+        return True
+
+    def _claim_done(self, article_id: str, start: int, end: int, result) -> None:
+        """After the form closed: on a saved claim, show it (and go on with ctrl+n)."""
+        if result is None:
+            self.notify("Claim not saved.")
             return
         self._refresh_article(article_id)
         self._update_status()
@@ -766,13 +779,16 @@ class MainScreen(Screen):
             self.notify("No claim here: put the cursor in a claim or pick one in the claims panel.")
             return
         article = self.corpus.article(claim["article_id"])
-        result = await self.app.push_screen_wait(self._form_for(article, claim["start"], claim["end"], claim))
+
+        def save(result) -> bool:
+            try:
+                self.store.update_claim(claim["id"], result.stances, **result.fields)
+            except (ValidationError, StoreError) as exc:
+                return self._not_saved("Claim change", exc)
+            return True
+
+        result = await self.app.push_screen_wait(self._form_for(article, claim["start"], claim["end"], claim, save))
         if result is None:
-            return
-        try:
-            self.store.update_claim(claim["id"], result.stances, **result.fields)
-        except (ValidationError, StoreError) as exc:
-            self.notify(f"Claim not changed: {exc}", severity="error", timeout=12)
             return
         self._refresh_article(claim["article_id"])
         self.notify("Claim changed.")
@@ -787,19 +803,24 @@ class MainScreen(Screen):
             return
         current = self.store.rating(article.id) if what == "article" else self.store.source_rating(article.source)
         self.app.push_screen(ReliabilityModal(article.title, article.source, current, what,
-                                              signal=self.source_signal(article)),
+                                              signal=self.source_signal(article),
+                                              save=lambda result: self._save_rating(article, what, result)),
                              callback=lambda result: self._rated(article, what, result))
 
-    def _rated(self, article: Article, what: str, result) -> None:
-        if result is None:
-            return
+    def _save_rating(self, article: Article, what: str, result) -> bool:
+        """Save the rating the form holds; False (and the form stays open) if it was not saved."""
         try:
             if what == "article":
                 self.store.rate_article(article.id, result.label, result.note, result.codes)
             else:
                 self.store.rate_source(article.source, result.label, result.note, result.codes)
         except (ValidationError, StoreError) as exc:
-            self.notify(f"Rating not saved: {exc}", severity="error", timeout=12)
+            return self._not_saved("Rating", exc)
+        return True
+
+    def _rated(self, article: Article, what: str, result) -> None:
+        """After the rating form closed on a saved rating: show it."""
+        if result is None:
             return
         for column in self.columns.values():  # a source rating shows on all its articles
             if what == "article" and column.article.id != article.id:
@@ -840,7 +861,7 @@ class MainScreen(Screen):
             return
         self._refresh_article(claim["article_id"])
         self._update_status()
-        self.notify(f"Deleted claim “{claim['quote'][:60]}”.")
+        self.notify(f"Deleted claim “{visible(claim['quote'], limit=60)}”.")
 
     def _undo_redo(self, redo: bool) -> None:
         try:
@@ -856,7 +877,7 @@ class MainScreen(Screen):
         if self.current_id not in self.columns:
             self._refresh_article(self.current_id)
         self._update_status()
-        self.notify(f"{'Redid' if redo else 'Undid'}: {label}.")
+        self.notify(f"{'Redid' if redo else 'Undid'}: {visible(label, limit=120)}.")
 
     def action_undo(self) -> None:
         self._undo_redo(redo=False)
@@ -1012,10 +1033,10 @@ class MainScreen(Screen):
                 with self.store.action("link to a suggested sentence"):
                     new = self.store.add_claim(target.article_id, target.start, target.end)
                     self.store.link_claims(claim["id"], new["id"], result.label, result.note)
-                message = f"Linked ({result.label}) to a new claim in “{target.title[:40]}”."
+                message = f"Linked ({result.label}) to a new claim in “{visible(target.title, limit=40)}”."
             else:
                 self.store.link_claims(claim["id"], target.claim_id, result.label, result.note)
-                message = f"Linked ({result.label}) to “{target.title[:40]}”."
+                message = f"Linked ({result.label}) to “{visible(target.title, limit=40)}”."
         except (ValidationError, StoreError) as exc:
             self.notify(f"Not linked: {exc}", severity="error", timeout=12)
             return
@@ -1067,7 +1088,7 @@ class MainScreen(Screen):
         if not self._in_window(here):
             self.current_id = shown["article_id"]
             self.columns[self.current_id].view.focus()
-        summary = "; ".join(f"{l['label']} in {self.articles[p].title[:30]}" for p, _, _, l in others)
+        summary = "; ".join(f"{l['label']} in {visible(self.articles[p].title, limit=30)}" for p, _, _, l in others)
         more = " g: the next." if len(others) > 1 else ""
         self.notify(f"{len(others)} counterpart(s): {summary}.{more}", timeout=8)
 
@@ -1163,6 +1184,80 @@ class MainScreen(Screen):
         self.app.push_screen(TextPrompt("Canonical wording of this claim group", canonical), callback=save)
 
 
+def _quoted(text: str) -> str:
+    return f"\"{visible(text, limit=60)}\""
+
+
+_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+
+
+def is_key_name(key: str) -> bool:
+    """Whether ``key`` names a key as Textual's bindings do: ``k``, ``K``,
+    ``ctrl+k``, ``f2``, ``question_mark``, ``shift+tab``."""
+    import unicodedata
+
+    from textual.keys import KEY_NAME_REPLACEMENTS, Keys, _get_unicode_name_from_key
+
+    *modifiers, base = key.strip().split("+")
+    if not base or any(m not in _MODIFIERS for m in modifiers):
+        return False
+    if len(base) == 1:
+        return base.isprintable() and not base.isspace()
+    if base in {k.value for k in Keys} or base in KEY_NAME_REPLACEMENTS.values() or base == "space":
+        return True
+    if not all(c.isalnum() or c == "_" for c in base):
+        return False
+    try:
+        character = unicodedata.lookup(_get_unicode_name_from_key(base).replace("_", " "))
+    except KeyError:
+        return False
+    return len(character) == 1 and character.isprintable()
+
+
+def _normal_keys(keys: str) -> set[str]:
+    from textual.keys import _character_to_key
+
+    return {_character_to_key(k) if len(k) == 1 else k for k in (k.strip() for k in keys.split(",")) if k}
+
+
+# keys the app itself binds, which no keymap entry may take
+_APP_KEYS = {"ctrl+q": "quit", "ctrl+p": "the command palette", "ctrl+c": "copy"}
+
+
+def keymap_clashes(bindings: dict[str, Binding], overrides: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The overrides that can be used, and a sentence for each clash: two
+    entries of the keymap that want one key (neither is used), an entry that
+    wants a key of the app itself (not used), and an entry that takes the key
+    of an action it does not rebind (used: that action loses the key, as
+    Textual does it, and the sentence says so)."""
+    overrides = dict(overrides)
+    clashes: list[str] = []
+    wanted: dict[str, list[str]] = {}
+    for binding_id, keys in overrides.items():
+        for key in _normal_keys(keys):
+            wanted.setdefault(key, []).append(binding_id)
+    refused: set[str] = set()
+    for key, ids in wanted.items():
+        if key in _APP_KEYS:
+            clashes.append(f"{' and '.join(ids)} cannot have {_quoted(key)}: it is the key of {_APP_KEYS[key]}")
+            refused.update(ids)
+        elif len(ids) > 1:
+            clashes.append(f"{' and '.join(ids)} both want {_quoted(key)}, so neither was changed")
+            refused.update(ids)
+    for binding_id in refused:
+        del overrides[binding_id]
+    for binding_id, keys in overrides.items():
+        for key in sorted(_normal_keys(keys)):
+            for other_id, other in bindings.items():
+                if other_id in overrides or other_id == binding_id or key not in _normal_keys(other.key):
+                    continue
+                left = sorted(_normal_keys(other.key) - {key})
+                now = f"it keeps {', '.join(_quoted(k) for k in left)}" if left else "it has no key now"
+                clashes.append(f"{binding_id} takes {_quoted(key)} from {other_id} ({now}; give {other_id} "
+                               "its own key in the keymap)")
+    return overrides, clashes
+
+
 HELP_ROWS = [
     ("tab / shift+tab", "move focus between article columns and the claims panel"),
     ("arrows, pgup/pgdn", "move the cursor in the focused article"),
@@ -1212,6 +1307,44 @@ class FactdeskApp(App):
         self.analyser = analyser
         self.event_id = event_id
         self._key_screens: dict[int, Screen] = {}  # key event -> the screen it was typed on
+        self.unexpected_error: BaseException | None = None  # what stopped the app, raised again by run()
+
+    # -- untrusted text and unexpected errors ---------------------------------
+
+    NOTIFY_LIMIT = 1000  # characters: a notification is a sentence, not a page
+
+    def notify(self, message: str | Content, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification is literal text: a string is never parsed as
+        markup (whatever ``markup`` says: screens and widgets pass True by
+        default) and its control characters are shown as visible stand-ins, so a
+        file name, a title or a search cannot crash the app, make a clickable
+        action or write to the terminal. For styling, pass a :class:`Content`
+        built from safe parts (e.g. ``Content.from_markup("[b]$name[/b]",
+        name=visible(name))``)."""
+        if isinstance(message, Content):  # Textual returns a Content as it is
+            super().notify(message, title=visible(title, limit=80), severity=severity, timeout=timeout, markup=True)
+            return
+        super().notify(visible(message, limit=self.NOTIFY_LIMIT), title=visible(title, limit=80),
+                       severity=severity, timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        # Textual's own hint is a markup string; this one is built from Content.
+        self.notify(Content.from_markup("Press [b]ctrl+q[/b] to quit (everything is already saved)."),
+                    title="Do you want to quit?")
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nothing handled inside the app: Textual stops the app and
+        would print a traceback with its local variables (article text among
+        them) on the terminal. Instead the error is kept in
+        ``unexpected_error`` and :meth:`run` raises it once the terminal is
+        restored, for the CLI to log it and print one line."""
+        from textual.worker import WorkerFailed
+
+        if self.unexpected_error is None:
+            self.unexpected_error = error.error if isinstance(error, WorkerFailed) else error
+        super()._handle_exception(error)
+        self._exit_renderables.clear()  # the traceback Textual rendered for the terminal
 
     def get_system_commands(self, screen: Screen):
         """Every action of the main screen in the command palette (ctrl+p)."""
@@ -1224,11 +1357,15 @@ class FactdeskApp(App):
             for binding in screen.BINDINGS:
                 if binding.description:
                     keys = self._keymap.get(binding.id, binding.key_display or binding.key)
-                    yield SystemCommand(binding.description, f"key: {keys}", partial(screen.run_action, binding.action))
+                    yield SystemCommand(binding.description, Content(f"key: {visible(keys)}"),
+                                        partial(screen.run_action, binding.action))
 
     def _load_keymap(self) -> None:
         """A user keymap: ``keymap.toml`` (or .json) in the config folder, or
-        ``$FACTDESK_KEYMAP``, mapping binding ids to keys, e.g. ``claim = "k"``."""
+        ``$FACTDESK_KEYMAP``, mapping binding ids to keys, e.g. ``claim = "k"``.
+
+        What cannot be used is said, by name, and left as it was: unknown ids,
+        values that are not key names, and keys two actions would share."""
         import json
         import os
 
@@ -1239,6 +1376,7 @@ class FactdeskApp(App):
         for path in candidates:
             if not path.is_file():
                 continue
+            where = visible(path)
             try:
                 if path.suffix == ".toml":
                     import tomllib
@@ -1248,15 +1386,30 @@ class FactdeskApp(App):
                     keymap = json.loads(path.read_text(encoding="utf-8"))
                 if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
                     raise ValueError("it must map binding ids to key names, e.g. claim = \"k\"")
-            except (OSError, ValueError, ImportError) as exc:
-                self.notify(f"{path}: keymap not used ({exc}).", severity="warning", timeout=12)
+            except (OSError, ValueError, ImportError, RecursionError) as exc:
+                self.notify(f"{where}: keymap not used ({visible(exc, limit=300)}).", severity="warning", timeout=12)
                 return
-            known = {b.id for b in MainScreen.BINDINGS if b.id}
-            unknown = sorted(set(keymap) - known)
+            bindings = {b.id: b for b in MainScreen.BINDINGS if b.id}
+            unknown = sorted(set(keymap) - set(bindings))
             if unknown:
-                self.notify(f"{path}: unknown binding ids {', '.join(unknown)}; known: {', '.join(sorted(known))}.",
-                            severity="warning", timeout=12)
-            self.set_keymap({k: v for k, v in keymap.items() if k in known})
+                self.notify(f"{where}: unknown binding ids {', '.join(_quoted(u) for u in unknown)}; "
+                            f"known: {', '.join(sorted(bindings))}.", severity="warning", timeout=12)
+            overrides, bad = {}, []
+            for binding_id, keys in keymap.items():
+                if binding_id not in bindings:
+                    continue
+                wrong = [k for k in keys.split(",") if not is_key_name(k)]
+                if wrong or not keys.strip():
+                    bad.append(f"{binding_id} = {_quoted(keys)} ({'not a key name: ' + ', '.join(_quoted(k) for k in wrong) if wrong else 'no key'})")
+                else:
+                    overrides[binding_id] = keys
+            if bad:
+                self.notify(f"{where}: {'; '.join(bad)}. Those actions keep their keys; a key is named like "
+                            f"\"k\", \"K\", \"ctrl+k\", \"f2\" or \"question_mark\".", severity="warning", timeout=12)
+            overrides, clashes = keymap_clashes(bindings, overrides)
+            if clashes:
+                self.notify(f"{where}: keys in conflict: {'; '.join(clashes)}.", severity="warning", timeout=12)
+            self.set_keymap(overrides)
             return
 
     def on_mount(self) -> None:
@@ -1308,7 +1461,7 @@ class FactdeskApp(App):
     async def action_quit(self) -> None:
         # Textual prints the exit message after it restores the terminal, so
         # it is never lost on the alternate screen.
-        self.exit(message=Text(f"Saved in {self.store.path}"))
+        self.exit(message=Text(f"Saved in {visible(self.store.path)}"))
 
     def run(self, *args, **kwargs):
         # Everything imported so far lives as long as the app. Freezing it keeps
@@ -1316,7 +1469,10 @@ class FactdeskApp(App):
         # first screen is built: that was 40 % of the time to first paint.
         gc.freeze()
         gc.enable()  # paused during start-up by the CLI (see tui.cli.pause_gc_for_startup)
-        return super().run(*args, **kwargs)
+        result = super().run(*args, **kwargs)
+        if self.unexpected_error is not None:  # after the terminal is restored: see _handle_exception
+            raise self.unexpected_error
+        return result
 
     def get_default_screen(self) -> Screen:
         if self.event_id is not None:
@@ -1329,7 +1485,7 @@ class FactdeskApp(App):
 
     def open_event(self, event: Event) -> None:
         if not event.article_ids:
-            self.notify(f"The event {event.title!r} has no articles.", severity="warning")
+            self.notify(f"The event “{visible(event.title, limit=80)}” has no articles.", severity="warning")
             return
         self.push_screen(MainScreen(self.corpus, self.store, self.analyser, event))
 

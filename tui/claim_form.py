@@ -8,6 +8,7 @@ cancels. Stances come first, so ``c 1 Enter`` tags a claim that agrees.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -20,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from corpus.text import visible
 from annotations.schema import ATTRIBUTIONS, CHECKWORTHINESS, CLAIM_TYPES, CONFIDENCE, STANCES
 
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
@@ -68,7 +70,7 @@ class ChoiceRow(Widget, can_focus=True):
             key = KEYS[i] if i < len(KEYS) else " "
             style = "reverse bold" if i == self.selected else ""
             text.append(f" {key} ", style="dim")
-            text.append(choice.label, style=style)
+            text.append(visible(choice.label, limit=60), style=style)
             text.append(" ")
         if self.selected is None:
             text.append(" (required)" if self.required else " (optional)", style="dim italic")
@@ -149,12 +151,15 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
         Binding("ctrl+n", "save_next", "Save, next sentence"),
     ]
 
-    def __init__(self, quote: str, targets: list[dict], speakers: list[Choice], claim: dict | None = None) -> None:
+    def __init__(self, quote: str, targets: list[dict], speakers: list[Choice], claim: dict | None = None,
+                 save: Callable[[ClaimFormResult], bool] | None = None) -> None:
         super().__init__()
+        quote = visible(quote)
         self.quote = quote if len(quote) <= 300 else quote[:297] + "…"
         self.targets = targets
         self.speakers = speakers
         self.claim = claim or {}
+        self.save = save  # saves the result; False: not saved, the form stays open with what was typed
 
     def compose(self) -> ComposeResult:
         stances = self.claim.get("stances", {})
@@ -162,7 +167,7 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
             yield Label(Text("Edit claim" if self.claim else "New claim"), classes="form-title")
             yield Static(Text(f"“{self.quote}”"), classes="form-subject")
             for target in self.targets:
-                yield ChoiceRow(f"stance:{target['id']}", f"Stance toward “{target['text']}”",
+                yield ChoiceRow(f"stance:{target['id']}", f"Stance toward “{visible(target['text'], limit=200)}”",
                                 _choices(STANCES), stances.get(target["id"]), required=True)
             yield ChoiceRow("claim_type", "Type", _choices(CLAIM_TYPES), self.claim.get("claim_type"))
             yield ChoiceRow("checkworthiness", "Check-worthiness", _choices(CHECKWORTHINESS),
@@ -170,7 +175,7 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
             speaker = self.claim.get("speaker")
             speakers = list(self.speakers)
             if speaker and all(c.value != speaker for c in speakers):
-                speakers.insert(0, Choice(speaker, speaker.get("text") or speaker["kind"]))
+                speakers.insert(0, Choice(speaker, str(speaker.get("text") or speaker.get("kind") or "?")))
             yield ChoiceRow("speaker", "Speaker", speakers, speaker)
             yield ChoiceRow("attribution", "How", _choices(ATTRIBUTIONS), self.claim.get("attribution"))
             yield ChoiceRow("confidence", "Confidence", _choices(CONFIDENCE), self.claim.get("confidence"))
@@ -206,15 +211,17 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
         event.stop()  # Enter in the note saves, as everywhere in the form
         self.action_save()
 
-    def action_save(self) -> None:
-        result = self._result(False)
-        if result is not None:
+    def _finish(self, next_: bool) -> None:
+        """Close on a result that is saved; one that is not stays in the form."""
+        result = self._result(next_)
+        if result is not None and (self.save is None or self.save(result)):
             self.dismiss(result)
 
+    def action_save(self) -> None:
+        self._finish(False)
+
     def action_save_next(self) -> None:
-        result = self._result(True)
-        if result is not None:
-            self.dismiss(result)
+        self._finish(True)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

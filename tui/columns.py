@@ -9,6 +9,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from corpus.articles import Article
+from corpus.text import visible
 from tui.article_view import ArticleView
 from tui.styles import CLAIM_STYLE, LEGEND_LABELS, LINKED_STYLE, NOISE_STYLE, entity_style
 
@@ -43,23 +44,23 @@ class ArticleColumn(Vertical):
     def update_head(self, rating: dict | None, claims: int, analysed: bool, source_rating: dict | None = None) -> None:
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append(f"{self.position + 1}. ", style="dim")
-        head.append(self.article.title or "(untitled)", style="bold")
+        head.append(visible(self.article.title, limit=500) or "(untitled)", style="bold")
         head.append("\n")
-        head.append(self.article.source or "unknown source", style="italic")
+        head.append(visible(self.article.source, limit=200) or "unknown source", style="italic")
         if source_rating:
-            head.append(f" ({source_rating['label']})", style=f"italic {_COLOURS.get(source_rating['label'], 'white')}")
+            head.append(f" ({visible(source_rating['label'])})", style=f"italic {_COLOURS.get(source_rating['label'], 'white')}")
         head.append(f" · {claims} claim{'s' if claims != 1 else ''}")
         if rating:
             head.append(" · ")
-            head.append(rating["label"], style=f"bold {_COLOURS.get(rating['label'], 'white')}")
+            head.append(visible(rating["label"]), style=f"bold {_COLOURS.get(rating['label'], 'white')}")
         else:
             head.append(" · not rated", style="dim")
         if not analysed:
             head.append(" · analysing…", style="dim italic")
         if self.duplicate_of:
-            head.append(f" · near-duplicate of {self.duplicate_of}", style="bold magenta")
+            head.append(f" · near-duplicate of {visible(self.duplicate_of, limit=200)}", style="bold magenta")
         if self.article.aliases:
-            head.append(f" · also published as {', '.join(self.article.aliases)}", style="magenta")
+            head.append(f" · also published as {visible(', '.join(self.article.aliases), limit=300)}", style="magenta")
         self.head = head
         if self.is_mounted:
             self.query_one(".column-head", Static).update(head)
@@ -78,18 +79,19 @@ class ClaimsPanel(Vertical):
             options.highlighted = 0
 
     def show(self, title: str, claims: list[dict], targets: list[dict], links: dict[str, int] | None = None) -> None:
-        self.query_one("#claims-title", Static).update(Text(f"Claims · {title}", style="bold", no_wrap=True, overflow="ellipsis"))
+        self.query_one("#claims-title", Static).update(Text(f"Claims · {visible(title, limit=300)}", style="bold",
+                                                            no_wrap=True, overflow="ellipsis"))
         options = self.query_one("#claims-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()
         for claim in claims:
             line = Text()
             stances = claim.get("stances", {})
-            line.append(", ".join(stances.get(t["id"], "—") for t in targets) or "—", style="bold")
+            line.append(visible(", ".join(stances.get(t["id"], "—") for t in targets), limit=80) or "—", style="bold")
             if links and links.get(claim["id"]):
                 line.append(f" ⇄{links[claim['id']]}", style="bold cyan")
             line.append("  ")
-            quote = claim["quote"].replace("\n", " ")
+            quote = visible(claim["quote"].replace("\n", " "))
             line.append(quote if len(quote) < 160 else quote[:157] + "…")
             options.add_option(Option(line, id=claim["id"]))
         if claims:

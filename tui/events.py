@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from annotations.store import AnnotationStore
 from corpus.articles import Corpus
+from corpus.text import visible
 
 
 class EventsScreen(Screen):
@@ -30,7 +31,7 @@ class EventsScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "factdesk"
-        self.sub_title = f"{self.corpus.name}: {len(self.corpus.events)} events"
+        self.sub_title = f"{visible(self.corpus.name, limit=200)}: {len(self.corpus.events)} events"
         table = self.query_one(DataTable)
         table.add_column("articles", key="articles")
         table.add_column("claims", key="claims")
@@ -51,7 +52,7 @@ class EventsScreen(Screen):
             claims, rated = self.store.event_progress(list(event.article_ids))
             count = len(event.article_ids)
             done += rated == count and count > 0
-            table.add_row(count, claims, f"{rated}/{count}", Text(event.title), key=event.id)
+            table.add_row(count, claims, f"{rated}/{count}", Text(visible(event.title, limit=300)), key=event.id)
         if cursor is not None and table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
         status = Text(f" {len(self.corpus.events)} events · {len(self.corpus.articles)} articles · "

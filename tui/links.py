@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from annotations.links import LINK_LABELS
 from annotations.schema import STANCES
+from corpus.text import visible
 
 LABEL_KEYS = {"s": "same", "p": "supports", "x": "contradicts", "e": "elaborates", "r": "related"}
 LINK_STYLE = {"same": "bold green", "supports": "green", "contradicts": "bold red", "elaborates": "cyan",
@@ -65,10 +66,11 @@ class LinkModal(ModalScreen[LinkResult | None]):
 
     def compose(self) -> ComposeResult:
         options = [Option(self._line(n, c), id=str(n)) for n, c in enumerate(self.candidates)]
-        quote = self.quote if len(self.quote) < 300 else self.quote[:297] + "…"
+        quote = visible(self.quote)
+        quote = quote if len(quote) < 300 else quote[:297] + "…"
         with Vertical(classes="form results link-form"):
             yield Label(Text("Link this claim to another article"), classes="form-title")
-            yield Static(Text(f"“{quote}”\n— {self.article_title}"), classes="form-subject")
+            yield Static(Text(f"“{quote}”\n— {visible(self.article_title, limit=200)}"), classes="form-subject")
             if options:
                 yield OptionList(*options, id="candidates")
             else:
@@ -82,16 +84,18 @@ class LinkModal(ModalScreen[LinkResult | None]):
         line = Text()
         line.append(f"{n + 1:>2} ", style="dim")
         if c.link_label:
-            line.append(f"[{c.link_label}] ", style=LINK_STYLE.get(c.link_label, "bold"))
+            line.append(f"[{visible(c.link_label, limit=20)}] ", style=LINK_STYLE.get(c.link_label, "bold"))
         line.append("claim " if c.claim_id else "sentence ", style="italic")
-        line.append(f"{c.title[:40]} · {c.source[:30]}", style="bold")
+        line.append(f"{visible(c.title)[:40]} · {visible(c.source)[:30]}", style="bold")
         line.append(f"  {c.score:.2f}\n" if not c.link_id else "\n", style="dim")
-        text = c.text.replace("\n", " ")
+        text = visible(c.text.replace("\n", " "))
         line.append("   " + (text if len(text) < 220 else text[:217] + "…") + "\n")
         if c.reasons:
-            line.append("   " + " · ".join(r for r in c.reasons if not r.startswith("numbers differ")), style="dim")
+            line.append("   " + visible(" · ".join(r for r in c.reasons if not r.startswith("numbers differ")), limit=300),
+                        style="dim")
         if c.mismatch:
-            line.append("  ⚠ " + next(r for r in c.reasons if r.startswith("numbers differ")), style="bold red")
+            line.append("  ⚠ " + visible(next((r for r in c.reasons if r.startswith("numbers differ")), ""), limit=200),
+                        style="bold red")
         return line
 
     def on_mount(self) -> None:
@@ -146,8 +150,8 @@ class TextPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label(Text(self.heading), classes="form-title")
-            yield Input(value=self.value, id="prompt")
+            yield Label(Text(visible(self.heading, limit=200)), classes="form-title")
+            yield Input(value=visible(self.value), id="prompt")
             yield Label(Text("Enter saves · Esc cancels"), classes="form-hint")
 
     def on_mount(self) -> None:
@@ -216,26 +220,27 @@ class CorroborationScreen(ModalScreen[tuple | None]):
         groups = self.query_one("#groups", DataTable)
         groups.add_columns("claim (canonical)", "stance", "stated by", "contradicted by", "silent", "⚠")
         for row in self.groups:
-            canonical = row.canonical if len(row.canonical) < 46 else row.canonical[:45] + "…"
+            canonical = visible(row.canonical)
+            canonical = Text(canonical if len(canonical) < 46 else canonical[:45] + "…")  # a str would be markup
 
             def names(sources: list[str], width: int) -> str:
-                text = f"{len(sources)}: {', '.join(sources)}" if sources else "0"
+                text = visible(f"{len(sources)}: {', '.join(sources)}" if sources else "0")
                 return text if len(text) <= width else text[:width - 1] + "…"
 
             groups.add_row(
-                canonical, row.stance,
+                canonical, Text(visible(row.stance, limit=40)),
                 Text(names(row.states, 34), style="green"),
                 Text(names(row.contradicts, 24), style="red" if row.contradicts else "dim"),
                 Text(str(len(row.silent)), style="dim"),
-                Text(row.mismatch, style="bold red"),
+                Text(visible(row.mismatch, limit=80), style="bold red"),
                 key=row.group_id,
             )
         sources = self.query_one("#sources", DataTable)
         sources.add_columns("source", "claims", "corroborated", "contradicted", "your rating")
         for row in self.sources:
-            sources.add_row(row.source, row.claims, Text(str(row.corroborated), style="green"),
+            sources.add_row(Text(visible(row.source, limit=60)), row.claims, Text(str(row.corroborated), style="green"),
                             Text(str(row.contradicted), style="red" if row.contradicted else "dim"),
-                            row.rating or Text("not rated", style="dim"), key=row.source)
+                            Text(row.rating) if row.rating else Text("not rated", style="dim"), key=row.source)
         groups.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

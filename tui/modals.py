@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.schema import RELIABILITY
+from corpus.text import visible
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,9 @@ class ReliabilityModal(ModalScreen[RatingResult | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "save", "Save")]
 
     def __init__(self, title: str, source: str, current: dict | None = None, what: str = "article",
-                 signal: str = "") -> None:
+                 signal: str = "", save=None) -> None:
         super().__init__()
+        self.save = save  # saves the result; False: not saved, the form stays open with what was chosen
         self.signal = signal
         self.article_title = title
         self.source = source
@@ -44,19 +46,20 @@ class ReliabilityModal(ModalScreen[RatingResult | None]):
         from tui.claim_form import Choice, ChoiceRow
 
         heading = "Reliability of this article" if self.what == "article" else "Reliability of this source"
-        subject = f"{self.article_title}\nSource: {self.source or 'unknown'}" if self.what == "article" \
-            else f"{self.source} (every article of it shows this rating)"
+        title, source = visible(self.article_title, limit=300), visible(self.source, limit=200)
+        subject = f"{title}\nSource: {source or 'unknown'}" if self.what == "article" \
+            else f"{source} (every article of it shows this rating)"
         chosen = set(self.current.get("rationale_codes") or ())
         with VerticalScroll(classes="form"):
             yield Label(Text(heading), classes="form-title")
             yield Static(Text(subject), classes="form-subject")
             if self.signal:
-                yield Static(Text(self.signal, style="italic cyan"), classes="form-subject")
+                yield Static(Text(visible(self.signal), style="italic cyan"), classes="form-subject")
             yield ChoiceRow("label", "Label", [Choice(v, v) for v in RELIABILITY], self.current.get("label"),
                             required=True, advance=False)
             yield SelectionList(*[(code.replace("-", " "), code, code in chosen) for code in RATIONALE_CODES],
                                 id="codes")
-            yield Input(value=self.current.get("note", ""), placeholder="Note (optional)", id="note")
+            yield Input(value=visible(self.current.get("note") or ""), placeholder="Note (optional)", id="note")
             yield Label(Text("1–3 label · Tab to the reasons, space ticks one · Tab to the note · Enter saves"),
                         classes="form-hint")
 
@@ -89,7 +92,9 @@ class ReliabilityModal(ModalScreen[RatingResult | None]):
             row.focus()
             return
         codes = tuple(self.query_one("#codes", SelectionList).selected)
-        self.dismiss(RatingResult(row.value, self.query_one("#note", Input).value.strip(), codes))
+        result = RatingResult(row.value, self.query_one("#note", Input).value.strip(), codes)
+        if self.save is None or self.save(result):  # not saved: the form stays open
+            self.dismiss(result)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -107,8 +112,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         table = Text()
         for key, description in self.rows:
-            table.append(f"{key:>18}  ", style="bold")
-            table.append(f"{description}\n")
+            table.append(f"{visible(key):>18}  ", style="bold")
+            table.append(f"{visible(description)}\n")
         with VerticalScroll(classes="form help"):
             yield Label(Text("factdesk keys"), classes="form-title")
             yield Static(table)
@@ -132,13 +137,13 @@ class ResultsModal(ModalScreen[tuple | None]):
         options = []
         for key, title, before, match, after in self.rows:
             line = Text(no_wrap=True, overflow="ellipsis")
-            line.append(f"{title[:30]}: ", style="bold")
-            line.append(f"…{before}")
-            line.append(match, style="reverse")
-            line.append(f"{after}…")
+            line.append(f"{visible(title)[:30]}: ", style="bold")
+            line.append(f"…{visible(before)}")
+            line.append(visible(match, limit=200), style="reverse")
+            line.append(f"{visible(after)}…")
             options.append(Option(line, id="|".join(map(str, key))))
         with Vertical(classes="form results"):
-            yield Label(Text(f"{len(self.rows)} match(es) for “{self.needle}”"), classes="form-title")
+            yield Label(Text(f"{len(self.rows)} match(es) for “{visible(self.needle, limit=80)}”"), classes="form-title")
             yield OptionList(*options, id="results")
             yield Label(Text("↑↓ choose · Enter jumps there · Esc closes"), classes="form-hint")
 
@@ -171,8 +176,8 @@ class EntitiesModal(ModalScreen[tuple | None]):
             line = Text(no_wrap=True, overflow="ellipsis")
             line.append(f"{mentions:>4} ", style="bold")
             line.append(f"in {articles:>2} article(s)  ")
-            line.append(text, style="bold")
-            line.append(f"  {key.split(':', 1)[0]}", style="dim")
+            line.append(visible(text, limit=80), style="bold")
+            line.append(f"  {visible(key.split(':', 1)[0], limit=20)}", style="dim")
             options.append(Option(line, id=key))
         with Vertical(classes="form results"):
             yield Label(Text(f"{len(self.rows)} entities in this event"), classes="form-title")
@@ -222,7 +227,7 @@ class EntityLabelModal(ModalScreen[tuple | None]):
             options.append(Option(Text(f"{i if i < 10 else ' '}  {label}"), id=label))
         with Vertical(classes="form"):
             yield Label(Text("Entity label"), classes="form-title")
-            yield Static(Text(f"“{self.quote}”" + (f" — now {self.current}" if self.current else "")),
+            yield Static(Text(f"“{visible(self.quote, limit=300)}”" + (f" — now {self.current}" if self.current else "")),
                          classes="form-subject")
             yield OptionList(*options, id="labels")
             yield Static(id="everywhere")
@@ -269,7 +274,7 @@ class TargetsModal(ModalScreen[tuple | None]):
         self.editing: str | None = None
 
     def compose(self) -> ComposeResult:
-        options = [Option(Text(t["text"]), id=t["id"]) for t in self.targets]
+        options = [Option(Text(visible(t["text"], limit=300)), id=t["id"]) for t in self.targets]
         with Vertical(classes="form"):
             yield Label(Text("Target propositions of this event"), classes="form-title")
             yield OptionList(*options, id="targets")
@@ -284,7 +289,7 @@ class TargetsModal(ModalScreen[tuple | None]):
         event.stop()
         self.editing = event.option.id
         box = self.query_one("#target-text", Input)
-        box.value = next(t["text"] for t in self.targets if t["id"] == event.option.id)
+        box.value = visible(next(t["text"] for t in self.targets if t["id"] == event.option.id))
         box.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -1,0 +1,313 @@
+"""Hostile strings through every screen, form and notification of the app.
+
+Titles, sources, file names, event names, target propositions, notes, group
+wordings and search strings come from outside: none may be parsed as markup
+(crash, clickable action) or reach the terminal raw (OSC 52 writes the
+clipboard, OSC 0 the window title). Each is shown literally, its control
+characters as the visible stand-ins of :func:`corpus.text.visible`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from rich.console import Console
+
+from annotations.storage import StoreError
+from annotations.store import AnnotationStore
+from corpus.articles import CorpusBuilder, Target
+from corpus.text import visible
+from tui.app import FactdeskApp, MainScreen
+from tui.claim_form import ClaimForm
+from tui.modals import ReliabilityModal
+
+SIZE = (160, 50)
+
+HOSTILE = [
+    "[b=c=d]",
+    "[/]",
+    "[@click=app.quit]quit[/]",
+    "[link=x]here[/link]",
+    "[/x] group",
+    "\x1b]52;c;SGVsbG8=\x07clip",
+    "\x1b]0;PWNED\x07title",
+    "\x1b[31mred\x1b[2J",
+    "\x9b31mcsi",
+    "\u202eevil\u202c bidi",
+    "nul\x00byte",
+    "w" * 10_000,
+    "e\u0301\u0302\u0303 combining",
+    "مرحبا بالعالم",
+    "שלום עולם",
+    "漢字テスト",
+]
+# What must reach the terminal from each: its visible() form, or enough of it to recognise.
+MARKERS = {
+    "[b=c=d]": "[b=c=d]",
+    "[/]": "[/]",
+    "[@click=app.quit]quit[/]": "[@click=app.quit]",
+    "[link=x]here[/link]": "[link=x]",
+    "[/x] group": "[/x]",
+    "\x1b]52;c;SGVsbG8=\x07clip": "␛]52;c;",
+    "\x1b]0;PWNED\x07title": "␛]0;PWNED␇",
+    "\x1b[31mred\x1b[2J": "␛[31m",
+    "\x9b31mcsi": "<U+009B>",
+    "\u202eevil\u202c bidi": "<U+202E>evil",
+    "nul\x00byte": "nul␀byte",
+    "w" * 10_000: "wwwwwwww",
+    "e\u0301\u0302\u0303 combining": "combining",
+    "مرحبا بالعالم": "مرحبا",
+    "שלום עולם": "שלום",
+    "漢字テスト": "漢字テスト",
+}
+RAW = ("\x1b", "\x07", "\x9b", "\x00", "\u202e", "\u202c")
+
+
+def hostile_corpus(tmp_path):
+    """One article per hostile string (as its title, source and file name), an
+    event "all" with every article and every string as a target, and one event
+    named by each string."""
+    builder = CorpusBuilder("hostile \x1b]0;PWNED\x07 corpus", tmp_path, "folder")
+    paths = []
+    for i, h in enumerate(HOSTILE):
+        path = f"{h}-{i}.txt"
+        body = (f"Article {i} reports that Armenia and Azerbaijan agreed [/] to talk on Monday.\n\n"
+                f"Officials said the [link=x]ceasefire[/link] and [b=c=d] terms hold. The talks continue.")
+        builder.add(body, path=path, source=f"{h} source", title=f"{h} {i}")
+        paths.append(path)
+    builder.add_event("all", "[b]all[/b] \x1b]0;PWNED\x07 events",
+                      [Target(f"t{i}", h) for i, h in enumerate(HOSTILE)], paths)
+    for i, h in enumerate(HOSTILE):
+        builder.add_event(f"e{i}", h, [Target(f"e{i}t", h)], paths[:2])
+    return builder.build()
+
+
+def screen_text(app) -> str:
+    """Exactly the text the app would write to the terminal for this screen
+    (without the escape codes of its own styles)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)
+
+
+def check_literal(app, *strings: str) -> str:
+    """The screen holds no raw control character, and shows each string literally."""
+    text = screen_text(app)
+    raw = [repr(c) for c in RAW if c in text]
+    assert not raw, f"raw control characters {raw} reach the terminal on {type(app.screen).__name__}"
+    for s in strings:
+        marker = MARKERS.get(s, s)
+        assert marker in text, f"{marker!r} is not shown on {type(app.screen).__name__}:\n{text}"
+    return text
+
+
+def check_notifications(app) -> None:
+    for n in app._notifications:
+        message = str(n.message)
+        assert not any(c in message or c in n.title for c in RAW), f"raw control characters in {message!r}"
+
+
+async def settle(pilot) -> None:
+    """Background work done (not the forms, which wait for the reader)."""
+    background = [w for w in pilot.app.workers if w.group != "form"]
+    if background:  # (an empty list would wait for every worker)
+        await pilot.app.workers.wait_for_complete(background)
+    await pilot.pause()
+
+
+@pytest.fixture
+def hostile(tmp_path, analyser, monkeypatch):
+    corpus = hostile_corpus(tmp_path)
+    store = AnnotationStore(tmp_path / "hostile.json", annotator="tester")
+    store.register_corpus(corpus)
+    # a keymap with a key that is markup, one two actions would share, and an unknown id with escapes
+    keymap = tmp_path / "[b=c=d] keymap.json"
+    keymap.write_text(json.dumps({"claim": "[b=c=d]", "visual": "h", "\x1b]0;PWNED\x07": "z"}), encoding="utf-8")
+    monkeypatch.setenv("FACTDESK_KEYMAP", str(keymap))
+    yield corpus, store
+    store.close()
+
+
+async def test_hostile_strings_are_shown_literally_everywhere(hostile, analyser):
+    corpus, store = hostile
+    a0, a1 = corpus.articles[0], corpus.articles[1]
+    # saved work carrying hostile notes and wordings (as an import would bring them)
+    first = store.add_claim(a0.id, a0.text.index("Officials"), a0.text.index("hold.") + 5,
+                            {"t0": "agree"}, note=HOSTILE[5])
+    second = store.add_claim(a1.id, a1.text.index("Officials"), a1.text.index("hold.") + 5, {"t0": "agree"})
+    store.link_claims(first["id"], second["id"], "same", note=HOSTILE[6])
+    [group] = store.claim_groups()
+    store.set_group(group.id, canonical=HOSTILE[4] + " " + HOSTILE[5])
+    store.rate_article(a0.id, "mixed", note=HOSTILE[6])
+
+    app = FactdeskApp(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # the events screen: every event name, the corpus name in the header
+        assert type(app.screen).__name__ == "EventsScreen"
+        check_literal(app, "[b]all[/b]", "␛]0;PWNED␇", *[h for h in HOSTILE if h != "w" * 10_000])
+        # the keymap: the bad key and the clash, by name, literally
+        messages = [str(n.message) for n in app._notifications]
+        assert any('claim = "[b=c=d]"' in m and "not a key name" in m for m in messages), messages
+        assert any('visual takes "h" from toggle_noise' in m for m in messages), "\n".join(messages)
+        assert any("␛]0;PWNED␇" in m for m in messages), messages  # the unknown id, made visible
+        assert any("[b=c=d] keymap.json" in m for m in messages), messages
+        # corpus notes name file names (the NUL one was read as a name, not as text)
+        check_notifications(app)
+
+        await pilot.press("enter")  # the event "all"
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        check_literal(app, HOSTILE[0], HOSTILE[1], f"{HOSTILE[0]} source", "[b]all[/b]", "target: [b=c=d]")
+        main = app.screen
+
+        # search: not found, found, the results list
+        bar = main.query_one("#search")
+        for needle in ("[/x]", "\x1b]0;PWNED\x07", "[@click=app.quit]"):
+            await pilot.press("slash")
+            bar.value = needle
+            await pilot.press("enter")
+            await pilot.pause()
+            assert any(visible(needle) in str(n.message) for n in app._notifications)
+        await pilot.press("slash")
+        bar.value = "[/]"
+        await pilot.press("enter", "ctrl+r")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ResultsModal"
+        check_literal(app, "[/]", "[b=c=d]")
+        await pilot.press("escape")
+        await pilot.press("escape")  # close the bar
+        await pilot.pause()
+
+        # the claim form: the quote and every target; the keymap left "c" as it was
+        main.current_view.focus()
+        view = main.current_view
+        start = view.article.text.index("Article")
+        view.select_offsets(start, view.article.text.index("Monday.") + 7)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ClaimForm)
+        check_literal(app, "[/]", HOSTILE[0], HOSTILE[2], HOSTILE[5], HOSTILE[6])
+        await pilot.press("enter")  # targets missing: the notification names them
+        await pilot.pause()
+        check_notifications(app)
+        assert any("Choose:" in str(n.message) and "[b=c=d]" in str(n.message) for n in app._notifications)
+        await pilot.press(*["1"] * len(HOSTILE), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert len(store.claims(a0.id)) == 2
+
+        # the claims panel quotes the saved claims
+        check_literal(app, "[link=x]ceasefire[/link]")
+
+        # the rating form: title, source and the saved note
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReliabilityModal)
+        check_literal(app, HOSTILE[0], f"{HOSTILE[0]} source", "␛]0;PWNED␇")
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # deleting a claim that quotes [link=…]
+        view.select_offsets(0, 0)
+        view.cursor_location = view.location_of(view.article.text.index("ceasefire"))
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert any("Deleted claim" in str(n.message) and "[link=x]" in str(n.message) for n in app._notifications)
+
+        # the link form: candidates with hostile titles and sources; the link note
+        await pilot.press("u")  # undo the delete: the linked claim is back
+        await pilot.pause()
+        view.cursor_location = view.location_of(view.article.text.index("ceasefire"))
+        await pilot.pause()
+        await pilot.press("k")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LinkModal"
+        check_literal(app, "[/]", HOSTILE[1])
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # counterparts: titles in the notification
+        await pilot.press("g")
+        await pilot.pause()
+        assert any("counterpart" in str(n.message) and "[/] 1" in str(n.message) for n in app._notifications)
+
+        # corroboration: the group's wording, the sources
+        await pilot.press("o")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CorroborationScreen"
+        check_literal(app, "[/x]", "␛]52;c;", f"{HOSTILE[0]} source")
+        await pilot.press("c")  # the canonical wording in the prompt
+        await pilot.pause()
+        check_literal(app, "[/x]")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # targets, help, statistics
+        await pilot.press("t")
+        await pilot.pause()
+        check_literal(app, HOSTILE[0], HOSTILE[2], HOSTILE[5])
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        check_literal(app, "factdesk keys")
+        await pilot.press("escape")
+        await pilot.press("S")
+        await pilot.pause()
+        check_literal(app, "claims")
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # one column: the tabs name every article
+        await pilot.resize_terminal(90, 40)
+        await settle(pilot)
+        check_literal(app, "[b=c=d] 0", "[/] 1")
+
+        # back to the events, and into an event named by escapes
+        await pilot.press("e")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "EventsScreen"
+        check_notifications(app)
+        assert app.is_running and app._exception is None
+
+
+async def test_keymap_conflicts_and_bad_keys_are_named(tmp_path, monkeypatch, corpus, store, analyser):
+    """Each problem of a keymap in one line, by name; what is wrong is left as it was."""
+    from tui.stats import StatsScreen
+
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('claim = "[b=c=d]"\nstats = "z"\nevents = "z"\nhelp = "ctrl+q"\n'
+                      'toggle_panel = "[@click=app.quit]"\nvisual = "ctrl+alt+v"\n', encoding="utf-8")
+    monkeypatch.setenv("FACTDESK_KEYMAP", str(keymap))
+    app = FactdeskApp(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        [bad] = [m for m in messages if "not a key name" in m]
+        assert 'claim = "[b=c=d]"' in bad and 'toggle_panel = "[@click=app.quit]"' in bad
+        [clash] = [m for m in messages if "keys in conflict" in m]
+        assert 'stats and events both want "z", so neither was changed' in clash
+        assert 'help cannot have "ctrl+q": it is the key of quit' in clash
+        assert "visual" not in clash + bad  # a good key is used quietly
+        # what was wrong kept its key; nothing was given "z"
+        await pilot.press("z")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape", "shift+end", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, ClaimForm)
+        await pilot.press("escape", "ctrl+alt+v")
+        await pilot.pause()
+        assert app.screen.current_view.visual
+        assert app.is_running
