@@ -275,3 +275,29 @@ def test_any_json_in_any_field_of_any_import_format_gives_notes_not_exceptions(k
             again = import_path(store, path)
         assert sum(again.added.values()) == 0
         assert all("\n" not in w and f"{kind}.jsonl line " in w for w in report.warnings)
+
+
+@given(rows=st.lists(st.dictionaries(st.sampled_from(["text", "body", "title", "source", "url", "published", "event",
+                                                      "id", "lang"]), json_value, max_size=5), min_size=1, max_size=4),
+       manifest=json_value, sidecar=json_value)
+def test_any_json_in_corpus_rows_manifests_and_sidecars_loads_or_is_one_clear_error(rows, manifest, sidecar):
+    from corpus.articles import CorpusError, load_folder
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "in.jsonl").write_bytes("".join(json.dumps(r) + "\n" for r in rows).encode("utf-8"))
+        (tmp / "d").mkdir()
+        (tmp / "d" / "a.txt").write_text("Talks in Moscow\n\nThe ministers met.", encoding="utf-8")
+        (tmp / "d" / "manifest.json").write_text(json.dumps({"event": manifest, "articles": {"a.txt": sidecar}}))
+        (tmp / "d" / "a.meta.json").write_text(json.dumps(sidecar))
+        for load, source in ((load_jsonl, tmp / "in.jsonl"), (load_folder, tmp / "d")):
+            try:
+                corpus = load(source)
+            except CorpusError as exc:
+                assert "\n" not in str(exc)
+                continue
+            assert all(isinstance(getattr(a, f), str) for a in corpus.articles
+                       for f in ("text", "title", "source", "url", "published"))
+            assert all(isinstance(t.text, str) and isinstance(t.id, str) for e in corpus.events for t in e.targets)
+            with AnnotationStore(tmp / f"{load.__name__}.json", annotator="tester") as store:
+                store.register_corpus(corpus)
