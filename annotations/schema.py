@@ -96,7 +96,7 @@ def validate_claim(claim: dict, text: str, targets: set[str]) -> None:
             if not isinstance(value, str):
                 raise ValidationError(f"{what}: {name} must be text")
         elif value not in allowed:
-            raise ValidationError(f"{what}: {name} {value!r} is not one of {', '.join(allowed)}")
+            raise ValidationError(f"{what}: {name} {_show(value)} is not one of {', '.join(allowed)}")
     speaker = claim.get("speaker")
     if speaker:
         if not isinstance(speaker, dict):
