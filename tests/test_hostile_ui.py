@@ -145,7 +145,7 @@ async def test_hostile_strings_are_shown_literally_everywhere(hostile, analyser)
     store.rate_article(a0.id, "mixed", note=HOSTILE[6])
 
     app = FactdeskApp(corpus, store, analyser)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:  # toasts on screen too
         await settle(pilot)
         # the events screen: every event name, the corpus name in the header
         assert type(app.screen).__name__ == "EventsScreen"
@@ -158,6 +158,7 @@ async def test_hostile_strings_are_shown_literally_everywhere(hostile, analyser)
         assert any("[b=c=d] keymap.json" in m for m in messages), messages
         # corpus notes name file names (the NUL one was read as a name, not as text)
         check_notifications(app)
+        app.clear_notifications()  # the toasts would cover what comes next
 
         await pilot.press("enter")  # the event "all"
         await settle(pilot)
@@ -311,3 +312,170 @@ async def test_keymap_conflicts_and_bad_keys_are_named(tmp_path, monkeypatch, co
         await pilot.pause()
         assert app.screen.current_view.visual
         assert app.is_running
+
+
+# -- a save that fails ------------------------------------------------------------
+
+
+def failing(monkeypatch, method: str) -> list:
+    """Make ``AnnotationStore.<method>`` fail as a full disk does, until the
+    returned list is cleared; each failed call is appended to it."""
+    real = getattr(AnnotationStore, method)
+    failures: list = [True]
+
+    def fail_then_save(self, *args, **kwargs):
+        if failures and failures[0]:
+            failures.append(args)
+            raise StoreError(f"{self.path}.journal: could not save (No space left on device); "
+                             "the last action was not saved.")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(AnnotationStore, method, fail_then_save)
+    return failures
+
+
+def not_saved_messages(app) -> list[str]:
+    return [str(n.message) for n in app._notifications if "NOT saved" in str(n.message)]
+
+
+async def test_a_claim_not_saved_stays_in_the_form_to_retry(corpus, store, analyser, monkeypatch):
+    failures = failing(monkeypatch, "add_claim")
+    app = FactdeskApp(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("shift+end", "c", "2", "3")  # disagree, type: the third
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#note").value = "check the [b]figure[/b]"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form, "the form stays open with what was typed"
+        [message] = not_saved_messages(app)
+        assert "No space left on device" in message and "Claim NOT saved" in message
+        assert not any("Claim saved" in str(n.message) for n in app._notifications)
+        assert store.claims() == []
+        assert form.query_one("#field-stance-t1").value == "disagree"
+        assert form.query_one("#note").value == "check the [b]figure[/b]"
+        failures.clear()  # space again: Enter retries
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert "1 claims" in str(app.screen.query_one("#status").render())
+    [claim] = store.claims()
+    assert claim["stances"] == {"t1": "disagree"} and claim["note"] == "check the [b]figure[/b]"
+
+
+async def test_a_claim_change_not_saved_stays_in_the_form(corpus, store, analyser, monkeypatch):
+    a0 = corpus.articles[0]
+    claim = store.add_claim(a0.id, 0, len(a0.title), {"t1": "agree"})
+    failing(monkeypatch, "update_claim")
+    app = FactdeskApp(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2", "3")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ClaimForm)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#field-stance-t1").value == "discuss"
+        assert "No space left on device" in not_saved_messages(app)[0]
+        assert not any("Claim changed" in str(n.message) for n in app._notifications)
+    assert store.claim(claim["id"])["stances"] == {"t1": "agree"}
+
+
+async def test_a_rating_not_saved_stays_in_the_form_to_retry(corpus, store, analyser, monkeypatch):
+    failures = failing(monkeypatch, "rate_article")
+    app = FactdeskApp(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", "3")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#note").value = "ads everywhere"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form, "the rating stays in its form"
+        [message] = not_saved_messages(app)
+        assert "Rating NOT saved" in message and "No space left on device" in message
+        assert not any(str(n.message).startswith("Rated") for n in app._notifications)
+        assert "0 rated" in str(app.main.query_one("#status").render())
+        assert form.query_one("#note").value == "ads everywhere"
+        failures.clear()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert "1 rated" in str(app.screen.query_one("#status").render())
+    [rating] = store.ratings()
+    assert (rating["label"], rating["note"]) == ("unreliable", "ads everywhere")
+
+
+# -- markup in notifications ------------------------------------------------------
+
+
+async def test_markup_in_file_names_searches_and_quotes_is_never_parsed(tmp_path, analyser):
+    """Each of these crashed the app (MarkupError) or made a clickable action."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    text = "Talks resume\n\nOfficials said the [link=http://x]ceasefire[/link] holds. Talks go on.\n"
+    (folder / "[b=c=d].txt").write_text(text, encoding="utf-8")
+    (folder / "[@click=app.quit]x.txt").write_text(text, encoding="utf-8")  # the same text: a note names both
+    (folder / "other.txt").write_text("Other report\n\nOfficials said the ceasefire holds. More.\n", encoding="utf-8")
+    from corpus.articles import load_folder
+
+    corpus = load_folder(folder)
+    store = AnnotationStore(tmp_path / "s.json")
+    store.register_corpus(corpus)
+    a0 = next(a for a in corpus.articles if "[link=" in a.text)
+    start = a0.text.index("Officials")
+    claim = store.add_claim(a0.id, start, a0.text.index("holds.") + 6, {corpus.event.targets[0].id: "agree"})
+    app = FactdeskApp(corpus, store, analyser)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("[b=c=d].txt" in m and "[@click=app.quit]x.txt" in m for m in messages), messages
+        # a search for [/], not found
+        await pilot.press("slash")
+        app.screen.query_one("#search").value = "[/]"
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert any("No “[/]” in this event" in str(n.message) for n in app._notifications)
+        # deleting a claim that quotes [link=…]
+        view = app.screen.current_view
+        view.cursor_location = view.location_of(start + 3)
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert store.claim(claim["id"]) is None
+        assert any("Deleted claim “Officials said the [link=http://x]ceasefire[/link]" in str(n.message)
+                   for n in app._notifications)
+        # the toasts on screen show the names as text (parsed, the first would be a clickable "quit")
+        from textual.widgets._toast import Toast
+
+        shown = [toast.render().plain for toast in app.screen.query(Toast)]
+        assert any("[b=c=d].txt" in t and "[@click=app.quit]x.txt" in t for t in shown), shown
+        check_literal(app)
+        assert app.is_running and app._exception is None
+    store.close()
+
+
+# -- an unexpected error -----------------------------------------------------------
+
+
+def test_an_unexpected_error_is_raised_by_run_without_a_traceback_on_screen(corpus, store, analyser,
+                                                                         monkeypatch, capfd):
+    """Textual would print a traceback with local variables when it stops; the
+    app keeps the error and ``run()`` raises it once the terminal is restored,
+    for the CLI to write the traceback to a log file and print one line."""
+
+    def broken(self) -> None:
+        raise RuntimeError("a bug in a handler \x1b]0;PWNED\x07")
+
+    monkeypatch.setattr(MainScreen, "action_help", broken)
+
+    async def press_help(pilot) -> None:
+        await pilot.press("question_mark")
+
+    app = FactdeskApp(corpus, store, analyser)
+    with pytest.raises(RuntimeError, match="a bug in a handler"):
+        app.run(headless=True, size=SIZE, auto_pilot=press_help)
+    assert isinstance(app.unexpected_error, RuntimeError)
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err and "PWNED" not in out + err
