@@ -33,6 +33,7 @@ ARTICLES_FILE = "articles.jsonl"
 GOLD_FILE = "gold.jsonl"
 ANALYSIS_DIR = "analysis"
 FORMAT = "factdesk-corpus"
+MARKER = ".factdesk-ingest"
 VERSION = 1
 
 
@@ -48,6 +49,7 @@ def _atomic_text(path: Path, lines) -> None:
 
 def save_corpus(corpus: Corpus, out: Path, model: str = "") -> None:
     out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).touch()  # first: a folder with it is ours even before corpus.json is written
     manifest = {
         "format": FORMAT, "version": VERSION, "name": corpus.name, "source": str(corpus.path),
         "kind": corpus.kind, "model": model, "articles": len(corpus.articles), "gold": len(corpus.gold),
@@ -223,6 +225,38 @@ class IngestReport:
     model: str
 
 
+def check_ingest_target(corpus: Corpus, out: Path) -> None:
+    """Ingest writes only into a new or empty folder, or one an earlier ingest
+    wrote (it resumes there): never over files it did not write, never into
+    its own source."""
+    shown = visible(out)
+    if out.exists() and not out.is_dir():
+        raise CorpusError(f"--out {shown}: is a file, not a folder. Give a new folder for the ingested corpus.")
+    try:
+        source, target = Path(corpus.path).resolve(), out.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise CorpusError(f"--out {shown}: cannot be resolved ({visible(exc, 120)}). Give another folder.") from exc
+    if target == source or target in source.parents or source in target.parents:
+        raise CorpusError(f"--out {shown}: is, holds or lies inside the source {visible(source)}. "
+                          "Give a folder outside it.")
+    if not out.is_dir():
+        return
+    try:
+        names = {p.name for p in out.iterdir()}
+    except OSError as exc:
+        raise CorpusError(f"--out {shown}: cannot be read ({exc.strerror}). Give another folder.") from exc
+    if MARKER in names:  # an ingest that was killed before it wrote corpus.json
+        return
+    manifest = out / CORPUS_FILE
+    try:
+        ours = manifest.is_file() and json.loads(manifest.read_bytes()).get("format") == FORMAT
+    except (OSError, ValueError, AttributeError):
+        ours = False
+    if not ours:
+        raise CorpusError(f"--out {shown}: is not empty and not a corpus written by `factdesk ingest` "
+                          f"(no {CORPUS_FILE} of format {FORMAT!r}); nothing was written. Give a new or empty folder.")
+
+
 def ingest(
     corpus: Corpus,
     out: Path,
@@ -235,6 +269,7 @@ def ingest(
     """Write ``corpus`` to ``out`` and analyse every article not analysed yet
     (``nlp``: a pipeline already loaded for ``choice``, else loaded on need)."""
     out = Path(out)
+    check_ingest_target(corpus, out)
     save_corpus(corpus, out, choice.key)
     cache = AnalysisCache(out / ANALYSIS_DIR)
     analyser = Analyser(choice, cache, nlp=nlp)

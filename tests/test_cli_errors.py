@@ -39,3 +39,17 @@ def test_bad_options_are_one_line(tmp_path, monkeypatch, capsys, argv):
     assert code == 2
     assert err.count("\n") == 1 and ": error: " in err, err
     assert "Traceback" not in err and "usage:" not in err and "\x1b" not in err
+
+
+def test_ingest_never_writes_over_a_folder_it_did_not_write(tmp_path, capsys):
+    from corpus.articles import sample_corpus_path
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "articles.jsonl").write_text("my own notes\n")
+    for out in (mine, sample_corpus_path(), sample_corpus_path() / "sub", tmp_path / "mine" / "articles.jsonl"):
+        assert cli.main(["ingest", str(sample_corpus_path()), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("factdesk: error: --out "), err
+    assert (mine / "articles.jsonl").read_text() == "my own notes\n"
+    assert not (sample_corpus_path() / "sub").exists() and not (sample_corpus_path() / "corpus.json").exists()

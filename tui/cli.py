@@ -403,7 +403,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     db = _store_path(args.db, args.corpus)
     with AnnotationStore(db, annotator=args.annotator) as store:
         if not args.db:
-            store.register_corpus(_load_corpus(args.corpus))
+            corpus = _load_corpus(args.corpus)
+            for warning in corpus.warnings:
+                print(f"factdesk: warning: {visible(warning)}", file=sys.stderr)
+            store.register_corpus(corpus)
         report = import_path(store, source, progress=Progress("importing", unit="rows"))
     for warning in report.warnings:
         print(f"factdesk: note: {visible(warning)}", file=sys.stderr)
