@@ -25,16 +25,23 @@ def stored(tmp_path):
 
 
 class Tmux:
-    def __init__(self, command: list[str], env: dict[str, str], width: int = 150, height: int = 40) -> None:
+    def __init__(self, command: list[str], env: dict[str, str], width: int = 150, height: int = 40,
+                 options: tuple[tuple[str, ...], ...] = ()) -> None:
         self.session = f"factdesk-test-{uuid.uuid4().hex[:8]}"
         env_args = [f"{k}={v}" for k, v in env.items() if k.startswith(("FACTDESK_", "PATH", "HOME", "LANG", "LC_"))]
+        more = [arg for option in options for arg in (";", "set-option", *option)]
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height),
-             # a short sleep so the program starts after tmux has sized the window
+             # a short sleep so the program starts after tmux has sized the window (and has its options)
              "env", "-i", *env_args, "TERM=xterm-256color", "sh", "-c", 'sleep 0.5; exec "$@"', "sh", *command,
-             ";", "set-option", "remain-on-exit", "on"],
+             ";", "set-option", "remain-on-exit", "on", *more],
             check=True, cwd=ROOT,
         )
+
+    def display(self, what: str) -> str:
+        """A tmux format of the session's pane, e.g. ``#{pane_title}``."""
+        return subprocess.run(["tmux", "display", "-p", "-t", self.session, what],
+                              capture_output=True, text=True).stdout.strip()
 
     def screen(self, history: bool = False) -> str:
         """The visible screen, or with ``history`` the scrollback too (where
@@ -150,3 +157,39 @@ def test_link_two_articles_claims_from_the_keyboard(tmp_path, rules_cache, corpu
         (link,) = store.links()
         assert link["a"] == own["id"] and link["label"] == "same"
         assert store.claim(link["b"])["quote"] == TOLL_3
+
+
+def test_titles_with_escape_sequences_do_not_reach_the_terminal(tmp_path, rules_cache):
+    """An article title with OSC 0 (set the window title) and a source with OSC
+    52 (write the clipboard): tmux, which obeys both, is left untouched, and the
+    screen shows them as visible stand-ins."""
+    import json
+
+    rows = [{"text": "Talks resume\n\nArmenia and Azerbaijan agreed to talk.", "title": "\x1b]0;PWNED\x07Talks",
+             "source": "\x1b]52;c;UFdORUQ=\x07site", "event": "\x1b]2;PWNED2\x07event"},
+            {"text": "Other report\n\nThe talks go on.", "title": "Other \x1b]52;c;UFdORUQ=\x07report",
+             "event": "\x1b]2;PWNED2\x07event"}]
+    corpus = tmp_path / "osc.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    env = run_env(tmp_path, FACTDESK_MODEL="rules", FACTDESK_CACHE_DIR=str(rules_cache))
+    # set-clipboard on: tmux keeps what an application sends by OSC 52 as a paste buffer
+    tmux = Tmux([PYTHON, "-m", "tui.cli", str(corpus)], env, options=(("-s", "set-clipboard", "on"),))
+    try:
+        title_before = tmux.display("#{pane_title}")
+        buffers_before = subprocess.run(["tmux", "list-buffers", "-F", "#{buffer_sample}"],
+                                        capture_output=True, text=True).stdout
+        screen = tmux.wait_for("2 articles")
+        assert "␛]0;PWNED␇Talks" in screen
+        assert "␛]52;c;UFdORUQ=␇site" in screen
+        tmux.keys("r")
+        tmux.wait_for("Reliability of this article")  # the title and source again, in the form
+        tmux.keys("Escape")
+        time.sleep(0.5)  # let the terminal take in whatever was written
+        assert "PWNED" not in tmux.display("#{pane_title}"), "an article title set the terminal's title"
+        assert tmux.display("#{pane_title}") == title_before
+        buffers = subprocess.run(["tmux", "list-buffers", "-F", "#{buffer_sample}"],
+                                 capture_output=True, text=True).stdout
+        assert "PWNED" not in buffers and buffers == buffers_before, "an article wrote the clipboard"
+        tmux.quit()
+    finally:
+        tmux.close()
