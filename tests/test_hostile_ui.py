@@ -479,3 +479,29 @@ def test_an_unexpected_error_is_raised_by_run_without_a_traceback_on_screen(corp
     assert isinstance(app.unexpected_error, RuntimeError)
     out, err = capfd.readouterr()
     assert "Traceback" not in out + err and "PWNED" not in out + err
+
+
+async def test_a_canonical_wording_not_saved_is_asked_again_with_what_was_typed(corpus, store, analyser,
+                                                                              monkeypatch):
+    from tests.test_links import TOLL_0, TOLL_3, claim
+    from tui.links import TextPrompt
+
+    toll0, toll3 = claim(store, corpus.articles[0], TOLL_0), claim(store, corpus.articles[3], TOLL_3)
+    store.link_claims(toll0["id"], toll3["id"], "same")
+    failures = failing(monkeypatch, "set_group")
+    app = FactdeskApp(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        app.screen.query_one("#prompt").value = "158 soldiers killed"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt), "asked again"
+        assert app.screen.query_one("#prompt").value == "158 soldiers killed"
+        assert "No space left on device" in not_saved_messages(app)[0]
+        failures.clear()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CorroborationScreen"
+    assert store.claim_groups()[0].canonical == "158 soldiers killed"

@@ -1175,8 +1175,10 @@ class MainScreen(Screen):
                 return
             try:
                 self.store.set_group(group_id, canonical=text)
-            except (ValidationError, StoreError) as exc:
-                self.notify(str(exc), severity="error")
+            except (ValidationError, StoreError) as exc:  # asked again, with what was typed
+                self.notify(f"Canonical wording NOT saved: {visible(exc, limit=400)} Enter tries again, Esc gives "
+                            "it up.", severity="error", timeout=20)
+                self.app.push_screen(TextPrompt("Canonical wording of this claim group", text), callback=save)
                 return
             self.notify("Canonical wording saved.")
             self.action_corroboration()
