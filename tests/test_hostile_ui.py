@@ -251,6 +251,14 @@ async def test_hostile_strings_are_shown_literally_everywhere(hostile, analyser)
         await pilot.press("escape")
         await pilot.pause()
 
+        # the entities of the event
+        await pilot.press("E")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "EntitiesModal"
+        check_literal(app, "Armenia")
+        await pilot.press("escape")
+        await pilot.pause()
+
         # targets, help, statistics
         await pilot.press("t")
         await pilot.pause()
@@ -505,3 +513,18 @@ async def test_a_canonical_wording_not_saved_is_asked_again_with_what_was_typed(
         await pilot.pause()
         assert type(app.screen).__name__ == "CorroborationScreen"
     assert store.claim_groups()[0].canonical == "158 soldiers killed"
+
+
+async def test_statistics_of_records_with_bad_time_stamps_open(corpus, store, analyser):
+    """An imported record whose time stamp is not a time is left out of the
+    activity line; the statistics open."""
+    from tui.stats import StatsScreen
+
+    claims = [{"created": "yesterday", "stances": {"t1": "agree"}}, {"created": "2026-01-01T10:00:00+00:00"},
+              {"created": "2026-01-01T10:00:00"}, {"created": None}]
+    app = FactdeskApp(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(StatsScreen(claims, [{"label": "mixed", "updated": 3}], 5))
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        check_literal(app, "4 claims · 1 of 5 articles rated", "over 1 hour(s)")

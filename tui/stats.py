@@ -33,9 +33,20 @@ def bars(title: str, counts: Counter, order: tuple[str, ...]) -> Text:
     return text
 
 
+def _time(stamp: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
+    except ValueError:
+        return None
+
+
 def per_hour(stamps: list[str]) -> list[int]:
-    """Annotations per hour, from the first to the last."""
-    times = sorted(datetime.fromisoformat(s) for s in stamps)
+    """Annotations per hour, from the first to the last (a stamp that is not a
+    time, as an imported record may carry, is left out)."""
+    parsed = [_time(s) for s in stamps]
+    # naive and aware times cannot be compared: count them apart, the aware ones first
+    times = sorted(t for t in parsed if t is not None and t.tzinfo is not None) or \
+        sorted(t for t in parsed if t is not None and t.tzinfo is None)
     if not times:
         return [0]
     hours = int((times[-1] - times[0]).total_seconds() // 3600) + 1
@@ -62,7 +73,7 @@ class StatsScreen(ModalScreen[None]):
             yield Static(bars("Check-worthiness", Counter(c.get("checkworthiness") for c in self.claims),
                               CHECKWORTHINESS))
             yield Static(bars("Article reliability", Counter(r["label"] for r in self.ratings), RELIABILITY))
-            stamps = [c["created"] for c in self.claims] + [r["updated"] for r in self.ratings]
+            stamps = [c.get("created") for c in self.claims] + [r.get("updated") for r in self.ratings]
             series = per_hour(stamps)
             yield Label(Text(f"Annotations per hour, over {len(series)} hour(s)", style="bold"))
             yield Sparkline(series, id="activity")
