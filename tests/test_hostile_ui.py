@@ -226,6 +226,13 @@ async def test_hostile_strings_are_shown_literally_everywhere(hostile, analyser)
         await pilot.pause()
         view.cursor_location = view.location_of(view.article.text.index("ceasefire"))
         await pilot.pause()
+        await pilot.press("f2")  # its saved note, in the edit form
+        await pilot.pause()
+        assert isinstance(app.screen, ClaimForm)
+        assert app.screen.query_one("#note").value == visible(HOSTILE[5])
+        check_literal(app, "[link=x]ceasefire[/link]")
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("k")
         await settle(pilot)
         assert type(app.screen).__name__ == "LinkModal"

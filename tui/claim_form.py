@@ -21,8 +21,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from corpus.text import visible
 from annotations.schema import ATTRIBUTIONS, CHECKWORTHINESS, CLAIM_TYPES, CONFIDENCE, STANCES
+from corpus.text import visible
 
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 KEYS = "1234567890"
@@ -173,13 +173,14 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
             yield ChoiceRow("checkworthiness", "Check-worthiness", _choices(CHECKWORTHINESS),
                             self.claim.get("checkworthiness"))
             speaker = self.claim.get("speaker")
+            speaker = speaker if isinstance(speaker, dict) else None
             speakers = list(self.speakers)
             if speaker and all(c.value != speaker for c in speakers):
                 speakers.insert(0, Choice(speaker, str(speaker.get("text") or speaker.get("kind") or "?")))
             yield ChoiceRow("speaker", "Speaker", speakers, speaker)
             yield ChoiceRow("attribution", "How", _choices(ATTRIBUTIONS), self.claim.get("attribution"))
             yield ChoiceRow("confidence", "Confidence", _choices(CONFIDENCE), self.claim.get("confidence"))
-            yield Input(value=self.claim.get("note", ""), placeholder="Note (optional)", id="note")
+            yield Input(value=visible(self.claim.get("note") or ""), placeholder="Note (optional)", id="note")
             yield Label(Text("digits choose · Tab next · Enter saves · ctrl+n saves, next sentence · Esc cancels"),
                         classes="form-hint")
 
