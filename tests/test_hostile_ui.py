@@ -111,6 +111,15 @@ def check_notifications(app) -> None:
         assert not any(c in message or c in n.title for c in RAW), f"raw control characters in {message!r}"
 
 
+async def wait_for_text(pilot, text: str, timeout: float = 10.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while text not in screen_text(pilot.app):
+        assert time.monotonic() < deadline, f"{text!r} never appeared:\n{screen_text(pilot.app)}"
+        await pilot.pause()
+
+
 async def settle(pilot) -> None:
     """Background work done (not the forms, which wait for the reader)."""
     background = [w for w in pilot.app.workers if w.group != "form"]
@@ -326,6 +335,11 @@ async def test_keymap_conflicts_and_bad_keys_are_named(tmp_path, monkeypatch, co
         await pilot.press("escape", "ctrl+alt+v")
         await pilot.pause()
         assert app.screen.current_view.visual
+        # the command palette names each action's key, as the keymap made it
+        await pilot.press("ctrl+p", *"visual")
+        await wait_for_text(pilot, "key: ctrl+alt+v")  # the palette searches in a worker
+        check_literal(app)
+        await pilot.press("escape")
         assert app.is_running
 
 
