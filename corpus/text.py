@@ -111,3 +111,16 @@ def visible(text: object, limit: int | None = None) -> str:
     if limit is not None and len(out) > limit:
         out = out[: max(limit - 1, 0)] + "…"
     return out
+
+
+# In a body shown on several lines, the bidi embeddings, overrides and isolates
+# become U+FFFD one for one (offsets and wrapping stay exactly as in the text):
+# an override could make a sentence read backwards. Marks (LRM, RLM, ALM) are
+# kept: Arabic and Hebrew text needs them and they reorder nothing by themselves.
+_BODY_MAP = {c: 0xFFFD for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def shown_body(text: str) -> str:
+    """An article body as the viewer shows it: the same length, the same lines,
+    with bidi overrides, embeddings and isolates made visible (U+FFFD)."""
+    return text.translate(_BODY_MAP)

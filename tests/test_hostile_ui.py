@@ -74,7 +74,7 @@ def hostile_corpus(tmp_path):
     for i, h in enumerate(HOSTILE):
         path = f"{h}-{i}.txt"
         body = (f"Article {i} reports that Armenia and Azerbaijan agreed [/] to talk on Monday.\n\n"
-                f"Officials said the [link=x]ceasefire[/link] and [b=c=d] terms hold. The talks continue.")
+                f"Officials said the [link=x]ceasefire[/link] and [b=c=d] terms hold. The talks \u202econtinue\u202c.")
         builder.add(body, path=path, source=f"{h} source", title=f"{h} {i}")
         paths.append(path)
     builder.add_event("all", "[b]all[/b] \x1b]0;PWNED\x07 events",

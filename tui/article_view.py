@@ -18,6 +18,7 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from corpus.articles import Article
+from corpus.text import shown_body
 from tui.styles import CLAIM_STYLE, FOCUS_STYLE, LINKED_STYLE, NOISE_STYLE, entity_style
 
 
@@ -103,7 +104,7 @@ class ArticleView(TextArea):
 
     def __init__(self, article: Article, **kwargs) -> None:
         super().__init__(
-            article.text,
+            shown_body(article.text),
             read_only=True,
             soft_wrap=True,
             show_line_numbers=False,
@@ -165,7 +166,7 @@ class ArticleView(TextArea):
         segments = _visible_segments(text, [(s, e) for s, e, _ in self._noise]) if hide else [(0, len(text))]
         display = "".join(text[s:e] for s, e in segments)
         self._set_segments(segments, display)
-        self.load_text(display)
+        self.load_text(shown_body(display))
         self._restyle()
         self.cursor_location = self.location_of(cursor)
 
