@@ -13,117 +13,14 @@ import sys
 from pathlib import Path
 
 from corpus.text import visible
-
-EXIT_USAGE = 2
-
-
-class _VersionAction(argparse.Action):
-    """``--version``, looked up only when asked (importlib.metadata is slow to import)."""
-
-    def __init__(self, option_strings, dest, **kwargs) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
-
-    def __call__(self, parser, namespace, values, option_string=None) -> None:
-        from importlib import metadata
-
-        try:
-            version = metadata.version("factdesk")
-        except metadata.PackageNotFoundError:
-            version = "unknown"
-        parser.exit(message=f"factdesk {version}\n")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with its errors on one line (and the value shown visibly):
-    the usage block it prints by default is what `--help` is for."""
-
-    def error(self, message: str):
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {visible(message, limit=300)}. "
-                              f"See `{self.prog} --help`.\n")
-
-
-def _nonempty_path(value: str) -> str:
-    if not value.strip():
-        raise argparse.ArgumentTypeError("an empty path; give a file or folder")
-    return value
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", help="spaCy pipeline to use (package name or path); "
-                        "default: $FACTDESK_MODEL, else the best installed English model")
-    parser.add_argument("--annotator", help="your name in the store (default: $FACTDESK_ANNOTATOR or the user name)")
-
-
-def open_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="factdesk",
-        description="Read news articles about one event side by side, tag claims, "
-        "their stance and each article's reliability.",
-        epilog="Other commands: `factdesk ingest --help`, `factdesk export --help`, `factdesk import --help`, `factdesk store --help`.",
-    )
-    parser.add_argument("path", nargs="?", help="a corpus: a folder of .txt/.md articles, a .jsonl or .csv file, "
-                        "an FNC-1 folder, or a folder made by `factdesk ingest` (default: the bundled sample corpus)")
-    parser.add_argument("--event", help="open this event directly (its id, as the events list shows)")
-    parser.add_argument("--db", type=_nonempty_path, help="the annotation store file (default: one per corpus in your data folder)")
-    parser.add_argument("--read-only", action="store_true",
-                        help="open the store without writing to it (e.g. while another factdesk has it open)")
-    _common(parser)
-    parser.add_argument("--version", action=_VersionAction)
-    return parser
-
-
-def export_parser() -> argparse.ArgumentParser:
-    from annotations.export import FORMATS, SPLIT_BY, TASKS
-
-    parser = _Parser(
-        prog="factdesk export",
-        description="Write training data from one or more stores: JSONL for Prodigy, Hugging Face and "
-        "pandas, spaCy DocBin files, labels.json and a README.md describing every file.",
-    )
-    parser.add_argument("--db", action="append", type=_nonempty_path, help="a store to export; repeat to merge several "
-                        "(default: the store of --corpus)")
-    parser.add_argument("--corpus", help="the corpus folder whose default store to export (default: the sample "
-                        "corpus); its analysis cache is used too")
-    parser.add_argument("--out", required=True, help="output folder: new, empty, or a previous "
-                        "factdesk export (replaced whole, never mixed); a folder holding other files is refused")
-    parser.add_argument("--task", help=f"comma-separated, from {', '.join(TASKS)} (default: all)")
-    parser.add_argument("--format", help=f"comma-separated, from {', '.join(FORMATS)} (default: all)")
-    parser.add_argument("--split", help="train/dev/test percentages such as 80/10/10 (or train/test: 90/10); "
-                        "each split is a folder")
-    parser.add_argument("--split-by", choices=SPLIT_BY, default="article",
-                        help="keep all rows of one article (default), event or source in one split")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
-    _common(parser)
-    return parser
-
-
-def import_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="factdesk import",
-        description="Add pre-annotations to a store: Prodigy-style JSONL (spans with accept/reject answers, "
-        "e.g. a claims.jsonl from `factdesk export`), a reliability.jsonl, claim_pairs.jsonl or "
-        "claim_groups.jsonl, an FNC-1 stances CSV (its bodies file beside it), or an export folder (all of "
-        "these in it). Importing again adds nothing twice.",
-    )
-    parser.add_argument("file", help="the file or export folder to import")
-    parser.add_argument("--db", type=_nonempty_path, help="the store to import into (default: the store of --corpus)")
-    parser.add_argument("--corpus", help="the corpus folder whose default store to use (default: the sample corpus)")
-    _common(parser)
-    return parser
-
-
-def ingest_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="factdesk ingest",
-        description="Import a corpus and analyse every article ahead of time, into a folder that "
-        "`factdesk DIR` opens at once. Interrupted, it resumes where it stopped.",
-    )
-    parser.add_argument("source", help="a folder of .txt/.md, a .jsonl or .csv file, or an FNC-1 folder")
-    parser.add_argument("--out", required=True, type=_nonempty_path, help="the corpus folder to write (created if missing)")
-    parser.add_argument("--model", help="spaCy pipeline (default: as for `factdesk`)")
-    parser.add_argument("--n-process", type=int, default=1, help="processes for spaCy (default 1)")
-    parser.add_argument("--batch-size", type=int, default=32, help="texts per spaCy batch (default 32)")
-    return parser
+from tui.cli_args import (
+    EXIT_USAGE,
+    export_parser,
+    import_parser,
+    ingest_parser,
+    open_parser,
+    store_parser,
+)
 
 
 class Progress:
@@ -180,21 +77,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
           f"({report.analysed} analysed in {report.seconds:.1f} s, {report.cached} already done; "
           f"model {report.model})")
     return 0
-
-
-def store_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="factdesk store",
-        description="Look at a store, repair one that will not open (nothing is deleted: "
-        "replaced files are kept beside it as NAME.broken-TIME), or bind it to its corpus after "
-        "that corpus moved and changed (`rebind --db STORE --corpus NEW-PLACE`; undoable).",
-    )
-    parser.add_argument("action", choices=("info", "repair", "rebind"))
-    parser.add_argument("--db", type=_nonempty_path, help="the store (default: the store of --corpus)")
-    parser.add_argument("--corpus", help="the corpus folder whose default store to use (default: the sample "
-                        "corpus); for rebind, the corpus to bind the store to")
-    parser.add_argument("--annotator", help="your name in the store's history (rebind)")
-    return parser
 
 
 def cmd_store(args: argparse.Namespace) -> int:
