@@ -12,6 +12,9 @@
 The corpus files are written first, so an interrupted ingest leaves a corpus
 that opens; the analysis then resumes where it stopped, because articles
 already in ``analysis/`` are never analysed again.
+
+An ingested corpus is read through the formats (:mod:`corpus.formats`) into
+the model (:mod:`corpus.model`) as it was written: it is not built again.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from corpus.analysis import Analyser, AnalysisCache
-from corpus.articles import Article, Corpus, CorpusError, Event, Target
+from corpus.formats import JsonProblem, parse_json, path_kind, read_jsonl, regular_file
+from corpus.model import Article, Corpus, CorpusError, Event, Target
 from corpus.nlp import ModelChoice
 from corpus.text import text_hash, visible
 
@@ -148,10 +152,8 @@ def load_ingested(folder: Path) -> Corpus:
     """A corpus written by :func:`save_corpus`. A damaged ``corpus.json`` is an
     error; a damaged line of ``articles.jsonl`` or ``gold.jsonl`` is left out
     with a warning that names it (ingest the source again to get it back)."""
-    from corpus.importers import JsonProblem, _regular_file, parse_json, path_kind, read_jsonl
-
     where = visible(folder / CORPUS_FILE)
-    _regular_file(folder / CORPUS_FILE)
+    regular_file(folder / CORPUS_FILE)
     try:
         manifest, _ = parse_json((folder / CORPUS_FILE).read_bytes().decode("utf-8"))
     except (OSError, UnicodeDecodeError, JsonProblem) as exc:
