@@ -13,7 +13,10 @@ from collections.abc import Iterable
 
 from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
+from textual.geometry import Offset
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
@@ -121,6 +124,7 @@ class ArticleView(TextArea):
         self._focus: tuple[tuple[int, int], ...] = ()
         self._hide_noise = False
         self._by_line: dict[int, list[tuple[int, int, Style]]] = {}
+        self._rows: LRUCache[tuple, Strip] = LRUCache(1024)  # see render_line
         self._set_segments([(0, len(article.text))], article.text)
 
     # -- what is displayed ---------------------------------------------------
@@ -167,6 +171,7 @@ class ArticleView(TextArea):
         display = "".join(text[s:e] for s, e in segments)
         self._set_segments(segments, display)
         self.load_text(shown_body(display))
+        self._rows.clear()
         self._restyle()
         self.cursor_location = self.location_of(cursor)
 
@@ -260,24 +265,25 @@ class ArticleView(TextArea):
         self.refresh()
 
     def render_line(self, y: int):
-        """TextArea.render_line with a finer cache key.
+        """TextArea.render_line behind a finer cache of our own.
 
         With soft wrap, TextArea keys every row's cache entry on the whole
         selection, so moving the cursor re-renders every visible row. A row's
         content only depends on the selection where its document line is inside
         the selection or holds the cursor; other rows keep their cached strip.
+        Only public API: the document line of a row comes from
+        ``wrapped_document.offset_to_location``, a miss is TextArea's own
+        ``render_line``, and the cache is cleared wherever TextArea clears its
+        own for what we show (a style update; a new text restyles too).
         """
         scroll_x, scroll_y = self.scroll_offset
         absolute_y = scroll_y + y
-        try:
-            line_index = self.wrapped_document._offset_to_line_info[absolute_y][0]
-        except IndexError:
-            line_index = -1
+        wrapped = self.wrapped_document
+        line_index = wrapped.offset_to_location(Offset(0, absolute_y))[0] if absolute_y < wrapped.height else -1
         selection = self.selection
         top, bottom = sorted((selection.start[0], selection.end[0]))
         involved = top <= line_index <= bottom or line_index == selection.end[0]
         cache_key = (
-            "factdesk",
             self.size,
             scroll_x,
             absolute_y,
@@ -288,12 +294,14 @@ class ArticleView(TextArea):
             self.read_only,
             self.show_cursor,
         )
-        cached = self._line_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        line = self._render_line(y)
-        self._line_cache[cache_key] = line
-        return line
+        cached = self._rows.get(cache_key)
+        if cached is None:
+            cached = self._rows[cache_key] = super().render_line(y)
+        return cached
+
+    def notify_style_update(self) -> None:
+        self._rows.clear()
+        super().notify_style_update()
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
