@@ -3,6 +3,7 @@ import json
 import pytest
 
 from annotations.schema import SCHEMA_VERSION, ValidationError
+from annotations.storage import FaultyOps
 from annotations.store import AnnotationStore, StoreError, default_store_path
 
 
@@ -124,9 +125,43 @@ def test_folder_as_store_path_is_a_clear_error(tmp_path):
         AnnotationStore(tmp_path)
 
 
+def temporary_files(folder) -> list[str]:
+    """Files under ``folder`` that a write makes on its way (``.NAME.*.tmp``)."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                  if p.name.endswith(".tmp") or p.name.startswith("."))
+
+
 def test_write_leaves_no_temporary_files(store, corpus, tmp_path):
+    """The journal line and the snapshot (written to a temporary file, then
+    renamed over the store) leave nothing behind."""
     store.rate_article(corpus.articles[0].id, "mixed")
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    store.storage.snapshot()
+    assert store.storage.snapshot_seq == store.storage.seq  # the snapshot was written
+    assert "mixed" in (tmp_path / "store.json").read_text(encoding="utf-8")
+    assert temporary_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("call, fault, name", [
+    (0, "ENOSPC", "write"), (0, "hole", "write"), (1, "EIO", "fsync"), (2, "EIO", "replace"),
+])
+def test_failed_snapshot_leaves_the_old_file_and_no_temporary_file(store, corpus, tmp_path, call, fault, name):
+    """A snapshot that fails (disk full while writing the temporary file, a
+    failed fsync, a failed rename) keeps the old snapshot as it was, removes
+    its temporary file, and loses nothing: the journal has the action."""
+    a = corpus.articles[0]
+    store.rate_article(a.id, "mixed")
+    store.storage.snapshot()
+    before = (tmp_path / "store.json").read_bytes()
+    store.rate_article(a.id, "reliable")
+    store.storage.ops = ops = FaultyOps({call: fault})
+    store.storage.snapshot()
+    assert [(n, f) for _, n, f in ops.faults] == [(name, fault)]
+    assert store.storage.snapshot_seq < store.storage.seq
+    assert (tmp_path / "store.json").read_bytes() == before
+    assert temporary_files(tmp_path) == []
+    store.close()
+    with AnnotationStore(tmp_path / "store.json", read_only=True) as again:
+        assert again.rating(a.id)["label"] == "reliable"
 
 
 def test_default_store_path_is_in_data_dir(isolated_dirs):
