@@ -25,7 +25,7 @@ that is not a factdesk store is refused, untouched.
 
 Opening reads the snapshot and replays the journal entries after it. A write
 costs one journal append and changes only the documents it touches (TinyDB's
-own ``Table`` rebuilds the whole table on every write: see :class:`JournalTable`).
+own ``Table`` rebuilds the whole table on every write: see :mod:`annotations.tinydb_table`).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ import os
 import re
 import socket
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -45,9 +45,9 @@ from pathlib import Path
 
 import orjson
 from tinydb.storages import Storage
-from tinydb.table import Document, Table
 
 from annotations.storage import OS, FileOps, StoreError, atomic_write, fsync_dir, write_all, write_fully
+from annotations.tinydb_table import Change, JournalTable
 from corpus.text import visible
 
 INTERNAL_TABLE = "_factdesk"
@@ -70,8 +70,6 @@ class ForeignStore(StoreError):
     """The file is JSON (perhaps a TinyDB file) but not a factdesk store."""
 
 
-# A change: (table, doc id as str, value before or None, value after or None).
-Change = tuple[str, str, dict | None, dict | None]
 
 
 @dataclass
@@ -299,7 +297,7 @@ class JournalStorage(Storage):
         self._void: dict | None = None  # the failed line that may be on disk past journal_end
         self._pending: list[Change] | None = None  # inside an action()
         self._pending_meta: dict = {}
-        self._table_objects: dict[str, "JournalTable"] = {}
+        self._table_objects: dict[str, JournalTable] = {}
         self.tables: dict[str, dict[str, dict]] = {}
         self.seq = 0  # seq of the last entry applied
         self.snapshot_seq = 0
@@ -468,8 +466,13 @@ class JournalStorage(Storage):
         if self._fd is None:
             raise StoreError(f"{visible(self.path)}: the store is closed.")
 
+    def register_table(self, table) -> None:
+        """A table object on this storage (see :mod:`annotations.tinydb_table`),
+        so a failed action can give its document ids back."""
+        self._table_objects[table.name] = table
+
     def _next_ids(self) -> dict[str, int | None]:
-        return {name: table._next_id for name, table in self._table_objects.items()}
+        return {name: table.next_id_state() for name, table in self._table_objects.items()}
 
     @contextmanager
     def action(self, label: str, undoable: bool = True) -> Iterator[None]:
@@ -506,7 +509,7 @@ class JournalStorage(Storage):
             if not self.tables[name]:
                 del self.tables[name]  # a table the action created
         for name, table in self._table_objects.items():
-            table._next_id = next_ids.get(name)
+            table.restore_next_id(next_ids.get(name))
             table.clear_cache()
         self._notify(changes)  # readers' caches saw the changes: they must forget them
 
@@ -850,116 +853,3 @@ def list_backups(path: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(folder.glob(f"{path.stem}.*{path.suffix}"), reverse=True)
-
-
-class JournalTable(Table):
-    """A TinyDB table whose writes change only the documents they touch.
-
-    TinyDB's ``Table`` converts and rewrites the whole table on every write.
-    Here each write computes its changes (before and after of each document it
-    touches) and hands them to :meth:`JournalStorage.commit`, which makes them
-    durable and applies them in place. Reads are TinyDB's own.
-    """
-
-    def __init__(self, storage, name, *args, **kwargs) -> None:
-        super().__init__(storage, name, *args, **kwargs)
-        if isinstance(storage, JournalStorage):
-            storage._table_objects[name] = self  # so a failed action can restore the next id
-
-    @property
-    def _journal(self) -> JournalStorage:
-        return self._storage  # type: ignore[return-value]
-
-    def _docs(self) -> dict[str, dict]:
-        return self._journal.tables.get(self.name, {})
-
-    def _commit(self, changes: list[Change], next_id: int | None = None) -> None:
-        if changes:
-            self.clear_cache()
-            try:
-                self._journal.commit(changes)
-            except BaseException:
-                if self._journal._pending is None:  # not saved: give the ids back
-                    self._next_id = next_id
-                raise
-            finally:
-                self.clear_cache()
-
-    def _get_next_id(self) -> int:
-        if self._next_id is None:
-            docs = self._docs()
-            self._next_id = max((int(i) for i in docs), default=0) + 1
-        next_id, self._next_id = self._next_id, self._next_id + 1
-        return next_id
-
-    def insert(self, document: Mapping) -> int:
-        return self.insert_multiple([document])[0]
-
-    def insert_multiple(self, documents: Iterable[Mapping]) -> list[int]:
-        docs, changes, ids, new_keys = self._docs(), [], [], set()
-        next_id = self._next_id
-        for document in documents:
-            if not isinstance(document, Mapping):
-                raise ValueError("Document is not a Mapping")
-            if isinstance(document, Document):
-                doc_id = document.doc_id
-                self._next_id = None
-            else:
-                doc_id = self._get_next_id()
-            key = str(doc_id)
-            if key in docs or key in new_keys:
-                raise ValueError(f"Document with ID {doc_id} already exists")
-            new_keys.add(key)
-            changes.append((self.name, key, None, copy.deepcopy(dict(document))))
-            ids.append(doc_id)
-        self._commit(changes, next_id)
-        return ids
-
-    def _target_ids(self, cond, doc_ids) -> list[int]:
-        if doc_ids is not None:
-            docs = self._docs()
-            return [i for i in doc_ids if str(i) in docs]
-        if cond is not None:
-            return [doc.doc_id for doc in self.search(cond)]
-        return [int(i) for i in self._docs()]
-
-    def update(self, fields, cond=None, doc_ids=None) -> list[int]:
-        docs, changes = self._docs(), []
-        ids = self._target_ids(cond, doc_ids)
-        for doc_id in ids:
-            before = docs[str(doc_id)]
-            after = copy.deepcopy(before)
-            if callable(fields):
-                fields(after)
-            else:
-                after.update(copy.deepcopy(dict(fields)))
-            if after != before:
-                changes.append((self.name, str(doc_id), before, after))
-        self._commit(changes)
-        return ids
-
-    def update_multiple(self, updates) -> list[int]:
-        ids: list[int] = []
-        for fields, cond in updates:
-            ids += self.update(fields, cond)
-        return ids
-
-    def upsert(self, document: Mapping, cond=None) -> list[int]:
-        doc_ids = [document.doc_id] if isinstance(document, Document) else None
-        if doc_ids is None and cond is None:
-            raise ValueError("If you don't specify a search query, you must specify a doc_id.")
-        updated = self.update(document, cond, doc_ids)
-        return updated if updated else [self.insert(document)]
-
-    def remove(self, cond=None, doc_ids=None) -> list[int]:
-        if cond is None and doc_ids is None:
-            raise RuntimeError("Use truncate() to remove all documents")
-        docs = self._docs()
-        ids = self._target_ids(cond, doc_ids)
-        self._commit([(self.name, str(i), docs[str(i)], None) for i in ids])
-        return ids
-
-    def truncate(self) -> None:
-        docs = self._docs()
-        self._commit([(self.name, key, doc, None) for key, doc in list(docs.items())])
-        self._next_id = None

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from tinydb import Query, TinyDB
 
-from annotations.journal import JournalStorage, JournalTable, OpenReport, StoreLocked
+from annotations.journal import JournalStorage, OpenReport, StoreLocked
+from annotations.tinydb_table import JournalTable
 from annotations.schema import (
     CLAIM_FIELDS,
     CLAIM_LABEL,
