@@ -156,14 +156,14 @@ async def test_the_sentence_index_is_built_ahead_in_a_worker(corpus, store, anal
     app = make_app(corpus, store, analyser)
     async with app.run_test(size=SIZE) as pilot:
         main = app.main
-        assert getattr(main, "_index_key", None) is None
+        assert main.desk.index_key is None
         await pilot.pause(1.3)
         await main.workers.wait_for_complete()
         await pilot.pause()
-        assert main._index_key is not None
+        assert main.desk.index_key is not None
 
         def no_rebuild(*_):
             raise AssertionError("the index was built again on demand")
 
-        monkeypatch.setattr(type(main), "_build_index", staticmethod(no_rebuild))
-        assert any(c.text == TOLL_3 for c in main.link_candidates(own))
+        monkeypatch.setattr(type(main.desk), "build_index", staticmethod(no_rebuild))
+        assert any(c.text == TOLL_3 for c in main.desk.link_candidates(own))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -16,15 +16,17 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from rich.text import Text
 from textual.content import Content
 
+from annotations.desk import (
+    ClaimsChanged, Desk, EntitiesChanged, LinksChanged, NoiseChanged, RatingsChanged, TargetsChanged,
+)
 from annotations.schema import ValidationError
 from annotations.store import AnnotationStore, StoreError
 from corpus.analysis import Analyser
-from corpus.noise import apply_marks
 from corpus.articles import Article, Corpus, Event
 from corpus.text import visible
 from tui.article_view import ArticleView
 from tui.columns import ArticleColumn, ClaimsPanel, legend
-from tui.messages import AnalysisFinished, AnalysisReady, IndexReady
+from tui.messages import AnalysisFinished, AnalysisReady, DeskChanged, IndexReady
 
 PANEL_MIN_WIDTH = 160  # the claims panel shows by default from this width
 COLUMN_MIN_WIDTH = 55
@@ -78,28 +80,34 @@ class MainScreen(Screen):
 
     def __init__(self, corpus: Corpus, store: AnnotationStore, analyser: Analyser, event: Event | None = None) -> None:
         super().__init__()
+        self.desk = Desk(corpus, store, analyser, event)  # every read and write of the event goes through it
         self.corpus = corpus
-        self.event = event or corpus.event
-        self.articles = corpus.event_articles(self.event)
-        self.targets = self.store_targets(store)
-        self.hide_noise = False
-        self.store = store
+        self.event = self.desk.event
+        self.articles = self.desk.articles
         self.analyser = analyser
-        self.analyses: dict[str, object] = {}
+        self.hide_noise = False
         self.first_visible = 0
         self.visible_count = 2
         self.panel_override: bool | None = None
-        self.current_id = self.articles[0].id
         self.columns: dict[str, ArticleColumn] = {}
         self._analysing: set[str] = set()
+        self._unsubscribe = None
         self.focus_key: str | None = None  # the entity whose mentions are highlighted
         self.panel_event = False  # the claims panel lists the whole event, not the focused article
         self.panel_filter: str | None = None  # a stance the panel's claims must have
 
-    def store_targets(self, store: AnnotationStore) -> list[dict]:
-        """The event's targets: the corpus's, with the reader's edits and additions."""
-        targets = store.event_targets(self.event.id)
-        return targets or [{"id": t.id, "text": t.text} for t in self.event.targets]
+    @property
+    def current_id(self) -> str:
+        """The focused article: the desk's."""
+        return self.desk.focused_id
+
+    @current_id.setter
+    def current_id(self, article_id: str) -> None:
+        self.desk.focus(article_id)
+
+    @property
+    def targets(self) -> list[dict]:
+        return self.desk.targets
 
     # -- layout -------------------------------------------------------------
 
@@ -124,8 +132,9 @@ class MainScreen(Screen):
         self.sub_title = visible(self.event.title, limit=200)
         # Shown columns read their analysis as they are built; the others only
         # check that theirs exists, and the missing ones go to a worker.
-        missing = [a for a in self.articles if a.id not in self.analyses
-                   and not self.analyser.cache.has(a.text_hash, self.analyser.choice)]
+        # The views re-render from the desk's change events, posted as messages.
+        self._unsubscribe = self.desk.subscribe(lambda event: self.post_message(DeskChanged(event)))
+        missing = self.desk.missing_analyses()
         self._analysing = {a.id for a in missing}
         for article_id in self.columns:
             self._refresh_article(article_id)
@@ -134,6 +143,21 @@ class MainScreen(Screen):
             self.analyse(missing)
         self._update_status()
         self.set_timer(1.0, self._warm_index)  # after the first paint, off the UI thread
+
+    def on_unmount(self) -> None:
+        self.desk.close()
+
+    @on(DeskChanged)
+    def _desk_changed(self, message: DeskChanged) -> None:
+        """Re-render what a change in the store touched."""
+        event = message.event
+        if isinstance(event, (ClaimsChanged, LinksChanged, NoiseChanged, RatingsChanged, EntitiesChanged)):
+            for article_id in self.columns:
+                if event.touches(article_id):
+                    self._refresh_column(article_id)
+        if isinstance(event, (ClaimsChanged, LinksChanged, TargetsChanged)):
+            self._refresh_panel()
+        self._update_status()
 
     def on_resize(self, event: Resize) -> None:
         self._layout(event.size.width)
@@ -159,41 +183,24 @@ class MainScreen(Screen):
         return self.first_visible <= position < self.first_visible + self.visible_count
 
     def _new_column(self, article: Article) -> ArticleColumn:
-        analysis = self.analyses.get(article.id)
-        if analysis is None:
-            analysis = self.analyser.cached(article.text_hash)
-            if analysis is not None:
-                self.analyses[article.id] = analysis
-        claims = self.store.claims(article.id)
-        duplicate = ""
-        if article.duplicate_of:
-            original = self.corpus.article(article.duplicate_of)
-            duplicate = original.path or original.title
-        linked = self._linked_ids()
+        desk = self.desk
+        analysis = desk.analysis(article.id)
+        claims = desk.claims(article.id)
+        linked = desk.link_counts()
         column = ArticleColumn(
             article,
             self.position_of(article.id),
-            entities=self._entities_of(article.id),
+            entities=desk.entities_of(article.id),
             claims=[(c["start"], c["end"]) for c in claims],
             linked=[(c["start"], c["end"]) for c in claims if c["id"] in linked],
-            noise=self._noise_of(article),
+            noise=desk.noise_of(article.id),
             hide_noise=self.hide_noise,
-            duplicate_of=duplicate,
+            duplicate_of=desk.duplicate_name(article),
         )
-        column.update_head(self.store.rating(article.id), len(claims), analysis is not None,
-                           self.store.source_rating(article.source) if article.source else None)
+        column.update_head(desk.rating(article.id), len(claims), analysis is not None,
+                           desk.source_rating(article.source))
         self.columns[article.id] = column
         return column
-
-    def _entities_of(self, article_id: str) -> tuple[tuple[int, int, str], ...]:
-        """The model's entities with the reader's corrections applied."""
-        from corpus.corrections import apply_entity_edits
-
-        analysis = self.analyses.get(article_id)
-        return apply_entity_edits(analysis.ents if analysis else (), self.store.entity_edits(article_id))
-
-    def _noise_of(self, article: Article) -> list[tuple[int, int, str]]:
-        return apply_marks(list(article.noise), self.store.noise_marks(article.id))
 
     def _update_tabs(self) -> None:
         """With one column, a strip of tabs names every article ([ and ] switch)."""
@@ -242,11 +249,11 @@ class MainScreen(Screen):
         return self.columns[article_id]
 
     def position_of(self, article_id: str) -> int:
-        return next(i for i, a in enumerate(self.articles) if a.id == article_id)
+        return self.desk.position_of(article_id)
 
     @property
     def current_article(self) -> Article:
-        return self.articles[self.position_of(self.current_id)]
+        return self.desk.focused
 
     @property
     def current_view(self) -> ArticleView:
@@ -268,11 +275,9 @@ class MainScreen(Screen):
         self.post_message(AnalysisFinished(warning=self.analyser.warning))
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
-        for article in self.articles:
-            if article.text_hash == message.analysis.text_hash:
-                self._analysing.discard(article.id)
-                self._apply_analysis(article.id, message.analysis)
-                self._refresh_article(article.id)
+        for article_id in self.desk.set_analysis(message.analysis):
+            self._analysing.discard(article_id)
+            self._refresh_article(article_id)
         self._update_status()
 
     def on_analysis_finished(self, message: AnalysisFinished) -> None:
@@ -284,39 +289,42 @@ class MainScreen(Screen):
             self.notify(message.warning, title="No trained model", severity="warning", timeout=12)
         self._update_status()
 
-    def _apply_analysis(self, article_id: str, analysis) -> None:
-        self.analyses[article_id] = analysis
-        if article_id in self.columns:
-            self.columns[article_id].view.set_entities(self._entities_of(article_id))
-
     # -- refresh ------------------------------------------------------------
 
-    def _refresh_article(self, article_id: str) -> None:
-        claims = self.store.claims(article_id)
+    def _refresh_column(self, article_id: str) -> None:
+        """Show the article's claims, noise, entities and ratings as the desk has them."""
         column = self.columns.get(article_id)
-        if column is not None:  # columns never shown are built with fresh data later
-            linked = self._linked_ids()
-            column.view.set_claims(((c["start"], c["end"]) for c in claims),
-                                   linked=((c["start"], c["end"]) for c in claims if c["id"] in linked))
-            column.view.set_noise(self._noise_of(column.article))
-            column.view.set_entities(self._entities_of(article_id))
-            column.update_head(self.store.rating(article_id), len(claims), article_id in self.analyses,
-                               self.store.source_rating(column.article.source) if column.article.source else None)
+        if column is None:  # columns never shown are built with fresh data later
+            return
+        desk = self.desk
+        claims = desk.claims(article_id)
+        linked = desk.link_counts()
+        column.view.set_claims(((c["start"], c["end"]) for c in claims),
+                               linked=((c["start"], c["end"]) for c in claims if c["id"] in linked))
+        column.view.set_noise(desk.noise_of(article_id))
+        column.view.set_entities(desk.entities_of(article_id))
+        column.update_head(desk.rating(article_id), len(claims), article_id in desk.analyses,
+                           desk.source_rating(column.article.source))
+
+    def _refresh_article(self, article_id: str) -> None:
+        """The article's column, and the panel if it lists the article (after a
+        change of view: a new analysis, a new focus; changes of the store
+        re-render through :meth:`_desk_changed`)."""
+        self._refresh_column(article_id)
         if article_id == self.current_id or self.panel_event:
             self._refresh_panel()
 
     def _refresh_panel(self) -> None:
         if self.panel_event:
-            ids = {a.id for a in self.articles}
-            claims = [c for c in self.store.claims() if c["article_id"] in ids]
+            claims = self.desk.claims()
             title = f"event ({len(self.articles)} articles)"
         else:
-            claims = self.store.claims(self.current_id)
+            claims = self.desk.claims(self.current_id)
             title = visible(self.current_article.title, limit=200)
         if self.panel_filter:
             claims = [c for c in claims if self.panel_filter in c.get("stances", {}).values()]
             title = f"{self.panel_filter} · {title}"
-        self.query_one(ClaimsPanel).show(title, claims, self.targets, self._linked_ids())
+        self.query_one(ClaimsPanel).show(title, claims, self.targets, self.desk.link_counts())
 
     def action_panel_scope(self) -> None:
         self.panel_event = not self.panel_event
@@ -331,30 +339,18 @@ class MainScreen(Screen):
         self._refresh_panel()
         self.notify(f"Claims panel: {self.panel_filter or 'every stance'}.")
 
-    def _sentence_progress(self) -> tuple[int, int] | None:
-        """(sentences with a claim, sentences that are not noise) in the focused article."""
-        analysis = self.analyses.get(self.current_id)
-        if analysis is None:
-            return None
-        claims = [(c["start"], c["end"]) for c in self.store.claims(self.current_id)]
-        noise = [(s, e) for s, e, _ in self.columns[self.current_id].view.noise] if self.current_id in self.columns else []
-        sentences = [(s, e) for s, e in analysis.sents if not any(ns <= s and e <= ne for ns, ne in noise)]
-        covered = sum(1 for s, e in sentences if any(cs < e and ce > s for cs, ce in claims))
-        return covered, len(sentences)
-
     def _update_status(self) -> None:
-        claims = self.store.claims()
-        rated = sum(1 for a in self.articles if self.store.rating(a.id))
+        counts = self.desk.progress()
         target = visible(self.targets[0]["text"], limit=300) if self.targets else ""
         status = Text(no_wrap=True, overflow="ellipsis")
-        if self.store.read_only:
+        if self.desk.read_only:
             status.append(" READ-ONLY ", style="bold reverse")
-        status.append(f" {len(self.articles)} articles", style="bold")
+        status.append(f" {counts.articles} articles", style="bold")
         status.append(
             f" · showing {self.first_visible + 1}–{self.first_visible + self.visible_count}"
-            f" · {len(claims)} claims · {rated} rated · model {self.analyser.choice.label}"
+            f" · {counts.claims} claims · {counts.rated} rated · model {self.analyser.choice.label}"
         )
-        progress = self._sentence_progress()
+        progress = self.desk.sentence_progress(self.current_id)
         if progress:
             status.append(f" · this article: {progress[0]}/{progress[1]} sentences", style="bold")
         if self._analysing:
@@ -402,20 +398,16 @@ class MainScreen(Screen):
         start, end = view.selection_offsets()
         try:
             if start < end:
-                self.store.mark_noise(self.current_id, start, end, noise=True)
+                self.desk.mark_noise(self.current_id, start, end)
                 message = "Marked as noise."
+            elif self.desk.unmark_noise_at(self.current_id, view.offset_of(view.cursor_location)) is None:
+                self.notify("Select text to mark it as noise, or put the cursor in a dimmed region to unmark it.")
+                return
             else:
-                cursor = view.offset_of(view.cursor_location)
-                region = next((r for r in view.noise if r[0] <= cursor < r[1]), None)
-                if region is None:
-                    self.notify("Select text to mark it as noise, or put the cursor in a dimmed region to unmark it.")
-                    return
-                self.store.mark_noise(self.current_id, region[0], region[1], noise=False)
                 message = "Not noise any more."
         except (ValidationError, StoreError) as exc:
             self.notify(str(exc), severity="error")
             return
-        self._refresh_article(self.current_id)
         self.notify(message)
 
     def action_events(self) -> None:
@@ -435,30 +427,17 @@ class MainScreen(Screen):
         bar.add_class("-open")
         bar.focus()
 
-    def _matches(self, needle: str) -> list[tuple[str, int, int]]:
-        """Every (article id, start, end) where ``needle`` occurs, case-insensitively,
-        in the event's articles, in reading order."""
-        import re
-
-        pattern = re.compile(re.escape(needle), re.IGNORECASE)
-        return [(a.id, m.start(), m.end()) for a in self.articles for m in pattern.finditer(a.text)]
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "search" or not event.value.strip():
             return
         event.stop()
-        matches = self._matches(event.value.strip())
-        if not matches:
+        view = self.current_view
+        hit = self.desk.next_match(event.value, self.current_id, view.offset_of(view.cursor_location))
+        if hit is None:
             self.notify(f"No “{visible(event.value.strip(), limit=80)}” in this event.", severity="warning")
             return
-        view = self.current_view
-        here = (self.position_of(self.current_id), view.offset_of(view.cursor_location))
-        order = [(self.position_of(a), s, e, a) for a, s, e in matches]
-        following = [m for m in order if (m[0], m[1]) > here] or order  # wrap around
-        _, start, end, article_id = following[0]
-        self.jump_to(article_id, start, end, focus=False)
-        number = order.index(following[0]) + 1
-        self.notify(f"Match {number} of {len(matches)} in {len({m[0] for m in matches})} article(s).", timeout=3)
+        self.jump_to(hit.article_id, hit.start, hit.end, focus=False)
+        self.notify(f"Match {hit.number} of {hit.total} in {hit.articles} article(s).", timeout=3)
 
     def jump_to(self, article_id: str, start: int, end: int, focus: bool = True) -> None:
         """Show an article, select [start, end) in it and scroll it into view."""
@@ -480,38 +459,16 @@ class MainScreen(Screen):
     async def show_results(self, needle: str) -> None:
         from tui.modals import ResultsModal
 
-        rows = []
-        for article_id, start, end in self._matches(needle)[:500]:
-            article = self.corpus.article(article_id)
-            before = article.text[max(0, start - 40):start].replace("\n", " ")
-            after = article.text[end:end + 40].replace("\n", " ")
-            rows.append(((article_id, start, end), article.title, before, article.text[start:end], after))
-        chosen = await self.app.push_screen_wait(ResultsModal(needle, rows))
+        chosen = await self.app.push_screen_wait(ResultsModal(needle, self.desk.match_rows(needle, limit=500)))
         if chosen is not None:
             self.query_one("#search", Input).remove_class("-open")
             self.jump_to(*chosen)
 
     # -- entities across articles ---------------------------------------------
 
-    def _event_groups(self) -> dict[str, list]:
-        """Entity groups over every article of the event (analyses read as needed)."""
-        from corpus.entities import group_mentions
-
-        texts = {}
-        for article in self.articles:
-            analysis = self.analyses.get(article.id) or self.analyser.cached(article.text_hash)
-            if analysis is not None:
-                self.analyses.setdefault(article.id, analysis)
-                texts[article.id] = (article.text, list(self._entities_of(article.id)))
-        return group_mentions(texts, self.store.entity_merges())
-
-    def _group_of(self, groups: dict[str, list], article_id: str, start: int) -> str | None:
-        return next((k for k, ms in groups.items()
-                     if any(m.article_id == article_id and m.start == start for m in ms)), None)
-
     def set_entity_focus(self, key: str | None, groups: dict[str, list] | None = None) -> None:
         self.focus_key = key
-        mentions = (groups or self._event_groups()).get(key, []) if key else []
+        mentions = (groups or self.desk.entity_groups()).get(key, []) if key else []
         for article_id, column in self.columns.items():
             column.view.set_focus_spans((m.start, m.end) for m in mentions if m.article_id == article_id)
 
@@ -520,9 +477,9 @@ class MainScreen(Screen):
         again: go to its next mention, across the event's articles."""
         view = self.current_view
         cursor = view.offset_of(view.cursor_location)
-        entity = next((e for e in self._entities_of(self.current_id) if e[0] <= cursor < e[1]), None)
-        groups = self._event_groups()
-        key = self._group_of(groups, self.current_id, entity[0]) if entity else None
+        entity = self.desk.entity_at(self.current_id, cursor)
+        groups = self.desk.entity_groups()
+        key = self.desk.group_of(groups, self.current_id, entity[0]) if entity else None
         if key is None and self.focus_key is None:
             self.notify("Put the cursor on a highlighted entity first.")
             return
@@ -550,7 +507,7 @@ class MainScreen(Screen):
         current = None
         if start == end:
             cursor = start
-            entity = next((e for e in self._entities_of(self.current_id) if e[0] <= cursor < e[1]), None)
+            entity = self.desk.entity_at(self.current_id, cursor)
             if entity is None:
                 self.notify("Select the words of a missed entity, or put the cursor on an entity to correct it.")
                 return
@@ -566,28 +523,15 @@ class MainScreen(Screen):
                              callback=lambda result: self._labelled(article, start, end, result))
 
     def _labelled(self, article: Article, start: int, end: int, result) -> None:
-        import re
-
         if result is None:
             return
         quote = article.text[start:end]
         label, everywhere = result
-        edits = [(article.id, start, end, label)]
-        if everywhere:
-            left = r"\b" if quote[:1].isalnum() else ""
-            right = r"\b" if quote[-1:].isalnum() else ""
-            pattern = re.compile(left + re.escape(quote) + right)
-            for other in self.articles:
-                for m in pattern.finditer(other.text):
-                    if (other.id, m.start()) != (article.id, start):
-                        edits.append((other.id, m.start(), m.end(), label))
         try:
-            count = self.store.correct_entities(edits)
+            count = self.desk.label_entity(article.id, start, end, label, everywhere)
         except (ValidationError, StoreError) as exc:
             self.notify(str(exc), severity="error")
             return
-        for article_id in self.columns:
-            self._refresh_article(article_id)
         what = label or "not an entity"
         self.notify(f"“{visible(quote, limit=60)}” is {what}" + (f" in {count} places." if count > 1 else "."))
 
@@ -602,31 +546,26 @@ class MainScreen(Screen):
                 return
             target_id, text = result
             try:
-                self.store.set_target(self.event.id, text, target_id)
+                self.desk.set_target(text, target_id)
             except (ValidationError, StoreError) as exc:
                 self.notify(str(exc), severity="error")
                 continue
-            self.targets = self.store_targets(self.store)
-            self._refresh_panel()
-            self._update_status()
             self.notify("Target reworded." if target_id else "Target added: the claim form asks for it now.")
 
     @work(exclusive=True, group="form")
     async def action_entities(self) -> None:
         """E: the event's entities by frequency; Enter focuses one, m merges two."""
-        from corpus.entities import by_frequency
         from tui.modals import EntitiesModal
 
         while True:
-            groups = self._event_groups()
-            rows = [(key, groups[key][0].text, n, articles) for key, n, articles in by_frequency(groups)]
-            result = await self.app.push_screen_wait(EntitiesModal(rows))
+            groups = self.desk.entity_groups()
+            result = await self.app.push_screen_wait(EntitiesModal(self.desk.entity_rows(groups)))
             if result is None:
                 return
             action, keys = result
             if action == "merge":
                 try:
-                    self.store.merge_entities(*keys)
+                    self.desk.merge_entities(*keys)
                 except (ValidationError, StoreError) as exc:
                     self.notify(str(exc), severity="error")
                     return
@@ -659,7 +598,7 @@ class MainScreen(Screen):
     def action_sentence(self, step: int) -> None:
         """Move to the start of the next (or previous) sentence; extends in visual mode."""
         view = self.current_view
-        analysis = self.analyses.get(self.current_id)
+        analysis = self.desk.analysis(self.current_id, load=False)
         if analysis is None or not analysis.sents:
             return
         cursor = view.offset_of(view.cursor_location)
@@ -674,28 +613,15 @@ class MainScreen(Screen):
 
     def action_select_sentence(self) -> None:
         view = self.current_view
-        analysis = self.analyses.get(self.current_id)
-        if analysis is None:
+        if self.desk.analysis(self.current_id, load=False) is None:
             self.notify("Sentences are not ready yet: the article is still being analysed.")
             return
-        cursor = view.offset_of(view.cursor_location)
-        for start, end in analysis.sents:
-            if start <= cursor < end or (cursor == end and start < end):
-                view.select_offsets(start, end)
-                return
+        sentence = self.desk.sentence_at(self.current_id, view.offset_of(view.cursor_location))
+        if sentence is not None:
+            view.select_offsets(*sentence)
 
     def _selected_span(self) -> tuple[int, int] | None:
-        view = self.current_view
-        start, end = view.selection_offsets()
-        text = view.article.text
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start >= end:
-            return None
-        analysis = self.analyses.get(self.current_id)
-        return analysis.snap(start, end) if analysis is not None else (start, end)
+        return self.desk.snap(self.current_id, *self.current_view.selection_offsets())
 
     def action_claim(self) -> None:
         span = self._selected_span()
@@ -710,8 +636,8 @@ class MainScreen(Screen):
     def _form_for(self, article: Article, start: int, end: int, claim: dict | None = None, save=None):
         from tui.claim_form import ClaimForm, speaker_choices
 
-        analysis = self.analyses.get(article.id)
-        entities = self._entities_of(article.id)
+        analysis = self.desk.analysis(article.id, load=False)
+        entities = self.desk.entities_of(article.id)
         sentences = analysis.sents if analysis else ()
         speakers = speaker_choices(article.text, entities, sentences, start, end)
         return ClaimForm(article.text[start:end], self.targets, speakers, claim, save=save)
@@ -722,36 +648,19 @@ class MainScreen(Screen):
                     "Enter tries again, Esc gives it up.", severity="error", timeout=20)
         return False
 
-    def _next_unannotated(self, article_id: str, after: int) -> tuple[int, int] | None:
-        """The next sentence after ``after`` that no claim touches and that is not noise."""
-        analysis = self.analyses.get(article_id)
-        if analysis is None:
-            return None
-        claims = [(c["start"], c["end"]) for c in self.store.claims(article_id)]
-        noise = [(s, e) for s, e, _ in self.columns[article_id].view.noise] if article_id in self.columns else []
-        for start, end in analysis.sents:
-            if start < after:
-                continue
-            if any(s < end and e > start for s, e in claims):
-                continue
-            if any(s <= start and end <= e for s, e in noise):
-                continue
-            return start, end
-        return None
-
     def tag_claim(self, article_id: str, start: int, end: int) -> None:
         """The claim form for [start, end); with ctrl+n, on and on through the sentences.
 
         The form is pushed right here, while the key is handled (not from a
         worker), so keys typed ahead ("c1⏎") reach the form, not this screen."""
-        article = self.corpus.article(article_id)  # any article of the corpus
+        article = self.desk.article(article_id)  # any article of the corpus
         form = self._form_for(article, start, end, save=lambda result: self._save_claim(article_id, start, end, result))
         self.app.push_screen(form, callback=lambda result: self._claim_done(article_id, start, end, result))
 
     def _save_claim(self, article_id: str, start: int, end: int, result) -> bool:
         """Save the claim the form holds; False (and the form stays open) if it was not saved."""
         try:
-            self.store.add_claim(article_id, start, end, result.stances, **result.fields)
+            self.desk.add_claim(article_id, start, end, result.stances, **result.fields)
         except (ValidationError, StoreError) as exc:
             return self._not_saved("Claim", exc)
         return True
@@ -761,11 +670,9 @@ class MainScreen(Screen):
         if result is None:
             self.notify("Claim not saved.")
             return
-        self._refresh_article(article_id)
-        self._update_status()
         self.notify(f"Claim saved ({', '.join(result.stances.values())}).")
         if result.next:
-            following = self._next_unannotated(article_id, end)
+            following = self.desk.next_unannotated(article_id, end)
             if following is None:
                 self.notify("No sentence left to annotate in this article.")
                 return
@@ -778,11 +685,11 @@ class MainScreen(Screen):
         if claim is None:
             self.notify("No claim here: put the cursor in a claim or pick one in the claims panel.")
             return
-        article = self.corpus.article(claim["article_id"])
+        article = self.desk.article(claim["article_id"])
 
         def save(result) -> bool:
             try:
-                self.store.update_claim(claim["id"], result.stances, **result.fields)
+                self.desk.update_claim(claim["id"], result.stances, **result.fields)
             except (ValidationError, StoreError) as exc:
                 return self._not_saved("Claim change", exc)
             return True
@@ -790,7 +697,6 @@ class MainScreen(Screen):
         result = await self.app.push_screen_wait(self._form_for(article, claim["start"], claim["end"], claim, save))
         if result is None:
             return
-        self._refresh_article(claim["article_id"])
         self.notify("Claim changed.")
 
     def action_rate(self, what: str = "article") -> None:
@@ -801,9 +707,9 @@ class MainScreen(Screen):
         if what == "source" and not article.source:
             self.notify("This article has no source to rate.", severity="warning")
             return
-        current = self.store.rating(article.id) if what == "article" else self.store.source_rating(article.source)
+        current = self.desk.rating(article.id) if what == "article" else self.desk.source_rating(article.source)
         self.app.push_screen(ReliabilityModal(article.title, article.source, current, what,
-                                              signal=self.source_signal(article),
+                                              signal=self.desk.source_signal(article),
                                               save=lambda result: self._save_rating(article, what, result)),
                              callback=lambda result: self._rated(article, what, result))
 
@@ -811,9 +717,9 @@ class MainScreen(Screen):
         """Save the rating the form holds; False (and the form stays open) if it was not saved."""
         try:
             if what == "article":
-                self.store.rate_article(article.id, result.label, result.note, result.codes)
+                self.desk.rate_article(article.id, result.label, result.note, result.codes)
             else:
-                self.store.rate_source(article.source, result.label, result.note, result.codes)
+                self.desk.rate_source(article.source, result.label, result.note, result.codes)
         except (ValidationError, StoreError) as exc:
             return self._not_saved("Rating", exc)
         return True
@@ -822,15 +728,10 @@ class MainScreen(Screen):
         """After the rating form closed on a saved rating: show it."""
         if result is None:
             return
-        for column in self.columns.values():  # a source rating shows on all its articles
-            if what == "article" and column.article.id != article.id:
-                continue
-            self._refresh_article(column.article.id)
-        self._update_status()
         self.notify(f"Rated {'the source ' if what == 'source' else ''}{result.label}.")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        claim = self.store.claim(event.option.id) if event.option.id else None
+        claim = self.desk.claim(event.option.id) if event.option.id else None
         if claim is None:
             return
         view = self.column(claim["article_id"]).view
@@ -841,12 +742,9 @@ class MainScreen(Screen):
         focused = self.focused
         if isinstance(focused, OptionList) and focused.id == "claims-list":
             option = focused.highlighted_option
-            return self.store.claim(option.id) if option is not None and option.id else None
+            return self.desk.claim(option.id) if option is not None and option.id else None
         if isinstance(focused, ArticleView):
-            cursor = focused.offset_of(focused.cursor_location)
-            for claim in self.store.claims(focused.article.id):
-                if claim["start"] <= cursor < claim["end"]:
-                    return claim
+            return self.desk.claim_at(focused.article.id, focused.offset_of(focused.cursor_location))
         return None
 
     def action_delete_claim(self) -> None:
@@ -855,28 +753,21 @@ class MainScreen(Screen):
             self.notify("No claim here: put the cursor in a claim or pick one in the claims panel.")
             return
         try:
-            self.store.delete_claim(claim["id"])
-        except StoreError as exc:
+            self.desk.delete_claim(claim["id"])
+        except (ValidationError, StoreError) as exc:
             self.notify(str(exc), severity="error")
             return
-        self._refresh_article(claim["article_id"])
-        self._update_status()
         self.notify(f"Deleted claim “{visible(claim['quote'], limit=60)}”.")
 
     def _undo_redo(self, redo: bool) -> None:
         try:
-            label = self.store.redo() if redo else self.store.undo()
+            label = self.desk.redo() if redo else self.desk.undo()
         except StoreError as exc:
             self.notify(str(exc), severity="error")
             return
         if label is None:
             self.notify("Nothing to redo." if redo else "Nothing to undo.")
             return
-        for article_id in self.columns:
-            self._refresh_article(article_id)
-        if self.current_id not in self.columns:
-            self._refresh_article(self.current_id)
-        self._update_status()
         self.notify(f"{'Redid' if redo else 'Undid'}: {visible(label, limit=120)}.")
 
     def action_undo(self) -> None:
@@ -893,116 +784,26 @@ class MainScreen(Screen):
     def action_stats(self) -> None:
         from tui.stats import StatsScreen
 
-        ids = {a.id for a in self.articles}
-        claims = [c for c in self.store.claims() if c["article_id"] in ids]
-        ratings = [r for r in self.store.ratings() if r["article_id"] in ids]
-        self.app.push_screen(StatsScreen(claims, ratings, len(self.articles)))
+        self.app.push_screen(StatsScreen(self.desk.claims(), self.desk.ratings(), len(self.articles)))
 
 
     # -- links across articles ------------------------------------------------
 
-    def _linked_ids(self) -> dict[str, int]:
-        """Claim id → how many links it has."""
-        counts: dict[str, int] = {}
-        for link in self.store.links():
-            for claim_id in (link["a"], link["b"]):
-                counts[claim_id] = counts.get(claim_id, 0) + 1
-        return counts
-
-    def _index_inputs(self) -> tuple[tuple, list]:
-        """What the sentence index is built from: per article its id, text,
-        hash, analysis if loaded, and the reader's entity edits; and a key that
-        changes when any of it does."""
-        inputs = [(a.id, a.text, a.text_hash, self.analyses.get(a.id), self.store.entity_edits(a.id))
-                  for a in self.articles]
-        key = (tuple(a.id for a in self.articles if a.id in self.analyses or
-                     self.analyser.cache.has(a.text_hash, self.analyser.choice)),
-               sum(len(i[4]) for i in inputs))
-        return key, inputs
-
-    @staticmethod
-    def _build_index(inputs, analyser):
-        """The index and the analyses it read (runs in a worker or on demand)."""
-        from corpus.corrections import apply_entity_edits
-        from corpus.similarity import SentenceIndex, event_sentences
-
-        items, loaded = [], {}
-        for article_id, text, text_hash, analysis, edits in inputs:
-            if analysis is None:
-                analysis = analyser.cached(text_hash)
-                if analysis is None:
-                    continue
-                loaded[article_id] = analysis
-            items.append((article_id, text, analysis.sents, apply_entity_edits(analysis.ents, edits)))
-        return SentenceIndex(event_sentences(items)), loaded
-
     def _warm_index(self) -> None:
-        key, inputs = self._index_inputs()
-        if getattr(self, "_index_key", None) != key:
-            self.build_index(key, inputs)
+        if self.desk.index_stale():
+            self.build_index(*self.desk.index_inputs())
 
     @work(thread=True, exclusive=True, group="index")
     def build_index(self, key: tuple, inputs: list) -> None:
         """Build the event's sentence index ahead of the first suggestion; posts it."""
         try:
-            index, loaded = self._build_index(inputs, self.analyser)
+            index, loaded = Desk.build_index(inputs, self.analyser)
         except Exception:  # the index is only a head start; on demand it is built again
             return
         self.post_message(IndexReady(key, index, loaded))
 
     def on_index_ready(self, message: IndexReady) -> None:
-        for article_id, analysis in message.analyses.items():
-            self.analyses.setdefault(article_id, analysis)
-        self._index, self._index_key = message.index, message.key
-
-    def _sentence_index(self):
-        """The event's sentences for suggestions: the one built ahead, or built now."""
-        key, inputs = self._index_inputs()
-        if getattr(self, "_index_key", None) != key:
-            index, loaded = self._build_index(inputs, self.analyser)
-            for article_id, analysis in loaded.items():
-                self.analyses.setdefault(article_id, analysis)
-            self._index, self._index_key = index, key
-        return self._index
-
-    def link_candidates(self, claim: dict, limit: int = 8) -> list:
-        """What the claim can be linked to: its linked claims first, then the
-        most similar sentences of the other articles (as claims where a claim
-        already covers them)."""
-        from corpus.similarity import entity_keys
-        from tui.links import Candidate
-
-        article = self.corpus.article(claim["article_id"])
-        ids = {a.id for a in self.articles}
-        claims = {c["id"]: c for c in self.store.claims() if c["article_id"] in ids}
-        out, seen = [], set()
-
-        def candidate(target: dict | None, article_id: str, start: int, end: int, **extra) -> None:
-            other = self.corpus.article(article_id)
-            key = target["id"] if target else (article_id, start, end)
-            if key in seen:
-                return
-            seen.add(key)
-            out.append(Candidate(article_id, start, end, other.text[start:end], other.title, other.source,
-                                 claim_id=target["id"] if target else None, **extra))
-
-        for link in self.store.links(claim["id"]):
-            other = claims.get(link["b"] if link["a"] == claim["id"] else link["a"])
-            if other is not None:
-                candidate(other, other["article_id"], other["start"], other["end"], link_id=link["id"],
-                          link_label=link["label"], reasons=[link["note"]] if link.get("note") else [])
-        index = self._sentence_index()
-        keys = entity_keys(article.text, self._entities_of(article.id), claim["start"], claim["end"])
-        for suggestion in index.suggest(claim["quote"], keys, exclude_article=article.id, limit=limit):
-            sentence = suggestion.sentence
-            covering = [c for c in claims.values() if c["article_id"] == sentence.article_id
-                        and c["start"] < sentence.end and c["end"] > sentence.start]
-            best = max(covering, key=lambda c: min(c["end"], sentence.end) - max(c["start"], sentence.start),
-                       default=None)
-            start, end = (best["start"], best["end"]) if best else (sentence.start, sentence.end)
-            candidate(best, sentence.article_id, start, end, score=suggestion.score, reasons=suggestion.reasons,
-                      mismatch=suggestion.mismatch is not None)
-        return out
+        self.desk.set_index(message.key, message.index, message.analyses)
 
     def action_link(self) -> None:
         """k: link the claim under the cursor to a claim or sentence of another article."""
@@ -1015,38 +816,19 @@ class MainScreen(Screen):
         if len(self.articles) < 2:
             self.notify("This event has one article: there is nothing to link to.")
             return
-        title = self.corpus.article(claim["article_id"]).title
-        self.app.push_screen(LinkModal(claim["quote"], title, self.link_candidates(claim)),
+        title = self.desk.article(claim["article_id"]).title
+        self.app.push_screen(LinkModal(claim["quote"], title, self.desk.link_candidates(claim)),
                              callback=lambda result: self._linked(claim, result))
 
     def _linked(self, claim: dict, result) -> None:
-        from corpus.similarity import describe_mismatch, number_mismatch
-
         if result is None:
             return
-        target = result.candidate
         try:
-            if result.label is None:
-                self.store.unlink(target.link_id)
-                message = "Unlinked."
-            elif target.claim_id is None:  # a suggested sentence: make it a claim, then link, as one action
-                with self.store.action("link to a suggested sentence"):
-                    new = self.store.add_claim(target.article_id, target.start, target.end)
-                    self.store.link_claims(claim["id"], new["id"], result.label, result.note)
-                message = f"Linked ({result.label}) to a new claim in “{visible(target.title, limit=40)}”."
-            else:
-                self.store.link_claims(claim["id"], target.claim_id, result.label, result.note)
-                message = f"Linked ({result.label}) to “{visible(target.title, limit=40)}”."
+            outcome = self.desk.link(claim, result.candidate, result.label, result.note)
         except (ValidationError, StoreError) as exc:
             self.notify(f"Not linked: {exc}", severity="error", timeout=12)
             return
-        mismatch = number_mismatch(claim["quote"], target.text) if result.label else None
-        if mismatch and result.label in ("same", "supports"):
-            message += f" ⚠ {describe_mismatch(mismatch)}."
-        for article_id in (claim["article_id"], target.article_id):
-            self._refresh_article(article_id)
-        self._update_status()
-        self.notify(message, severity="warning" if "⚠" in message else "information", timeout=6)
+        self.notify(outcome.message, severity="warning" if outcome.warning else "information", timeout=6)
 
     def action_counterparts(self) -> None:
         """g: the linked claims of the claim under the cursor, highlighted and
@@ -1055,20 +837,15 @@ class MainScreen(Screen):
         if claim is None:
             self.notify("Put the cursor in a linked claim first.")
             return
-        event_ids = {a.id for a in self.articles}
-        others = []
-        for link in self.store.links(claim["id"]):
-            other = self.store.claim(link["b"] if link["a"] == claim["id"] else link["a"])
-            if other is not None and other["article_id"] in event_ids:
-                others.append((self.position_of(other["article_id"]), other["start"], other, link))
+        others = self.desk.counterparts(claim)
         if not others:
             self.notify("This claim has no links yet: k links it.")
             return
-        others.sort(key=lambda o: (o[0], o[1]))
         previous = getattr(self, "_counterpart_turn", (None, -1))
         turn = previous[1] + 1 if previous[0] == claim["id"] else 0
         self._counterpart_turn = (claim["id"], turn)
-        position, _, shown, _ = others[turn % len(others)]
+        chosen = others[turn % len(others)]
+        position, shown = chosen.position, chosen.claim
         here = self.position_of(claim["article_id"])
         if not self._in_window(position):  # bring it into view, beside the claim's own column if it fits
             low, high = min(here, position), max(here, position)
@@ -1077,76 +854,29 @@ class MainScreen(Screen):
             self._show_window()
             self._update_status()
         spans: dict[str, list[tuple[int, int]]] = {}
-        for _, _, other, _ in others:
-            spans.setdefault(other["article_id"], []).append((other["start"], other["end"]))
+        for other in others:
+            spans.setdefault(other.claim["article_id"], []).append((other.claim["start"], other.claim["end"]))
         for article_id, column in self.columns.items():
             column.view.set_focus_spans(spans.get(article_id, ()))
         self.focus_key = None
-        for pos, _, other, _ in others:
-            if self._in_window(pos):
-                self.columns[other["article_id"]].view.select_offsets(other["start"], other["end"])
+        for other in others:
+            if self._in_window(other.position):
+                self.columns[other.claim["article_id"]].view.select_offsets(other.claim["start"], other.claim["end"])
         if not self._in_window(here):
             self.current_id = shown["article_id"]
             self.columns[self.current_id].view.focus()
-        summary = "; ".join(f"{l['label']} in {visible(self.articles[p].title, limit=30)}" for p, _, _, l in others)
+        summary = "; ".join(f"{o.link['label']} in {visible(self.articles[o.position].title, limit=30)}"
+                            for o in others)
         more = " g: the next." if len(others) > 1 else ""
         self.notify(f"{len(others)} counterpart(s): {summary}.{more}", timeout=8)
-
-    def _event_corroboration(self):
-        """The event's claims, claim groups, article sources and corroboration."""
-        from annotations.links import corroboration
-
-        ids = {a.id for a in self.articles}
-        claims = {c["id"]: c for c in self.store.claims() if c["article_id"] in ids}
-        links = [l for l in self.store.links() if l["a"] in claims and l["b"] in claims]
-        groups = [g for g in self.store.claim_groups() if all(c in claims for c in g.claim_ids)]
-        source_of = {a.id: a.source or a.title for a in self.articles}
-        return claims, groups, source_of, corroboration(groups, links, claims, source_of, sorted(set(source_of.values())))
-
-    def corroboration_rows(self):
-        """Rows of the corroboration view for this event."""
-        from corpus.similarity import describe_mismatch, number_mismatch
-        from tui.links import GroupRow, SourceRow
-
-        claims, groups, source_of, corr = self._event_corroboration()
-        target_ids = [t["id"] for t in self.targets]
-        group_rows = []
-        for group in groups:
-            members = [claims[c] for c in group.claim_ids]
-            flags = {describe_mismatch(m) for a in members for b in members if a["id"] < b["id"]
-                     for m in [number_mismatch(a["quote"], b["quote"])] if m}
-            first = min(members, key=lambda c: (self.position_of(c["article_id"]), c["start"]))
-            group_rows.append(GroupRow(
-                group.id, group.canonical, ", ".join(group.stance.get(t, "—") for t in target_ids),
-                corr.states[group.id], corr.contradicts[group.id], corr.silent[group.id],
-                "⚠ " + "; ".join(sorted(flags)) if flags else "", (first["article_id"], first["start"], first["end"])))
-        group_rows.sort(key=lambda r: (self.position_of(r.first[0]), r.first[1]))  # reading order
-        ratings = {}
-        for article in self.articles:
-            rating = self.store.source_rating(article.source) if article.source else None
-            if rating:
-                ratings[source_of[article.id]] = rating["label"]
-        source_rows = [SourceRow(src, counts.get("claims", 0), counts.get("corroborated", 0),
-                                 counts.get("contradicted", 0), ratings.get(src, ""))
-                       for src, counts in sorted(corr.by_source.items())]
-        in_groups = {c for g in groups for c in g.claim_ids}
-        return group_rows, source_rows, len(set(claims) - in_groups)
-
-    def source_signal(self, article: Article) -> str:
-        """What other sources say of this article's source's claims (for the rating form)."""
-        _, _, source_of, corr = self._event_corroboration()
-        counts = corr.by_source.get(source_of[article.id], {})
-        if not (counts.get("corroborated") or counts.get("contradicted")):
-            return ""
-        return (f"Across this event, {counts.get('corroborated', 0)} of its {counts.get('claims', 0)} claim(s) are "
-                f"corroborated and {counts.get('contradicted', 0)} contradicted by other sources (from your links).")
 
     def action_corroboration(self) -> None:
         """o: which sources state, contradict or are silent on each claim group."""
         from tui.links import CorroborationScreen
 
-        groups, sources, unlinked = self.corroboration_rows()
-        self.app.push_screen(CorroborationScreen(groups, sources, unlinked), callback=self._corroboration_done)
+        view = self.desk.corroboration()
+        self.app.push_screen(CorroborationScreen(view.groups, view.sources, view.unlinked),
+                             callback=self._corroboration_done)
 
     def _corroboration_done(self, result) -> None:
         from tui.links import TextPrompt
@@ -1158,10 +888,9 @@ class MainScreen(Screen):
             return
         if result[0] == "stance":
             _, group_id, stance = result
-            group = next(g for g in self.store.claim_groups() if g.id == group_id)
             try:
-                self.store.set_group(group_id, stance={**group.stance, self.targets[0]["id"]: stance})
-            except (ValidationError, StoreError, IndexError) as exc:
+                self.desk.set_group_stance(group_id, stance)
+            except (ValidationError, StoreError) as exc:
                 self.notify(f"Stance not saved: {exc}", severity="error")
                 return
             self.notify(f"Group stance: {stance}.")
@@ -1174,7 +903,7 @@ class MainScreen(Screen):
                 self.action_corroboration()
                 return
             try:
-                self.store.set_group(group_id, canonical=text)
+                self.desk.set_group_canonical(group_id, text)
             except (ValidationError, StoreError) as exc:  # asked again, with what was typed
                 self.notify(f"Canonical wording NOT saved: {visible(exc, limit=400)} Enter tries again, Esc gives "
                             "it up.", severity="error", timeout=20)

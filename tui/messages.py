@@ -1,4 +1,5 @@
-"""Messages that worker threads post to the app (workers never touch widgets)."""
+"""Messages posted to the main screen: by worker threads (workers never touch
+widgets) and by the desk's subscription (a change in the store)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,13 @@ class IndexReady(Message):
         self.key = key
         self.index = index
         self.analyses = analyses
+
+
+class DeskChanged(Message):
+    """The desk changed the store (or heard it change): ``event`` says what
+    (:mod:`annotations.desk`'s ClaimsChanged, RatingsChanged, …). The main
+    screen posts it from its one subscription to the desk and re-renders."""
+
+    def __init__(self, event) -> None:
+        super().__init__()
+        self.event = event
