@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import subprocess
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -25,18 +29,43 @@ def stored(tmp_path):
 
 
 class Tmux:
+    """A tmux session running ``command``; the tests wait for what the screen
+    shows, never for a fixed time."""
+
     def __init__(self, command: list[str], env: dict[str, str], width: int = 150, height: int = 40,
                  options: tuple[tuple[str, ...], ...] = ()) -> None:
         self.session = f"factdesk-test-{uuid.uuid4().hex[:8]}"
+        self.folder = Path(tempfile.mkdtemp(prefix="factdesk-tmux-"))
+        gate = self.folder / "start"
+        os.mkfifo(gate)
         env_args = [f"{k}={v}" for k, v in env.items() if k.startswith(("FACTDESK_", "PATH", "HOME", "LANG", "LC_"))]
         more = [arg for option in options for arg in (";", "set-option", *option)]
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height),
-             # a short sleep so the program starts after tmux has sized the window (and has its options)
-             "env", "-i", *env_args, "TERM=xterm-256color", "sh", "-c", 'sleep 0.5; exec "$@"', "sh", *command,
-             ";", "set-option", "remain-on-exit", "on", *more],
+             # the program waits at a gate (a FIFO) until the pane has its size and its options
+             "env", "-i", *env_args, "TERM=xterm-256color", "sh", "-c", 'read _ < "$0"; exec "$@"', str(gate),
+             *command, ";", "set-option", "remain-on-exit", "on", *more],
             check=True, cwd=ROOT,
         )
+        self.wait_until(lambda: self.display("#{pane_width}x#{pane_height}") == f"{width}x{height}",
+                        f"a {width}x{height} pane")
+        self._open(gate)
+
+    def _open(self, gate: Path, timeout: float = 10.0) -> None:
+        """Let the program start: write a line into the gate once the shell reads it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fd = os.open(gate, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError as exc:  # ENXIO: the shell has not opened the gate yet
+                if exc.errno != errno.ENXIO or time.monotonic() > deadline:
+                    raise AssertionError(f"the pane never started its command ({exc})") from exc
+                time.sleep(0.05)
+        try:
+            os.write(fd, b"go\n")
+        finally:
+            os.close(fd)
 
     def display(self, what: str) -> str:
         """A tmux format of the session's pane, e.g. ``#{pane_title}``."""
@@ -51,22 +80,58 @@ class Tmux:
                              capture_output=True, text=True)
         return out.stdout
 
-    def wait_for(self, text: str, timeout: float = 30.0, history: bool = False) -> str:
+    def wait_until(self, condition, what: str, timeout: float = 30.0):
+        """Poll ``condition`` until it returns something true (and return that)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            screen = self.screen(history)
-            if text in screen:
-                return screen
-            time.sleep(0.2)
-        state = subprocess.run(
-            ["tmux", "display", "-p", "-t", self.session, "dead=#{pane_dead} status=#{pane_dead_status} cmd=#{pane_current_command}"],
-            capture_output=True, text=True).stdout
-        raise AssertionError(f"{text!r} never appeared on screen ({state.strip()}):\n{self.screen()}")
+            result = condition()
+            if result:
+                return result
+            time.sleep(0.05)
+        state = self.display("dead=#{pane_dead} status=#{pane_dead_status} cmd=#{pane_current_command}")
+        raise AssertionError(f"{what} never came ({state}):\n{self.screen()}")
 
-    def keys(self, *keys: str, pause: float = 0.15) -> None:
+    def wait_for(self, text: str, timeout: float = 30.0, history: bool = False) -> str:
+        """The screen, once ``text`` is on it."""
+        def shown() -> str:
+            screen = self.screen(history)
+            return screen if text in screen else ""
+
+        return self.wait_until(shown, f"{text!r} on screen", timeout)
+
+    def wait_gone(self, text: str, timeout: float = 30.0) -> str:
+        """The screen, once ``text`` is no longer on it."""
+        def gone() -> str:
+            screen = self.screen()
+            return screen if text not in screen else ""
+
+        return self.wait_until(gone, f"{text!r} gone from the screen", timeout)
+
+    def keys(self, *keys: str) -> None:
+        """Send ``keys`` (tmux key names, or text typed as it is), in order, at once."""
         for key in keys:
             subprocess.run(["tmux", "send-keys", "-t", self.session, key], check=True)
-            time.sleep(pause)
+
+    def cursor(self) -> tuple[int, int]:
+        """Where the terminal's cursor is (the app puts it where the reader
+        types or reads: the article's cursor, the focused input)."""
+        x, y = self.display("#{cursor_x},#{cursor_y}").split(",")
+        return int(x), int(y)
+
+    def move(self, key: str) -> None:
+        """Send a key that moves the cursor, and wait until it has moved."""
+        before = self.cursor()
+        self.keys(key)
+        self.wait_until(lambda: self.cursor() != before, f"the cursor moving on {key}")
+
+    def wait_for_cursor_on(self, text: str) -> None:
+        """Wait until the cursor is on the screen line that shows ``text``
+        (the placeholder of an empty input: the input has the focus)."""
+        def there() -> bool:
+            lines = self.screen().split("\n")
+            return any(text in line for line in lines) and text in lines[self.cursor()[1]]
+
+        self.wait_until(there, f"the cursor on the line of {text!r}")
 
     def quit(self) -> None:
         """ctrl+q, then wait for the exit message (it may land in the scrollback)."""
@@ -75,6 +140,7 @@ class Tmux:
 
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.session], capture_output=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def test_new_user_tags_a_sentence_rates_and_quits(tmp_path, rules_cache):
@@ -84,14 +150,18 @@ def test_new_user_tags_a_sentence_rates_and_quits(tmp_path, rules_cache):
         screen = tmux.wait_for("5 articles")
         assert "Nagorno-Karabakh War, Armenia Ready for Armistice" in screen
         assert "Karabakh conflict: US-brokered truce" in screen  # second column
-        tmux.keys(*["Down"] * 8, "s", "c")
+        for _ in range(8):
+            tmux.move("Down")
+        tmux.keys("s", "c")
         tmux.wait_for("New claim")
         tmux.keys("3", "Enter")
         tmux.wait_for("1 claims")
         tmux.keys("r")
         tmux.wait_for("Reliability of this article")
         tmux.keys("3", "Tab", "Tab")
-        tmux.keys("scraped with ads", pause=0.3)
+        tmux.wait_for_cursor_on("Note (optional)")
+        tmux.keys("scraped with ads")
+        tmux.wait_for("scraped with ads")
         tmux.keys("Enter")
         tmux.wait_for("1 rated")
         tmux.quit()
@@ -110,7 +180,8 @@ def test_keys_typed_in_one_burst_all_count(tmp_path, rules_cache):
     tmux = Tmux([PYTHON, "-m", "tui.cli"], env)
     try:
         tmux.wait_for("5 articles")
-        tmux.keys(*["Down"] * 8)
+        for _ in range(8):
+            tmux.move("Down")
         subprocess.run(["tmux", "send-keys", "-t", tmux.session, "s", "c", "3", "1", "Enter"], check=True)
         tmux.wait_for("1 claims")
         subprocess.run(["tmux", "send-keys", "-t", tmux.session, "r", "2", "Enter"], check=True)
@@ -142,9 +213,15 @@ def test_link_two_articles_claims_from_the_keyboard(tmp_path, rules_cache, corpu
         own = claim(store, corpus.articles[0], TOLL_0)
     tmux = Tmux([PYTHON, "-m", "tui.cli", "--db", str(path)], env)
     try:
-        tmux.wait_for("5 articles")
+        assert "death toll in the" not in tmux.wait_for("5 articles")
         tmux.keys("/")
-        tmux.keys("death toll in the", "Enter", "Escape")
+        tmux.wait_for("Search this event")
+        tmux.keys("death toll in the")
+        tmux.wait_for("death toll in the")  # in the search bar (the article wraps it over two lines)
+        tmux.keys("Enter")
+        tmux.wait_for("Match 1 of 1")
+        tmux.keys("Escape")
+        tmux.wait_gone("death toll in the")  # the search bar is closed: keys go to the article again
         tmux.keys("k")
         screen = tmux.wait_for("Link this claim")
         assert "A total of 158 Armenian soldiers died." in screen
@@ -184,7 +261,8 @@ def test_titles_with_escape_sequences_do_not_reach_the_terminal(tmp_path, rules_
         tmux.keys("r")
         tmux.wait_for("Reliability of this article")  # the title and source again, in the form
         tmux.keys("Escape")
-        time.sleep(0.5)  # let the terminal take in whatever was written
+        # the screen without the form: tmux has taken in everything the form wrote before it
+        tmux.wait_gone("Reliability of this article")
         assert "PWNED" not in tmux.display("#{pane_title}"), "an article title set the terminal's title"
         assert tmux.display("#{pane_title}") == title_before
         buffers = subprocess.run(["tmux", "list-buffers", "-F", "#{buffer_sample}"],
