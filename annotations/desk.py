@@ -322,10 +322,17 @@ class Desk:
         """The claim of the article that covers ``offset`` (the first, if several do)."""
         return next((c for c in self.store.claims(article_id) if c["start"] <= offset < c["end"]), None)
 
-    def claim_overlapping(self, article_id: str, start: int, end: int) -> dict | None:
-        """The claim that covers most of [start, end), or None if none touches it."""
-        touching = [c for c in self.store.claims(article_id) if c["start"] < end and c["end"] > start]
-        return max(touching, key=lambda c: (min(c["end"], end) - max(c["start"], start), -c["start"]), default=None)
+    def existing_claim(self, article_id: str, start: int, end: int) -> dict | None:
+        """The claim that already is the text [start, end): the one overlapping
+        it most, if the overlap is at least half of the shorter of the two (the
+        same sentence selected again, a part of a claim, a claim and a little
+        more); None for text no claim is."""
+        def overlap(c: dict) -> int:
+            return min(c["end"], end) - max(c["start"], start)
+
+        same = [c for c in self.store.claims(article_id)
+                if 2 * overlap(c) >= min(end - start, c["end"] - c["start"]) and overlap(c) > 0]
+        return max(same, key=lambda c: (overlap(c), -c["start"]), default=None)
 
     def rating(self, article_id: str) -> dict | None:
         return self.store.rating(article_id)

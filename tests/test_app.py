@@ -448,3 +448,49 @@ async def test_small_terminal_shows_one_article_with_tabs(corpus, store, analyse
         await pilot.resize_terminal(160, 40)
         await pilot.pause()
         assert not tabs.display and len(visible_columns(app)) == 2
+
+
+def toasts(app) -> list[str]:
+    """The notifications on screen, as the reader sees them (the app must run
+    with ``run_test(notifications=True)``)."""
+    return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+
+async def test_c_on_text_that_is_already_a_claim_opens_it_for_editing(corpus, store, analyser):
+    from tui.claim_form import ClaimForm
+
+    a0 = corpus.articles[0]
+    phrase = "This brings the death toll in the Armenian stronghold to 158 soldiers."
+    start = a0.text.index(phrase)
+    first = store.add_claim(a0.id, start, start + len(phrase), {"t1": "agree"})
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await put_cursor(pilot, app.focused, "death toll in the Armenian")
+        await pilot.press("s", "c")  # the same sentence again
+        await pilot.pause()
+        assert isinstance(app.screen, ClaimForm) and app.screen.claim["id"] == first["id"]
+        assert any("already a claim" in t for t in toasts(app))
+        await pilot.press("2", "enter")  # a second stance: it changes the claim
+        await pilot.pause()
+        assert not isinstance(app.screen, ClaimForm)
+    [claim] = store.claims()
+    assert claim["id"] == first["id"] and claim["stances"] == {"t1": "disagree"}
+
+
+async def test_c_with_the_cursor_in_a_claim_opens_it(corpus, store, analyser):
+    from tui.claim_form import ClaimForm
+
+    a0 = corpus.articles[0]
+    phrase = "This brings the death toll in the Armenian stronghold to 158 soldiers."
+    start = a0.text.index(phrase)
+    first = store.add_claim(a0.id, start, start + len(phrase), {"t1": "agree"})
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await put_cursor(pilot, app.focused, "death toll in the Armenian")
+        await pilot.press("c", "escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ClaimForm)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ClaimForm) and app.screen.claim["id"] == first["id"]
+    assert [c["id"] for c in store.claims()] == [first["id"]]

@@ -153,11 +153,15 @@ def test_claim_at_an_offset(desk):
     assert desk.claim_at(article_id, claim["end"]) is None
 
 
-def test_claim_overlapping_a_span_picks_the_one_covering_most(desk):
+def test_the_claim_that_already_is_a_text(desk):
     claim = add(desk, 0, TOLL_0)
     article_id = desk.articles[0].id
-    assert desk.claim_overlapping(article_id, claim["start"] + 3, claim["end"] + 40)["id"] == claim["id"]
-    assert desk.claim_overlapping(article_id, 0, 5) is None
+    start, end = claim["start"], claim["end"]
+    for again in ((start, end), (start + 3, end + 40), (start + 10, start + 20), (start - 30, end)):
+        assert desk.existing_claim(article_id, *again)["id"] == claim["id"], again
+    assert desk.existing_claim(article_id, 0, 5) is None
+    assert desk.existing_claim(article_id, end - 2, end + 200) is None  # a new text that touches it
+    assert desk.existing_claim(desk.articles[1].id, start, end) is None
 
 
 # -- ratings -------------------------------------------------------------------------

@@ -624,7 +624,16 @@ class MainScreen(Screen):
         return self.desk.snap(self.current_id, *self.current_view.selection_offsets())
 
     def action_claim(self) -> None:
+        """c: the claim form for the selection; on text that is already a claim
+        (or with the cursor in one), that claim's form, to edit it."""
+        view = self.current_view
         span = self._selected_span()
+        existing = (self.desk.existing_claim(self.current_id, *span) if span is not None
+                    else self.desk.claim_at(self.current_id, view.offset_of(view.cursor_location)))
+        if existing is not None:
+            self.notify("This text is already a claim: its form is open to edit it (x deletes it).")
+            self.edit_claim(existing)
+            return
         if span is None:
             self.notify(
                 "Select the claim first: shift+arrows to extend, s for the sentence at the cursor.",
@@ -679,12 +688,15 @@ class MainScreen(Screen):
             self.column(article_id).view.select_offsets(*following)
             self.tag_claim(article_id, *following)
 
-    @work(exclusive=True, group="form")
-    async def action_edit_claim(self) -> None:
+    def action_edit_claim(self) -> None:
         claim = self._claim_under_focus()
         if claim is None:
             self.notify("No claim here: put the cursor in a claim or pick one in the claims panel.")
             return
+        self.edit_claim(claim)
+
+    def edit_claim(self, claim: dict) -> None:
+        """The claim's form, pushed while the key is handled (see :meth:`tag_claim`)."""
         article = self.desk.article(claim["article_id"])
 
         def save(result) -> bool:
@@ -694,10 +706,8 @@ class MainScreen(Screen):
                 return self._not_saved("Claim change", exc)
             return True
 
-        result = await self.app.push_screen_wait(self._form_for(article, claim["start"], claim["end"], claim, save))
-        if result is None:
-            return
-        self.notify("Claim changed.")
+        self.app.push_screen(self._form_for(article, claim["start"], claim["end"], claim, save),
+                             callback=lambda result: self.notify("Claim changed.") if result is not None else None)
 
     def action_rate(self, what: str = "article") -> None:
         """Rate the focused article, or (``what="source"``) its source."""
