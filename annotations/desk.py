@@ -605,12 +605,26 @@ class Desk:
                       mismatch=suggestion.mismatch is not None)
         return out
 
-    def link(self, claim: dict, target: Candidate, label: str | None, note: str = "") -> LinkOutcome:
-        """Link ``claim`` to a candidate (a bare sentence becomes a claim first,
-        in the same undoable action); ``label=None`` removes the candidate's link."""
+    def needs_stance(self, target: Candidate, label: str | None) -> bool:
+        """Whether linking to ``target`` makes a new claim, which needs its stances."""
+        return label is not None and target.claim_id is None and bool(self.targets)
+
+    def link(self, claim: dict, target: Candidate, label: str | None, note: str = "",
+             stances: dict[str, str] | None = None, fields: dict | None = None) -> LinkOutcome:
+        """Link ``claim`` to a candidate; ``label=None`` removes the candidate's link.
+
+        A bare sentence becomes a claim first, in the same undoable action,
+        with ``stances`` (one for each of the event's targets: a claim with no
+        stance would be exported without one) and the claim ``fields`` (those
+        of :meth:`add_claim`: its note, type, speaker…)."""
         from corpus.text import visible
         from corpus.similarity import describe_mismatch, number_mismatch
 
+        if self.needs_stance(target, label):
+            missing = [t["id"] for t in self.targets if not (stances or {}).get(t["id"])]
+            if missing:
+                raise ValidationError(f"the sentence becomes a claim: it needs its stance toward target(s) "
+                                      f"{', '.join(visible(m, limit=40) for m in missing)}")
         with self._writing({claim["article_id"], target.article_id}):
             if label is None:
                 if target.link_id is None:
@@ -619,7 +633,8 @@ class Desk:
                 return LinkOutcome("Unlinked.")
             if target.claim_id is None:
                 with self.store.action("link to a suggested sentence"):
-                    new = self.store.add_claim(target.article_id, target.start, target.end)
+                    new = self.store.add_claim(target.article_id, target.start, target.end, stances,
+                                               **(fields or {}))
                     self.store.link_claims(claim["id"], new["id"], label, note)
                 message = f"Linked ({label}) to a new claim in “{visible(target.title, limit=40)}”."
             else:

@@ -369,16 +369,47 @@ def test_a_suggestion_covered_by_a_claim_is_that_claim(desk):
 def test_linking_a_bare_sentence_makes_a_claim_in_one_undoable_action(desk, store, heard):
     own = add(desk, 0, TOLL_0)
     target = next(c for c in desk.link_candidates(own) if c.text == TOLL_3)
+    assert desk.needs_stance(target, "same") and not desk.needs_stance(target, None)
     heard.clear()
-    outcome = desk.link(own, target, "same")
+    outcome = desk.link(own, target, "same", "", {"t1": "agree"}, {"checkworthiness": "check-worthy"})
     assert "new claim" in outcome.message and not outcome.warning
     (link,) = store.links(own["id"])
-    assert store.claim(link["b"])["quote"] == TOLL_3
+    new = store.claim(link["b"])
+    assert new["quote"] == TOLL_3 and new["stances"] == {"t1": "agree"} and new["checkworthiness"] == "check-worthy"
     touched = frozenset({desk.articles[0].id, desk.articles[3].id})
     assert ClaimsChanged(touched) in heard and LinksChanged(touched) in heard
     assert desk.link_counts() == {own["id"]: 1, link["b"]: 1}
     assert desk.undo() == "link to a suggested sentence"
     assert store.links() == [] and store.claims(desk.articles[3].id) == []
+
+
+def test_a_bare_sentence_is_not_linked_without_its_stance(desk, store, heard):
+    own = add(desk, 0, TOLL_0)
+    target = next(c for c in desk.link_candidates(own) if c.text == TOLL_3)
+    heard.clear()
+    for stances in (None, {}, {"t1": ""}):
+        with pytest.raises(ValidationError, match="needs its stance toward target.* t1"):
+            desk.link(own, target, "supports", "", stances)
+    assert store.links() == [] and store.claims(target.article_id) == [] and heard == []
+
+
+def test_a_bare_sentence_needs_no_stance_in_an_event_without_targets(tmp_path, corpus, analyser):
+    from dataclasses import replace
+
+    corpus = replace(corpus, events=[replace(e, targets=()) for e in corpus.events])
+    store = AnnotationStore(tmp_path / "no-targets.json", annotator="tester")
+    store.register_corpus(corpus)
+    bare = Desk(corpus, store, analyser)
+    try:
+        assert bare.targets == []
+        own = bare.add_claim(bare.articles[0].id, *span(bare.articles[0].text, TOLL_0))
+        target = next(c for c in bare.link_candidates(own) if c.text == TOLL_3)
+        assert not bare.needs_stance(target, "same")
+        bare.link(own, target, "same")
+        assert len(store.links()) == 1
+    finally:
+        bare.close()
+        store.close()
 
 
 def test_linked_claims_come_first_and_unlink(desk, store):

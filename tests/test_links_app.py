@@ -6,6 +6,7 @@ import pytest
 
 from tests.test_app import SIZE, make_app, put_cursor
 from tests.test_links import FIGHTERS_0, MERCENARIES_4, TOLL_0, TOLL_3, claim
+from tui.claim_form import ClaimForm
 from tui.links import CorroborationScreen, LinkModal, TextPrompt
 from tui.modals import ReliabilityModal
 
@@ -40,17 +41,41 @@ async def test_accepting_a_suggestion_links_it_in_one_undoable_action(corpus, st
             await pilot.press("down")
         await pilot.press("s")  # one key: same
         await pilot.pause()
-        assert not isinstance(app.screen, LinkModal)
+        # the sentence becomes a claim: its stance is asked first
+        assert isinstance(app.screen, ClaimForm) and TOLL_3 in app.screen.quote
+        assert store.links() == []
+        await pilot.press("3", "enter")  # discuss
+        await pilot.pause()
+        assert not isinstance(app.screen, (LinkModal, ClaimForm))
         (link,) = store.links(own["id"])
         other = store.claim(link["b"])
         assert link["label"] == "same" and other["quote"] == TOLL_3
-        assert other["article_id"] == corpus.articles[3].id
+        assert other["article_id"] == corpus.articles[3].id and other["stances"] == {"t1": "discuss"}
         # the linked claim is marked in its column
         view = app.main.columns[corpus.articles[0].id].view
         assert (own["start"], own["end"]) in view._linked
         await pilot.press("u")
         await pilot.pause()
         assert store.links() == [] and store.claims(corpus.articles[3].id) == []
+
+
+async def test_a_link_to_a_bare_sentence_given_up_at_its_stance_saves_nothing(corpus, store, analyser):
+    own = claim(store, corpus.articles[0], TOLL_0)
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_link_form(pilot, app, "death toll in the Armenian")
+        for _ in range([c.text for c in form.candidates].index(TOLL_3)):
+            await pilot.press("down")
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ClaimForm)
+        await pilot.press("enter")  # no stance chosen: the form stays open, asking for it
+        await pilot.pause()
+        assert isinstance(app.screen, ClaimForm) and store.links() == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ClaimForm)
+    assert store.links() == [] and [c["id"] for c in store.claims()] == [own["id"]]
 
 
 async def test_link_to_an_existing_claim_with_a_note_and_unlink(corpus, store, analyser):

@@ -833,12 +833,44 @@ class MainScreen(Screen):
     def _linked(self, claim: dict, result) -> None:
         if result is None:
             return
+        target = result.candidate
+        if self.desk.needs_stance(target, result.label):
+            self._link_new_claim(claim, result)
+            return
         try:
-            outcome = self.desk.link(claim, result.candidate, result.label, result.note)
+            outcome = self.desk.link(claim, target, result.label, result.note)
         except (ValidationError, StoreError) as exc:
             self.notify(f"Not linked: {exc}", severity="error", timeout=12)
             return
+        self._said_linked(outcome)
+
+    def _said_linked(self, outcome) -> None:
         self.notify(outcome.message, severity="warning" if outcome.warning else "information", timeout=6)
+
+    def _link_new_claim(self, claim: dict, result) -> None:
+        """A link to a bare sentence: the sentence becomes a claim, so the claim
+        form asks its stance first; Enter saves the claim and the link as one
+        action, Esc links nothing."""
+        target = result.candidate
+        done = []
+
+        def save(form) -> bool:
+            try:
+                done.append(self.desk.link(claim, target, result.label, result.note, form.stances, form.fields))
+            except (ValidationError, StoreError) as exc:
+                return self._not_saved("Link", exc)
+            return True
+
+        def closed(form) -> None:
+            if form is None or not done:
+                self.notify("Not linked: the sentence needs its stance to become a claim; nothing was saved.")
+                return
+            self._said_linked(done[0])
+
+        self.notify(f"Linking ({result.label}) to a sentence of “{visible(target.title, limit=40)}”: "
+                    "it becomes a claim, give its stance.", timeout=6)
+        self.app.push_screen(self._form_for(self.desk.article(target.article_id), target.start, target.end,
+                                            save=save), callback=closed)
 
     def action_counterparts(self) -> None:
         """g: the linked claims of the claim under the cursor, highlighted and
