@@ -494,3 +494,35 @@ async def test_c_with_the_cursor_in_a_claim_opens_it(corpus, store, analyser):
         await pilot.pause()
         assert isinstance(app.screen, ClaimForm) and app.screen.claim["id"] == first["id"]
     assert [c["id"] for c in store.claims()] == [first["id"]]
+
+
+async def test_the_views_follow_the_store_whoever_writes(corpus, store, analyser):
+    """A write the screen did not make (here straight into the store) is shown:
+    the columns, the claims panel and the status line re-render from the
+    store's change notifications, through the desk."""
+    a0, a1 = corpus.articles[0], corpus.articles[1]
+    phrase = "This brings the death toll in the Armenian stronghold to 158 soldiers."
+    start = a0.text.index(phrase)
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        main = app.main
+        status = main.query_one("#status")
+        assert " 0 claims " in str(status.render())
+        claim = store.add_claim(a0.id, start, start + len(phrase), {"t1": "agree"})
+        store.rate_article(a1.id, "unreliable")
+        await pilot.pause()
+        assert main.columns[a0.id].view._claims == [(start, start + len(phrase))]
+        assert " · 1 claim · " in str(main.query_one(f"#head-{a0.id}").render())
+        assert "unreliable" in str(main.query_one(f"#head-{a1.id}").render())
+        assert " 1 claims · 1 rated " in str(status.render())
+        panel = main.query_one("#claims-list")
+
+        def listed() -> list[str]:
+            return [o.id for o in (panel.get_option_at_index(i) for i in range(panel.option_count)) if o.id]
+
+        assert listed() == [claim["id"]]
+        store.undo()
+        store.undo()
+        await pilot.pause()
+        assert main.columns[a0.id].view._claims == [] and listed() == []
+        assert " 0 claims · 0 rated " in str(status.render())
