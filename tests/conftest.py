@@ -1,9 +1,10 @@
-"""Shared fixtures. Every test gets its own data and cache folders."""
+"""Shared fixtures. Every test gets its own data and cache folders. Plain
+helpers (paths, the child environment, sample annotations) are in
+``tests/helpers.py``."""
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,19 +13,10 @@ from annotations.store import AnnotationStore
 from corpus.analysis import Analyser, AnalysisCache
 from corpus.articles import load_folder, sample_corpus_path
 from corpus.nlp import rules_choice
+from tests.helpers import PYTHON, ROOT, SHARED, annotate_sample, run_env
 
-ROOT = Path(__file__).resolve().parent.parent
-def _shared() -> Path:
-    """The shared data folder (seeds, FNC-1): beside the project, or named by
-    $FACTDESK_SHARED, or this machine's /work/shared (a clone made elsewhere)."""
-    for candidate in (os.environ.get("FACTDESK_SHARED"), ROOT.parent / "shared", "/work/shared"):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    return ROOT.parent / "shared"
-
-
-SHARED = _shared()
-PYTHON = sys.executable
+# Test modules not yet moved to tests.helpers import these from here.
+__all__ = ["PYTHON", "ROOT", "SHARED", "run_env"]
 
 
 @pytest.fixture(autouse=True)
@@ -67,16 +59,10 @@ def store(tmp_path, corpus):
     s.close()
 
 
-def run_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """Environment for a child ``factdesk`` process isolated in ``tmp_path``."""
-    env = dict(os.environ)
-    env.update(
-        FACTDESK_DATA_DIR=str(tmp_path / "data"),
-        FACTDESK_CACHE_DIR=str(tmp_path / "cache"),
-        FACTDESK_ANNOTATOR="tester",
-    )
-    env.update(extra)
-    return env
+@pytest.fixture
+def annotated(store, corpus):
+    """The store with the sample annotations of :func:`tests.helpers.annotate_sample`."""
+    return annotate_sample(store, corpus)
 
 
 # Hypothesis: bounded in `make test` (CI), longer in `make test-all`

@@ -12,16 +12,7 @@ import time
 import pytest
 
 from annotations.store import AnnotationStore, StoreLocked
-from tests.conftest import PYTHON, ROOT, run_env
-
-CHILD = [PYTHON, str(ROOT / "tests" / "crash_child.py")]
-
-
-def start_child(path, tmp_path, count=100000, hold=False):
-    return subprocess.Popen(
-        [*CHILD, str(path), str(count), *(["hold"] if hold else [])], stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, stdin=subprocess.PIPE, env=run_env(tmp_path), cwd=ROOT, text=True,
-    )
+from tests.helpers import PYTHON, ROOT, run_env, start_child
 
 
 def read_reports(lines, claims: set[str], notes: dict[str, str]) -> None:

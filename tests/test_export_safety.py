@@ -30,8 +30,7 @@ from hypothesis import strategies as st
 
 from annotations.export import ExportError, Split, export_store, parse_split
 from corpus.articles import sample_corpus_path
-from tests.conftest import PYTHON, run_env
-from tests.test_store import span_of
+from tests.helpers import PYTHON, run_env, span_of
 
 KILL_ENV = "FACTDESK_EXPORT_KILL_AT"
 MANIFEST = "factdesk-export.json"

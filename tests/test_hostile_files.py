@@ -23,7 +23,7 @@ import pytest
 from corpus.articles import Article, CorpusError
 from corpus.importers import load_corpus
 from corpus.text import visible
-from tests.conftest import ROOT, run_env
+from tests.helpers import ROOT, run_env
 from tui.cli import main
 
 BODY = "Armenia and Azerbaijan agree to talks\n\nThe foreign ministers met in Moscow on Friday."

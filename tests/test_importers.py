@@ -14,10 +14,8 @@ from annotations.store import AnnotationStore
 from corpus.articles import CorpusError
 from corpus.duplicates import near_duplicates
 from corpus.importers import load_corpus, load_csv, load_fnc1, load_jsonl
-from tests.conftest import PYTHON, ROOT, SHARED, run_env
+from tests.helpers import FNC1, PYTHON, ROOT, needs_fnc1, run_env
 
-FNC1 = SHARED / "corpora" / "fnc1"
-needs_fnc1 = pytest.mark.skipif(not FNC1.exists(), reason="the FNC-1 corpus is not beside the project")
 
 GOOD = "Armenia and Azerbaijan agree to talks\n\nThe foreign ministers met in Moscow on Friday."
 BIG = ("Paragraph of a very long article about the talks in Moscow.\n" * 85_000)  # about 5 MB
@@ -296,3 +294,20 @@ def test_broken_utf16_without_a_bom_is_named_as_such(tmp_path):
     (tmp_path / "x.csv").write_bytes(data)
     with pytest.raises(CorpusError, match=r"x.csv: looks like UTF-16 \(little-endian\) without a byte-order mark"):
         load_csv(tmp_path / "x.csv")
+
+
+def test_the_tests_find_shared_data_beside_the_project_or_where_named_never_at_a_machine_path(tmp_path):
+    """A clone with no shared/ beside it and no $FACTDESK_SHARED gets no shared
+    folder from somewhere else on the machine (its FNC-1 tests skip)."""
+    import shutil
+
+    clone = tmp_path / "clone"
+    shutil.copytree(ROOT / "tests", clone / "tests", ignore=shutil.ignore_patterns("__pycache__", "test_*"))
+    env = {k: v for k, v in run_env(tmp_path).items() if k != "FACTDESK_SHARED"}
+    show = [PYTHON, "-c", "import tests.conftest as c; print(c.SHARED)"]
+    out = subprocess.run(show, capture_output=True, text=True, cwd=clone, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(tmp_path / "shared")
+    named = subprocess.run(show, capture_output=True, text=True, cwd=clone,
+                           env={**env, "FACTDESK_SHARED": str(tmp_path / "elsewhere")})
+    assert named.stdout.strip() == str(tmp_path / "elsewhere")

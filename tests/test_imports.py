@@ -9,11 +9,8 @@ import pytest
 from annotations.export import export_store
 from annotations.imports import import_path
 from annotations.store import AnnotationStore
-from tests.conftest import PYTHON, SHARED, run_env
-from tests.test_export import annotated, with_speaker  # noqa: F401  (fixture)
-from tests.test_links import linked
+from tests.helpers import FNC1, PYTHON, linked, needs_fnc1, run_env, with_speaker
 
-FNC1 = SHARED / "corpora" / "fnc1"
 ROUND_TRIP_FILES = ("claims.jsonl", "claims_bio.jsonl", "checkworthiness.jsonl", "stance.jsonl", "reliability.jsonl")
 
 
@@ -22,7 +19,7 @@ def lines(path):
 
 
 @pytest.fixture
-def exported(annotated, corpus, analyser, tmp_path):  # noqa: F811
+def exported(annotated, corpus, analyser, tmp_path):
     with_speaker(annotated, corpus.articles[0], "it is ready to work with international mediators", "Armenia")
     export_store(annotated, tmp_path / "first", analyser, formats=("jsonl",))
     return tmp_path / "first"
@@ -182,7 +179,7 @@ def test_reliability_rows_for_unknown_articles_are_named(tmp_path, corpus):
         assert "article 'nope' is not in this store" in text and "'dubious' is not one of" in text
 
 
-@pytest.mark.skipif(not FNC1.exists(), reason="the FNC-1 corpus is not beside the project")
+@needs_fnc1
 def test_fnc1_stances_imported_and_exported_give_the_same_rows(tmp_path):
     db = tmp_path / "fnc.json"
     env = run_env(tmp_path)

@@ -10,7 +10,7 @@ from corpus.articles import load_folder, sample_corpus_path
 from corpus.importers import load_corpus
 from corpus.ingest import ingest
 from corpus.nlp import rules_choice
-from tests.conftest import PYTHON, ROOT, run_env
+from tests.helpers import PYTHON, ROOT, run_env
 
 
 def test_ingest_writes_a_corpus_that_loads_back(tmp_path):

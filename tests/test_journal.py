@@ -19,7 +19,7 @@ from annotations.journal import (
 from annotations.schema import SCHEMA_VERSION
 from annotations.storage import StoreError
 from annotations.store import AnnotationStore
-from tests.test_store import span_of
+from tests.helpers import span_of
 
 
 class DB(TinyDB):

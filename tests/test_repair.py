@@ -13,8 +13,7 @@ from annotations.journal import decode_entry, read_journal
 from annotations.repair import info, repair
 from annotations.storage import StoreError
 from annotations.store import AnnotationStore
-from tests.conftest import PYTHON, ROOT, run_env
-from tests.test_store import span_of
+from tests.helpers import PYTHON, ROOT, run_env, span_of, start_child
 
 
 def make_store(path, corpus, sessions=2):
@@ -259,8 +258,6 @@ def _files(folder):
 
 
 def test_repair_refused_while_another_factdesk_holds_the_store_changes_nothing(tmp_path):
-    from tests.test_crash import start_child
-
     path = tmp_path / "store.json"
     child = start_child(path, tmp_path, count=30, hold=True)
     try:

@@ -5,11 +5,7 @@ import pytest
 from annotations.schema import SCHEMA_VERSION, ValidationError
 from annotations.storage import FaultyOps
 from annotations.store import AnnotationStore, StoreError, default_store_path
-
-
-def span_of(text: str, phrase: str) -> tuple[int, int]:
-    start = text.index(phrase)
-    return start, start + len(phrase)
+from tests.helpers import span_of
 
 
 def test_claim_is_saved_with_offsets_hash_and_quote(store, corpus):

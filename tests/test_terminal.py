@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from annotations.store import AnnotationStore, default_store_path
-from tests.conftest import PYTHON, ROOT, run_env
+from tests.helpers import PYTHON, ROOT, TOLL_0, TOLL_3, claim, run_env
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -203,8 +203,6 @@ def test_app_refuses_to_start_without_a_terminal(tmp_path):
 
 def test_link_two_articles_claims_from_the_keyboard(tmp_path, rules_cache, corpus):
     """In a real terminal: find a claim, k, one key accepts the best suggestion."""
-    from tests.test_links import TOLL_0, TOLL_3, claim
-
     env = run_env(tmp_path, FACTDESK_MODEL="rules", FACTDESK_CACHE_DIR=str(rules_cache))
     path = tmp_path / "data" / "stores" / "karabakh-2020.json"
     path.parent.mkdir(parents=True)
