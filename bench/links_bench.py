@@ -1,7 +1,7 @@
 """Suggestions for one claim in an FNC-1 event of 30 articles, against one cursor repaint.
 
 Both are measured in the same app, in this process: the CPU time of the
-suggestions for a claim (``MainScreen.link_candidates``: similar sentences
+suggestions for a claim (``Desk.link_candidates``: similar sentences
 of the 29 other articles, with their reasons), first with the event's
 sentence index still to build (the first suggestion of a session) and then
 with it built; and the CPU time of one cursor move down and its repaint
@@ -43,12 +43,12 @@ async def measure(app: FactdeskApp, claims: list[dict]) -> tuple[list[float], li
         main.current_view.focus()
         await pilot.pause()
         for claim in claims:
-            main._index_key = None  # the first suggestion of a session builds the index
+            main.desk.index_key = None  # the first suggestion of a session builds the index
             t0 = time.process_time()
-            main.link_candidates(claim)
+            main.desk.link_candidates(claim)
             cold.append(time.process_time() - t0)
             t0 = time.process_time()
-            main.link_candidates(claim)
+            main.desk.link_candidates(claim)
             warm.append(time.process_time() - t0)
             t0 = time.process_time()
             await app._press_keys(["down"])
