@@ -17,14 +17,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.builder import LONG_ARTICLE, CorpusBuilder
+from corpus.builder import CorpusBuilder
 from corpus.formats import list_folder, path_kind, read_json_object, read_text_file, scalar_text
 from corpus.model import Article, Corpus, CorpusError, Event, Target
 from corpus.text import visible
 
 __all__ = [
-    "Article", "Corpus", "CorpusBuilder", "CorpusError", "Event", "LONG_ARTICLE", "MANIFEST", "SAMPLE_CORPUS",
-    "TEXT_SUFFIXES", "Target", "load_folder", "sample_corpus_path",
+    "Article", "Corpus", "CorpusBuilder", "CorpusError", "Event", "MANIFEST", "SAMPLE_CORPUS", "TEXT_SUFFIXES",
+    "Target", "load_folder", "sample_corpus_path",
 ]
 
 SAMPLE_CORPUS = "karabakh-2020"
