@@ -368,7 +368,6 @@ def scalar_text(value: object) -> str | None:
     return None
 
 
-
 def csv_rows(path: Path, required: tuple[str, ...] = (), notes: list[str] | None = None,
               ) -> tuple[list[str], list[tuple[int, dict]]]:
     """The header and the rows of a CSV file, each row with the line it starts on."""

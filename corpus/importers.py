@@ -38,6 +38,7 @@ __all__ = [
     "read_jsonl",
 ]
 
+
 def load_jsonl(path: str | Path) -> Corpus:
     """One article per line: ``text`` (or body/articleBody/content) required;
     ``title``, ``source``, ``url``, ``published``, ``event`` optional; other
@@ -65,7 +66,6 @@ def load_jsonl(path: str | Path) -> Corpus:
     return builder.build()
 
 
-
 def load_csv(path: str | Path) -> Corpus:
     """A CSV with a header and a text column (text, body, articleBody or content)."""
     path = Path(path).expanduser()
@@ -84,7 +84,6 @@ def load_csv(path: str | Path) -> Corpus:
 
 
 FNC1_STANCES = ("agree", "disagree", "discuss", "unrelated")
-
 
 
 def _fnc1_files(path: Path) -> tuple[Path, Path]:
