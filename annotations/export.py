@@ -6,9 +6,10 @@ in memory, and only then writes the export: into a folder beside ``--out``,
 with a manifest of every file's size and SHA-256 written last, then swapped
 in whole (:mod:`annotations.outdir`), so ``--out`` is the complete old export
 or the complete new one. ``--out`` is checked first: a file, an input, or a
-folder holding anything factdesk did not write is refused. Files, fields and
-label sets are described once, in :data:`FILES` and :func:`label_sets`; the
-output's ``README.md`` is written from them.
+folder holding anything factdesk did not write is refused. Files and fields
+are described once, in :data:`FILES`, label sets in :mod:`annotations.labels`
+(``labels.json`` is :func:`annotations.labels.label_sets`); the output's
+``README.md`` is written from them.
 """
 
 from __future__ import annotations
@@ -30,29 +31,14 @@ import orjson
 
 from annotations.alignment import Aligned, align, cover
 from annotations.dataset import Dataset, ExportError, collect
-from annotations.links import LINK_LABELS
-from annotations.schema import (
-    ATTRIBUTIONS,
-    CHECKWORTHINESS,
-    CLAIM_FIELDS,
-    CLAIM_LABEL,
-    CLAIM_TYPES,
-    CONFIDENCE,
-    ENTITY_LABELS,
-    RATIONALE_CODES,
-    RELIABILITY,
-    SPEAKER_KINDS,
-    STANCES,
-)
+from annotations.labels import BIO_LABELS, CLAIM_LABEL, DEFAULT, SPANS, SPEAKER_LABEL, LabelSet, label_sets
+from annotations.schema import CLAIM_FIELDS
 from annotations.outdir import MANIFEST, SUMS, ExportTarget
 from annotations.store import AnnotationStore
 from corpus.analysis import Analyser, Analysis
 from corpus.corrections import apply_entity_edits
 from corpus.text import visible
 
-SPEAKER_LABEL = "SPEAKER"
-SPAN_LABELS = (CLAIM_LABEL, SPEAKER_LABEL)
-BIO_LABELS = ("O", "B-CLAIM", "I-CLAIM", "B-SPEAKER", "I-SPEAKER")
 TASKS = ("articles", "claims", "bio", "checkworthiness", "stance", "reliability", "entities",
          "pairs", "groups", "gold")
 FORMATS = ("jsonl", "spacy", "csv")
@@ -68,6 +54,12 @@ class FileSpec:
     fields: tuple[tuple[str, str, str], ...]  # (name, type, meaning)
 
 
+def _described(labels: LabelSet) -> str:
+    """What a label field holds, for the export's README: its labels, and where they come from."""
+    return f"{labels.spoken()} ({labels.about})" if labels.about else labels.spoken()
+
+
+_groups = "/".join(DEFAULT.links.groups)  # the relation(s) whose links form claim groups
 FILES = (
     FileSpec("articles.jsonl", "articles", "jsonl", "Every article: the normalised text all offsets point into.", (
         ("doc_id", "str", "article id (first 16 hex digits of text_sha256)"),
@@ -84,8 +76,9 @@ FILES = (
              "Rejected spans imported from Prodigy come back as tasks with `answer` `reject`.", (
         ("text", "str", "the article text"),
         ("tokens", "list", "{text, start, end, id, ws}: every token, whitespace tokens too"),
-        ("spans", "list", "{start, end, token_start, token_end (inclusive), label (CLAIM or SPEAKER), claim_id, ...}; "
-                          "CLAIM spans also carry the claim's stances {target_id: label}, claim_type, "
+        ("spans", "list", "{start, end, token_start, token_end (inclusive), "
+                          f"label ({SPANS.spoken()}), claim_id, ...}}; "
+                          f"{CLAIM_LABEL} spans also carry the claim's stances {{target_id: label}}, claim_type, "
                           "checkworthiness, attribution, confidence, note, speaker_kind and origin when set"),
         ("meta", "object", "doc_id, event_id, source, title, url, targets {target_id: proposition}"),
         ("answer", "str", "accept or reject"),
@@ -102,13 +95,13 @@ FILES = (
         ("doc_id", "str", "article id"),
         ("annotator_id", "str", "who annotated"),
         ("tokens", "list[str]", "the words"),
-        ("ner_tags", "list[int]", "indices into labels.json `claims_bio` (O, B-CLAIM, I-CLAIM, B-SPEAKER, I-SPEAKER)"),
+        ("ner_tags", "list[int]", f"indices into labels.json `claims_bio` ({', '.join(BIO_LABELS)})"),
     )),
     FileSpec("checkworthiness.jsonl", "checkworthiness", "jsonl",
              "Sentence classification: the sentence(s) of each claim that has a check-worthiness label.", (
         ("id", "str", "the claim id"),
         ("text", "str", "the sentence(s) holding the claim"),
-        ("label", "str", "check-worthy, unimportant or not-factual (ClaimBuster's classes)"),
+        ("label", "str", _described(DEFAULT.checkworthiness)),
         ("claim", "str", "the claim's own text"),
         ("doc_id", "str", "article id"),
         ("start", "int", "offset of the sentence in the article"),
@@ -125,7 +118,7 @@ FILES = (
         ("end", "int", "claim end offset"),
         ("premise", "str", "the claim's text"),
         ("hypothesis", "str", "the target proposition"),
-        ("label", "str", "agree, disagree, discuss or unrelated (FNC-1's labels)"),
+        ("label", "str", _described(DEFAULT.stance)),
         ("origin", "str", "factdesk, or where an imported claim came from"),
         ("annotator_id", "str", "who annotated"),
     )),
@@ -136,7 +129,7 @@ FILES = (
         ("source", "str", "the site or outlet"),
         ("title", "str", "article title (empty for a source)"),
         ("text_sha256", "str", "hash of the rated text (empty for a source)"),
-        ("label", "str", "reliable, mixed or unreliable"),
+        ("label", "str", _described(DEFAULT.reliability)),
         ("rationale_codes", "list[str]", "why (see labels.json `rationale_codes`)"),
         ("note", "str", "the reader's note"),
         ("annotator_id", "str", "who rated"),
@@ -149,14 +142,14 @@ FILES = (
         ("doc_id_b", "str", "the other article"),
         ("sentence1", "str", "text of claim a"),
         ("sentence2", "str", "text of claim b"),
-        ("label", "str", "same, supports, contradicts, elaborates or related"),
+        ("label", "str", _described(DEFAULT.links)),
         ("note", "str", "the reader's note on what differs (a number, a date, an actor)"),
         ("numbers", "str", "the numbers each claim states, when they differ (e.g. numbers differ: 900 vs 300)"),
         ("numbers_differ", "bool", "the two claims state different numbers"),
         ("annotator_id", "str", "who linked"),
-        ("created", "str", "when it was linked (ISO 8601): the oldest same link names a group"),
+        ("created", "str", f"when it was linked (ISO 8601): the oldest {_groups} link names a group"),
     )),
-    FileSpec("claim_groups.jsonl", "groups", "jsonl", "Groups of claims linked as `same` across articles.", (
+    FileSpec("claim_groups.jsonl", "groups", "jsonl", f"Groups of claims linked as `{_groups}` across articles.", (
         ("group_id", "str", "group id"),
         ("event_id", "str", "event id"),
         ("canonical", "str", "the group's short canonical wording"),
@@ -179,34 +172,18 @@ FILES = (
     FileSpec("entities.spacy", "entities", "spacy",
              "spaCy DocBin: every annotated article with the model's entities and the readers' corrections in "
              "`doc.ents`, sentence starts set; `doc.user_data` has doc_id and event_id.", (
-        ("doc.ents", "Span", "named entities (OntoNotes labels)"),
+        ("doc.ents", "Span", f"named entities ({DEFAULT.entities.about})"),
     )),
     FileSpec("claims.spacy", "claims", "spacy",
              "spaCy DocBin: one doc per article and annotator, claims and speakers in `doc.spans[\"sc\"]`, "
              "entities in `doc.ents`, the annotator's article reliability in `doc.cats`.", (
-        ("doc.spans[\"sc\"]", "SpanGroup", "CLAIM and SPEAKER spans"),
+        ("doc.spans[\"sc\"]", "SpanGroup", f"{SPANS.spoken('and')} spans"),
         ("doc.ents", "Span", "named entities, corrected"),
-        ("doc.cats", "dict", "reliable/mixed/unreliable: 1.0 for the rating given, else 0.0 (empty if unrated)"),
+        ("doc.cats", "dict", f"{'/'.join(DEFAULT.reliability.names)}: 1.0 for the rating given, else 0.0 "
+                             "(empty if unrated)"),
     )),
 )
 FILE_BY_NAME = {f.name: f for f in FILES}
-
-
-def label_sets() -> dict[str, list[str]]:
-    return {
-        "claims_bio": list(BIO_LABELS),
-        "spans": list(SPAN_LABELS),
-        "stance": list(STANCES),
-        "checkworthiness": list(CHECKWORTHINESS),
-        "reliability": list(RELIABILITY),
-        "rationale_codes": list(RATIONALE_CODES),
-        "claim_type": list(CLAIM_TYPES),
-        "attribution": list(ATTRIBUTIONS),
-        "confidence": list(CONFIDENCE),
-        "speaker_kind": ["entity", *SPEAKER_KINDS],
-        "entities": list(ENTITY_LABELS),
-        "claim_links": list(LINK_LABELS),
-    }
 
 
 # -- options ---------------------------------------------------------------
@@ -496,7 +473,7 @@ class _Builder:
     def _cats(self, article_id: str, annotator: str) -> dict[str, float]:
         for rating in self.data.ratings:
             if rating["article_id"] == article_id and rating["annotator"] == annotator:
-                return {label: float(label == rating["label"]) for label in RELIABILITY}
+                return {label: float(label == rating["label"]) for label in DEFAULT.reliability.names}
         return {}
 
     def _doc_spec(self, article_id, aligned: Aligned, spans, cats, user_data, what):

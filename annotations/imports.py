@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from annotations.labels import CLAIM_LABEL, DEFAULT, SPEAKER_KINDS, SPEAKER_LABEL
 from annotations.schema import (
     CLAIM_FIELDS,
-    CLAIM_LABEL,
     STANCES,
     ValidationError,
     now,
@@ -33,7 +33,6 @@ from corpus.importers import _kind, path_kind, read_jsonl
 from corpus.text import article_id as make_article_id
 from corpus.text import normalise, split_title, text_hash, visible
 
-SPEAKER_LABEL = "SPEAKER"
 Progress = Callable[[int, int], None]
 
 
@@ -396,7 +395,7 @@ def import_prodigy(store: AnnotationStore, path: Path, report: ImportReport, pro
                     report.warnings.append(f"{where_span}: stance {_show(stance)} toward {_show(target_id)} is not a "
                                            f"known target and one of {', '.join(STANCES)}; left out.")
             kind = span.get("speaker_kind")
-            if kind in ("journalist", "unattributed"):
+            if kind in SPEAKER_KINDS:
                 claim["speaker"] = {"kind": kind}
             task_claims[claim_id] = claim
         for span, start, end, where_span in speakers:
@@ -408,7 +407,7 @@ def import_prodigy(store: AnnotationStore, path: Path, report: ImportReport, pro
                 report.warnings.append(f"{where_span}: a SPEAKER span with no claim; left out.")
                 continue
             claim["speaker"] = {"kind": "entity", "text": text[start:end], "start": start, "end": end,
-                                "label": str(span.get("entity_label") or "PERSON")}
+                                "label": str(span.get("entity_label") or DEFAULT.entities.speakers[0])}
         for claim in task_claims.values():
             if claim["id"] in have_claims:
                 report.present["claims"] += 1
@@ -519,8 +518,6 @@ def _check_time(row: dict, name: str) -> str:
 def import_pairs(store: AnnotationStore, path: Path, report: ImportReport, progress: Progress | None = None) -> None:
     """Rows of a claim_pairs.jsonl: links between claims already in the store
     (import their claims.jsonl first), with their ids and times."""
-    from annotations.links import LINK_LABELS
-
     rows = list(_lines(path, report))
     claims = {c["id"]: c for c in store.claims()}
     existing = store.links()
@@ -544,9 +541,9 @@ def import_pairs(store: AnnotationStore, path: Path, report: ImportReport, progr
             report.warnings.append(f"{where}: a claim of this link is not in the store; import its claims.jsonl "
                                    "first; skipped.")
             continue
-        if row.get("label") not in LINK_LABELS or a["article_id"] == b["article_id"]:
+        if row.get("label") not in DEFAULT.links or a["article_id"] == b["article_id"]:
             report.warnings.append(f"{where}: label {_show(row.get('label'))} is not one of "
-                                   f"{', '.join(LINK_LABELS)}, or both claims are in one article; skipped.")
+                                   f"{', '.join(DEFAULT.links.names)}, or both claims are in one article; skipped.")
             continue
         link_id = row.get("id") or _stable_id(a["id"], b["id"])
         if link_id in have or frozenset((a["id"], b["id"])) in have:

@@ -2,13 +2,15 @@
 
 Plain functions over store records, used by the app and by the export:
 
-- a *link* joins two claims of different articles with a label (``same``,
-  ``supports``, ``contradicts``, ``elaborates``, ``related``) and a note;
-- claims joined by ``same`` links form a *group*; the group's id is the id
-  of its oldest ``same`` link, so it stays put as claims join, and the
-  reader's canonical wording and stance are stored under that id;
+- a *link* joins two claims of different articles with a relation
+  (:data:`annotations.labels.LINKS`: ``same``, ``supports``, ...) and a note;
+- claims joined by links of a group-forming relation (``same``) form a
+  *group*; the group's id is the id of its oldest such link, so it stays put
+  as claims join, and the reader's canonical wording and stance are stored
+  under that id;
 - *corroboration*: for a group, the sources that state it, contradict it or
-  are silent; for a source, how many of its claims others back or contradict.
+  are silent; for a source, how many of its claims others back or contradict
+  (the relations' roles, ``backs`` and ``contradicts``, say which count).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from annotations.labels import DEFAULT, LinkRelations
 from corpus.similarity import describe_mismatch, number_mismatch
 
-LINK_LABELS = ("same", "supports", "contradicts", "elaborates", "related")
+LINK_LABELS = DEFAULT.links.names
 
 
 @dataclass
@@ -29,9 +32,9 @@ class Group:
     stance: dict[str, str] = field(default_factory=dict)
 
 
-def components(links: list[dict], claim_ids: set[str]) -> list[Group]:
-    """Groups of claims joined by ``same`` links (claims that no longer exist
-    are left out); each named by its oldest link."""
+def components(links: list[dict], claim_ids: set[str], relations: LinkRelations = DEFAULT.links) -> list[Group]:
+    """Groups of claims joined by links of a group-forming relation (claims
+    that no longer exist are left out); each named by its oldest link."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -41,7 +44,7 @@ def components(links: list[dict], claim_ids: set[str]) -> list[Group]:
         return x
 
     oldest: dict[str, tuple[str, str]] = {}
-    same = sorted((l for l in links if l["label"] == "same" and l["a"] in claim_ids and l["b"] in claim_ids),
+    same = sorted((l for l in links if l["label"] in relations.groups and l["a"] in claim_ids and l["b"] in claim_ids),
                   key=lambda l: (l["created"], l.get("n", 0), l["id"]))
     for link in same:
         ra, rb = find(link["a"]), find(link["b"])
@@ -73,11 +76,12 @@ def majority_stance(claims: list[dict]) -> dict[str, str]:
     return {t: c.most_common(1)[0][0] for t, c in sorted(votes.items())}
 
 
-def build_groups(links: list[dict], claims: dict[str, dict], records: dict[str, dict]) -> list[Group]:
+def build_groups(links: list[dict], claims: dict[str, dict], records: dict[str, dict],
+                 relations: LinkRelations = DEFAULT.links) -> list[Group]:
     """Groups with their canonical wording and stance: the reader's (from
     ``records`` by group id) or, when not given, the shortest member's text
     and the members' majority stance."""
-    groups = components(links, set(claims))
+    groups = components(links, set(claims), relations)
     for group in groups:
         record = records.get(group.id) or {}
         members = [claims[c] for c in group.claim_ids]
@@ -97,9 +101,14 @@ class Corroboration:
 
 
 def corroboration(groups: list[Group], links: list[dict], claims: dict[str, dict],
-                  source_of: dict[str, str], event_sources: list[str]) -> Corroboration:
+                  source_of: dict[str, str], event_sources: list[str],
+                  relations: LinkRelations = DEFAULT.links) -> Corroboration:
     """``source_of`` maps an article id to its source; ``event_sources`` are
-    the sources of the event's articles (for "silent")."""
+    the sources of the event's articles (for "silent"). A group's members
+    back each other; a link of a ``contradicts`` relation opposes its two
+    claims (and their groups), one of a backing relation that forms no
+    groups backs its two claims."""
+    pairwise = relations.backing_pairwise()
     def source(claim_id: str) -> str:
         return source_of.get(claims[claim_id]["article_id"], "")
 
@@ -115,12 +124,12 @@ def corroboration(groups: list[Group], links: list[dict], claims: dict[str, dict
         a, b = link["a"], link["b"]
         if a not in claims or b not in claims:
             continue
-        if link["label"] == "contradicts":
+        if link["label"] in relations.contradicts:
             for x, y in ((a, b), (b, a)):
                 opposed[x].add(source(y))
                 if x in group_by_claim:
                     against[group_by_claim[x]].add(source(y))
-        elif link["label"] == "supports":
+        elif link["label"] in pairwise:
             backed[a].add(source(b))
             backed[b].add(source(a))
     by_source: dict[str, Counter] = defaultdict(Counter)

@@ -1,7 +1,9 @@
-"""Label sets, record shapes and validation.
+"""Record shapes and validation against the label sets.
 
 Records are plain dicts (what TinyDB stores); this module is the one place
-that says what a valid record is.
+that says what a valid record is. The label sets themselves, and what each
+label means, are in :mod:`annotations.labels`; the tuples of label names
+here are read from it.
 """
 
 from __future__ import annotations
@@ -10,30 +12,23 @@ import getpass
 import os
 from datetime import datetime, timezone
 
+from annotations import labels
+from annotations.labels import CLAIM_LABEL
 from corpus.text import visible
 
 SCHEMA_VERSION = 2
 ENV_ANNOTATOR = "FACTDESK_ANNOTATOR"
 
-CLAIM_LABEL = "CLAIM"
-# The FNC-1 stance labels, in the order the stance form shows them.
-STANCES = ("agree", "disagree", "discuss", "unrelated")
-RELIABILITY = ("reliable", "mixed", "unreliable")
-CLAIM_TYPES = ("factual", "opinion", "prediction")
-# OntoNotes entity labels (what the English spaCy models predict), most used first
-ENTITY_LABELS = (
-    "PERSON", "ORG", "GPE", "NORP", "LOC", "DATE", "EVENT", "CARDINAL", "FAC", "PRODUCT", "LAW",
-    "MONEY", "PERCENT", "QUANTITY", "TIME", "ORDINAL", "WORK_OF_ART", "LANGUAGE",
-)
-# ClaimBuster's classes: check-worthy factual, unimportant factual, not factual
-CHECKWORTHINESS = ("check-worthy", "unimportant", "not-factual")
-ATTRIBUTIONS = ("direct-quote", "indirect", "anonymous-source")
-SPEAKER_KINDS = ("journalist", "unattributed")
-CONFIDENCE = ("low", "medium", "high")
-RATIONALE_CODES = (
-    "no-byline", "anonymous-sourcing", "sensational-headline", "contradicted-by-others",
-    "recycled-or-spun", "unrelated-boilerplate", "garbled-text", "no-date", "ads-heavy",
-)
+# The label sets, as tuples of names (what each label means: annotations.labels)
+STANCES = labels.DEFAULT.stance.names  # in the order the stance form shows them
+RELIABILITY = labels.DEFAULT.reliability.names
+CLAIM_TYPES = labels.DEFAULT.claim_type.names
+ENTITY_LABELS = labels.DEFAULT.entities.names
+CHECKWORTHINESS = labels.DEFAULT.checkworthiness.names
+RATIONALE_CODES = labels.DEFAULT.reliability.reasons.names
+ATTRIBUTIONS = labels.ATTRIBUTION.names
+SPEAKER_KINDS = labels.SPEAKER_KINDS.names
+CONFIDENCE = labels.CONFIDENCE.names
 # The optional fields of a claim and their allowed values (None: free text)
 CLAIM_FIELDS = {
     "claim_type": CLAIM_TYPES,

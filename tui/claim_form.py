@@ -1,7 +1,8 @@
 """The claim form: every field from the keyboard.
 
-Each field is a row of numbered choices. Digits choose in the focused row (and
-move on to the next), ←/→ move within it, Tab moves between rows, Enter saves,
+Each field is a row of choices, each with its key (a label's key, from
+:mod:`annotations.labels`: the digits 1, 2, …). A key chooses in the focused
+row (and moves on to the next), ←/→ move within it, Tab moves between rows, Enter saves,
 ctrl+n saves and opens the form on the next sentence not yet annotated, Esc
 cancels. Stances come first, so ``c 1 Enter`` tags a claim that agrees.
 """
@@ -21,21 +22,23 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from annotations.schema import ATTRIBUTIONS, CHECKWORTHINESS, CLAIM_TYPES, CONFIDENCE, STANCES
+from annotations.labels import ATTRIBUTION, CONFIDENCE, DEFAULT, DIGIT_KEYS, SPEAKER_KINDS, LabelSet
 from corpus.text import visible
 
-SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
-KEYS = "1234567890"
+SPEAKER_LABELS = DEFAULT.entities.speakers  # entities that can say a claim
+KEYS = DIGIT_KEYS
 
 
 @dataclass(frozen=True)
 class Choice:
     value: object
     label: str
+    key: str | None = None  # None: the digit of its position
 
 
 class ChoiceRow(Widget, can_focus=True):
-    """A field: its name and numbered choices; digits or ←/→ choose."""
+    """A field: its name and choices, each with its key (a label's own, or the
+    digit of its position); the keys or ←/→ choose."""
 
     DEFAULT_CSS = """
     ChoiceRow { height: auto; padding: 0 1; }
@@ -55,6 +58,8 @@ class ChoiceRow(Widget, can_focus=True):
         self.advance = advance  # a digit moves on to the next field
         self.title = title
         self.choices = choices
+        self.keys = [c.key if c.key is not None else KEYS[i] if i < len(KEYS) else None
+                     for i, c in enumerate(choices)]
         self.required = required
         index = next((i for i, c in enumerate(choices) if c.value == value), None)
         self.set_reactive(ChoiceRow.selected, index)
@@ -67,7 +72,7 @@ class ChoiceRow(Widget, can_focus=True):
         text = Text(no_wrap=False)
         text.append(f"{self.title}: ", style="bold")
         for i, choice in enumerate(self.choices):
-            key = KEYS[i] if i < len(KEYS) else " "
+            key = self.keys[i] or " "
             style = "reverse bold" if i == self.selected else ""
             text.append(f" {key} ", style="dim")
             text.append(visible(choice.label, limit=60), style=style)
@@ -76,15 +81,17 @@ class ChoiceRow(Widget, can_focus=True):
             text.append(" (required)" if self.required else " (optional)", style="dim italic")
         return text
 
+    def takes(self, character: str | None) -> bool:
+        """Whether ``character`` is the key of one of the choices."""
+        return bool(character) and character in self.keys
+
     def on_key(self, event: events.Key) -> None:
-        if event.character and event.character in KEYS:
-            index = KEYS.index(event.character)
-            if index < len(self.choices):
-                event.stop()
-                event.prevent_default()
-                self.selected = index
-                if self.advance:
-                    self.screen.focus_next()
+        if self.takes(event.character):
+            event.stop()
+            event.prevent_default()
+            self.selected = self.keys.index(event.character)
+            if self.advance:
+                self.screen.focus_next()
 
     def action_move(self, step: int) -> None:
         start = -1 if self.selected is None and step > 0 else (self.selected or 0)
@@ -132,11 +139,12 @@ def speaker_choices(text: str, entities, sentences, start: int, end: int, limit:
         choices.append(Choice({"kind": "entity", "text": name, "start": s, "end": e, "label": label}, name))
         if len(choices) == limit:
             break
-    return choices + [Choice({"kind": "journalist"}, "journalist"), Choice({"kind": "unattributed"}, "unattributed")]
+    return choices + [Choice({"kind": kind}, kind) for kind in SPEAKER_KINDS.names]
 
 
-def _choices(values) -> list[Choice]:
-    return [Choice(v, v) for v in values]
+def label_choices(labels: LabelSet) -> list[Choice]:
+    """A label set's labels as a row's choices, each with its key."""
+    return [Choice(label.name, label.name, label.key) for label in labels]
 
 
 class ClaimForm(ModalScreen[ClaimFormResult | None]):
@@ -168,9 +176,10 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
             yield Static(Text(f"“{self.quote}”"), classes="form-subject")
             for target in self.targets:
                 yield ChoiceRow(f"stance:{target['id']}", f"Stance toward “{visible(target['text'], limit=200)}”",
-                                _choices(STANCES), stances.get(target["id"]), required=True)
-            yield ChoiceRow("claim_type", "Type", _choices(CLAIM_TYPES), self.claim.get("claim_type"))
-            yield ChoiceRow("checkworthiness", "Check-worthiness", _choices(CHECKWORTHINESS),
+                                label_choices(DEFAULT.stance), stances.get(target["id"]),
+                                required=DEFAULT.stance.required)
+            yield ChoiceRow("claim_type", "Type", label_choices(DEFAULT.claim_type), self.claim.get("claim_type"))
+            yield ChoiceRow("checkworthiness", "Check-worthiness", label_choices(DEFAULT.checkworthiness),
                             self.claim.get("checkworthiness"))
             speaker = self.claim.get("speaker")
             speaker = speaker if isinstance(speaker, dict) else None
@@ -178,8 +187,8 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
             if speaker and all(c.value != speaker for c in speakers):
                 speakers.insert(0, Choice(speaker, str(speaker.get("text") or speaker.get("kind") or "?")))
             yield ChoiceRow("speaker", "Speaker", speakers, speaker)
-            yield ChoiceRow("attribution", "How", _choices(ATTRIBUTIONS), self.claim.get("attribution"))
-            yield ChoiceRow("confidence", "Confidence", _choices(CONFIDENCE), self.claim.get("confidence"))
+            yield ChoiceRow("attribution", "How", label_choices(ATTRIBUTION), self.claim.get("attribution"))
+            yield ChoiceRow("confidence", "Confidence", label_choices(CONFIDENCE), self.claim.get("confidence"))
             yield Input(value=visible(self.claim.get("note") or ""), placeholder="Note (optional)", id="note")
             yield Label(Text("digits choose · Tab next · Enter saves · ctrl+n saves, next sentence · Esc cancels"),
                         classes="form-hint")
@@ -188,10 +197,12 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
         self.query(ChoiceRow).first().focus()
 
     def on_key(self, event: events.Key) -> None:
-        """A digit that reached the screen itself (typed before the first row had
-        focus) answers the focused row, or the first one."""
-        if event.character and event.character in KEYS and not isinstance(self.focused, Input):
-            row = self.focused if isinstance(self.focused, ChoiceRow) else self.query(ChoiceRow).first()
+        """A choice's key that reached the screen itself (typed before the first
+        row had focus) answers the focused row, or the first one."""
+        if isinstance(self.focused, Input):
+            return
+        row = self.focused if isinstance(self.focused, ChoiceRow) else self.query(ChoiceRow).first()
+        if row.takes(event.character):
             row.focus()
             row.on_key(event)
 

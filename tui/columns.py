@@ -11,10 +11,10 @@ from textual.widgets.option_list import Option
 from corpus.articles import Article
 from corpus.text import visible
 from tui.article_view import ArticleView
-from tui.styles import CLAIM_STYLE, LEGEND_LABELS, LINKED_STYLE, NOISE_STYLE, entity_style
+from tui.styles import CLAIM_STYLE, LEGEND_LABELS, LINKED_STYLE, NOISE_STYLE, RELIABILITY_COLOURS, entity_style
 
 
-_COLOURS = {"reliable": "green", "mixed": "yellow", "unreliable": "red"}
+_COLOURS = RELIABILITY_COLOURS
 
 
 class ArticleColumn(Vertical):

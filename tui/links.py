@@ -12,13 +12,12 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotations.links import LINK_LABELS
-from annotations.schema import STANCES
+from annotations.labels import DEFAULT
 from corpus.text import visible
+from tui.styles import LINK_COLOURS
 
-LABEL_KEYS = {"s": "same", "p": "supports", "x": "contradicts", "e": "elaborates", "r": "related"}
-LINK_STYLE = {"same": "bold green", "supports": "green", "contradicts": "bold red", "elaborates": "cyan",
-              "related": "yellow"}
+RELATIONS = DEFAULT.links
+STANCE = DEFAULT.stance
 
 
 @dataclass
@@ -49,12 +48,13 @@ class LinkResult:
 
 class LinkModal(ModalScreen[LinkResult | None]):
     """Link the claim to a claim or sentence of another article: ↑↓ choose, one
-    key labels and saves (s same, p supports, x contradicts, e elaborates,
-    r related; Enter: same); d unlinks; Tab to write a note first."""
+    key labels and saves (each relation's key: s same, p supports, x
+    contradicts, e elaborates, r related; Enter: the first relation); d
+    unlinks; Tab to write a note first."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        *[Binding(key, f"link('{label}')", label.capitalize()) for key, label in LABEL_KEYS.items()],
+        *[Binding(r.key, f"link('{r.name}')", r.name.capitalize()) for r in RELATIONS if r.key],
         Binding("d", "unlink", "Unlink"),
     ]
 
@@ -76,15 +76,16 @@ class LinkModal(ModalScreen[LinkResult | None]):
             else:
                 yield Static(Text("No similar sentence in the other articles of this event.", style="dim"))
             yield Input(placeholder="What differs: a number, a date, an actor (optional)", id="link-note")
-            yield Label(Text("↑↓ choose · s same · p supports · x contradicts · e elaborates · r related · "
-                             "Enter same · d unlink · Tab: note first · Esc cancels"), classes="form-hint")
+            keys = " · ".join(f"{r.key} {r.name}" for r in RELATIONS if r.key)
+            yield Label(Text(f"↑↓ choose · {keys} · Enter {RELATIONS.default} · d unlink · Tab: note first · "
+                             "Esc cancels"), classes="form-hint")
 
     @staticmethod
     def _line(n: int, c: Candidate) -> Text:
         line = Text()
         line.append(f"{n + 1:>2} ", style="dim")
         if c.link_label:
-            line.append(f"[{visible(c.link_label, limit=20)}] ", style=LINK_STYLE.get(c.link_label, "bold"))
+            line.append(f"[{visible(c.link_label, limit=20)}] ", style=LINK_COLOURS.get(c.link_label, "bold"))
         line.append("claim " if c.claim_id else "sentence ", style="italic")
         line.append(f"{visible(c.title)[:40]} · {visible(c.source)[:30]}", style="bold")
         line.append(f"  {c.score:.2f}\n" if not c.link_id else "\n", style="dim")
@@ -116,7 +117,7 @@ class LinkModal(ModalScreen[LinkResult | None]):
         if candidate is None:
             self.notify("Nothing to link to.", severity="warning")
             return
-        assert label in LINK_LABELS
+        assert label in RELATIONS
         self.dismiss(LinkResult(candidate, label, self.query_one("#link-note", Input).value.strip()))
 
     def action_unlink(self) -> None:
@@ -128,11 +129,11 @@ class LinkModal(ModalScreen[LinkResult | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.action_link("same")
+        self.action_link(RELATIONS.default)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_link("same")
+        self.action_link(RELATIONS.default)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -194,7 +195,7 @@ class CorroborationScreen(ModalScreen[tuple | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Close"),
         Binding("c", "canonical", "Canonical wording"),
-        *[Binding(str(n), f"stance('{stance}')", stance, show=False) for n, stance in enumerate(STANCES, 1)],
+        *[Binding(s.key, f"stance('{s.name}')", s.name, show=False) for s in STANCE if s.key],
     ]
 
     def __init__(self, groups: list[GroupRow], sources: list[SourceRow], unlinked: int) -> None:
@@ -207,14 +208,14 @@ class CorroborationScreen(ModalScreen[tuple | None]):
         with VerticalScroll(classes="form corroboration"):
             yield Label(Text("Corroboration in this event"), classes="form-title")
             if not self.groups:
-                yield Static(Text("No claim groups yet: link claims of different articles as “same” (k on a "
-                                  "claim).", style="dim"))
+                yield Static(Text(f"No claim groups yet: link claims of different articles as "
+                                  f"“{RELATIONS.groups[0]}” (k on a claim).", style="dim"))
             yield DataTable(id="groups", cursor_type="row", zebra_stripes=True)
             yield Static(Text("Sources", style="bold"))
             yield DataTable(id="sources", cursor_type="row", zebra_stripes=True)
             yield Label(Text(f"{self.unlinked} claim(s) in no group · Enter jumps to a group's claim · "
-                             "c edits its canonical wording · 1–4 sets its stance (agree, disagree, discuss, "
-                             "unrelated) · Tab switches table · Esc closes"), classes="form-hint")
+                             f"c edits its canonical wording · {STANCE.key_range()} sets its stance "
+                             f"({', '.join(STANCE.names)}) · Tab switches table · Esc closes"), classes="form-hint")
 
     def on_mount(self) -> None:
         groups = self.query_one("#groups", DataTable)
@@ -262,7 +263,7 @@ class CorroborationScreen(ModalScreen[tuple | None]):
             self.dismiss(("canonical", row.group_id, row.canonical))
 
     def action_stance(self, stance: str) -> None:
-        """1–4: the group's stance toward the event's (first) target."""
+        """A stance's key: the group's stance toward the event's (first) target."""
         row = self._current()
         if row is not None:
             self.dismiss(("stance", row.group_id, stance))

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotations.schema import RELIABILITY
+from annotations.labels import DEFAULT
 from corpus.text import visible
 
 
@@ -42,26 +42,26 @@ class ReliabilityModal(ModalScreen[RatingResult | None]):
     def compose(self) -> ComposeResult:
         from textual.widgets import SelectionList
 
-        from annotations.schema import RATIONALE_CODES
-        from tui.claim_form import Choice, ChoiceRow
+        from tui.claim_form import ChoiceRow, label_choices
 
         heading = "Reliability of this article" if self.what == "article" else "Reliability of this source"
         title, source = visible(self.article_title, limit=300), visible(self.source, limit=200)
         subject = f"{title}\nSource: {source or 'unknown'}" if self.what == "article" \
             else f"{source} (every article of it shows this rating)"
         chosen = set(self.current.get("rationale_codes") or ())
+        scale = DEFAULT.reliability
         with VerticalScroll(classes="form"):
             yield Label(Text(heading), classes="form-title")
             yield Static(Text(subject), classes="form-subject")
             if self.signal:
                 yield Static(Text(visible(self.signal), style="italic cyan"), classes="form-subject")
-            yield ChoiceRow("label", "Label", [Choice(v, v) for v in RELIABILITY], self.current.get("label"),
-                            required=True, advance=False)
-            yield SelectionList(*[(code.replace("-", " "), code, code in chosen) for code in RATIONALE_CODES],
+            yield ChoiceRow("label", "Label", label_choices(scale), self.current.get("label"),
+                            required=scale.required, advance=False)
+            yield SelectionList(*[(code.replace("-", " "), code, code in chosen) for code in scale.reasons.names],
                                 id="codes")
             yield Input(value=visible(self.current.get("note") or ""), placeholder="Note (optional)", id="note")
-            yield Label(Text("1–3 label · Tab to the reasons, space ticks one · Tab to the note · Enter saves"),
-                        classes="form-hint")
+            yield Label(Text(f"{scale.key_range()} label · Tab to the reasons, space ticks one · Tab to the note · "
+                             "Enter saves"), classes="form-hint")
 
     def on_mount(self) -> None:
         from tui.claim_form import ChoiceRow
@@ -69,11 +69,11 @@ class ReliabilityModal(ModalScreen[RatingResult | None]):
         self.query_one(ChoiceRow).focus()
 
     def on_key(self, event) -> None:
-        """A digit that reached the screen before the label row had focus."""
-        from tui.claim_form import KEYS, ChoiceRow
+        """A label's key that reached the screen before the label row had focus."""
+        from tui.claim_form import ChoiceRow
 
-        if event.character and event.character in KEYS and not isinstance(self.focused, Input):
-            row = self.query_one(ChoiceRow)
+        row = self.query_one(ChoiceRow)
+        if row.takes(event.character) and not isinstance(self.focused, Input):
             row.focus()
             row.on_key(event)
 
@@ -88,7 +88,8 @@ class ReliabilityModal(ModalScreen[RatingResult | None]):
 
         row = self.query_one(ChoiceRow)
         if row.value is None:
-            self.notify("Choose a label: 1 reliable, 2 mixed, 3 unreliable.", severity="warning")
+            keys = ", ".join(f"{label.key} {label.name}" for label in DEFAULT.reliability)
+            self.notify(f"Choose a label: {keys}.", severity="warning")
             row.focus()
             return
         codes = tuple(self.query_one("#codes", SelectionList).selected)
@@ -219,12 +220,10 @@ class EntityLabelModal(ModalScreen[tuple | None]):
         self.everywhere = False
 
     def compose(self) -> ComposeResult:
-        from annotations.schema import ENTITY_LABELS
-
-        self.labels: list[str | None] = [None, *ENTITY_LABELS]
+        self.labels: list[str | None] = [None, *DEFAULT.entities.names]
         options = [Option(Text("0  not an entity"), id="-")]
-        for i, label in enumerate(ENTITY_LABELS, 1):
-            options.append(Option(Text(f"{i if i < 10 else ' '}  {label}"), id=label))
+        for label in DEFAULT.entities:
+            options.append(Option(Text(f"{label.key or ' '}  {label.name}"), id=label.name))
         with Vertical(classes="form"):
             yield Label(Text("Entity label"), classes="form-title")
             yield Static(Text(f"“{visible(self.quote, limit=300)}”" + (f" — now {self.current}" if self.current else "")),
@@ -250,9 +249,10 @@ class EntityLabelModal(ModalScreen[tuple | None]):
         self._show_everywhere()
 
     def on_key(self, event) -> None:
-        if event.character and event.character.isdigit():
+        label = DEFAULT.entities.by_key(event.character) if event.character else None
+        if label is not None or event.character == "0":
             event.stop()
-            self.dismiss((self.labels[int(event.character)], self.everywhere))
+            self.dismiss((label.name if label else None, self.everywhere))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

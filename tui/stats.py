@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Sparkline, Static
 
-from annotations.schema import CHECKWORTHINESS, CLAIM_TYPES, RELIABILITY, STANCES
+from annotations.labels import DEFAULT
 
 BAR = 40
 
@@ -68,11 +68,13 @@ class StatsScreen(ModalScreen[None]):
         with VerticalScroll(classes="form stats"):
             yield Label(Text(f"{len(self.claims)} claims · {len(self.ratings)} of {self.articles} articles rated"),
                         classes="form-title")
-            yield Static(bars("Stance", stances, STANCES))
-            yield Static(bars("Claim type", Counter(c.get("claim_type") for c in self.claims), CLAIM_TYPES))
+            yield Static(bars("Stance", stances, DEFAULT.stance.names))
+            yield Static(bars("Claim type", Counter(c.get("claim_type") for c in self.claims),
+                              DEFAULT.claim_type.names))
             yield Static(bars("Check-worthiness", Counter(c.get("checkworthiness") for c in self.claims),
-                              CHECKWORTHINESS))
-            yield Static(bars("Article reliability", Counter(r["label"] for r in self.ratings), RELIABILITY))
+                              DEFAULT.checkworthiness.names))
+            yield Static(bars("Article reliability", Counter(r["label"] for r in self.ratings),
+                              DEFAULT.reliability.names))
             stamps = [c.get("created") for c in self.claims] + [r.get("updated") for r in self.ratings]
             series = per_hour(stamps)
             yield Label(Text(f"Annotations per hour, over {len(series)} hour(s)", style="bold"))
