@@ -68,7 +68,7 @@ class LabelSet:
         return len(self.labels)
 
     def __contains__(self, name: object) -> bool:
-        return any(label.name == name for label in self.labels)
+        return self.get(name) is not None
 
     def get(self, name: object) -> Label | None:
         return next((label for label in self.labels if label.name == name), None)
