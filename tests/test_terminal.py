@@ -224,6 +224,8 @@ def test_link_two_articles_claims_from_the_keyboard(tmp_path, rules_cache, corpu
         screen = tmux.wait_for("Link this claim")
         assert "A total of 158 Armenian soldiers died." in screen
         tmux.keys("s")
+        tmux.wait_for("New claim")  # the other sentence is no claim yet: its stance first
+        tmux.keys("3", "Enter")
         tmux.wait_for("Linked (same)")
         tmux.quit()
     finally:
@@ -232,6 +234,7 @@ def test_link_two_articles_claims_from_the_keyboard(tmp_path, rules_cache, corpu
         (link,) = store.links()
         assert link["a"] == own["id"] and link["label"] == "same"
         assert store.claim(link["b"])["quote"] == TOLL_3
+        assert store.claim(link["b"])["stances"] == {"t1": "discuss"}
 
 
 def test_titles_with_escape_sequences_do_not_reach_the_terminal(tmp_path, rules_cache):
