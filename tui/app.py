@@ -91,7 +91,8 @@ class MainScreen(Screen):
         self.panel_override: bool | None = None
         self.columns: dict[str, ArticleColumn] = {}
         self._analysing: set[str] = set()
-        self._unsubscribe = None
+        self._warned: str | None = None  # the analyser's warning, said once
+        self._counterpart_turn: tuple[str | None, int] = (None, -1)  # g: which claim, which of its counterparts
         self.focus_key: str | None = None  # the entity whose mentions are highlighted
         self.panel_event = False  # the claims panel lists the whole event, not the focused article
         self.panel_filter: str | None = None  # a stance the panel's claims must have
@@ -130,10 +131,11 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self.title = "factdesk"
         self.sub_title = visible(self.event.title, limit=200)
+        # The views re-render from the desk's change events, posted as messages
+        # (until on_unmount closes the desk).
+        self.desk.subscribe(lambda event: self.post_message(DeskChanged(event)))
         # Shown columns read their analysis as they are built; the others only
         # check that theirs exists, and the missing ones go to a worker.
-        # The views re-render from the desk's change events, posted as messages.
-        self._unsubscribe = self.desk.subscribe(lambda event: self.post_message(DeskChanged(event)))
         missing = self.desk.missing_analyses()
         self._analysing = {a.id for a in missing}
         for article_id in self.columns:
@@ -284,7 +286,7 @@ class MainScreen(Screen):
         if message.error:
             self._analysing.clear()
             self.notify(f"Entity analysis failed: {visible(message.error, limit=300)}", severity="error", timeout=12)
-        elif message.warning and message.warning != getattr(self, "_warned", None):
+        elif message.warning and message.warning != self._warned:
             self._warned = message.warning
             self.notify(message.warning, title="No trained model", severity="warning", timeout=12)
         self._update_status()
@@ -883,7 +885,7 @@ class MainScreen(Screen):
         if not others:
             self.notify("This claim has no links yet: k links it.")
             return
-        previous = getattr(self, "_counterpart_turn", (None, -1))
+        previous = self._counterpart_turn
         turn = previous[1] + 1 if previous[0] == claim["id"] else 0
         self._counterpart_turn = (claim["id"], turn)
         chosen = others[turn % len(others)]
