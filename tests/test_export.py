@@ -16,8 +16,7 @@ from annotations.export import (
 )
 from annotations.schema import STANCES
 from annotations.store import AnnotationStore
-from tests.conftest import PYTHON, ROOT, run_env
-from tests.test_store import span_of
+from tests.helpers import PYTHON, ROOT, run_env, span_of, with_speaker
 
 JSONL_FILES = [f.name for f in FILES if f.format == "jsonl" and f.task != "gold"]
 
@@ -30,29 +29,6 @@ def read_jsonl(path):
 def out(tmp_path):
     """The export folder: beside the store, never the folder holding it."""
     return tmp_path / "out"
-
-
-@pytest.fixture
-def annotated(store, corpus):
-    a0, a1, a3 = corpus.articles[0], corpus.articles[1], corpus.articles[3]
-    toll = span_of(a0.text, "This brings the death toll in the Armenian stronghold to 158 soldiers.")
-    store.add_claim(a0.id, *toll, {"t1": "discuss"}, checkworthiness="check-worthy", claim_type="factual")
-    store.add_claim(a0.id, *span_of(a0.text, "Armenia must withdraw its troops"), {"t1": "disagree"},
-                    checkworthiness="unimportant", attribution="indirect")
-    died = span_of(a3.text, "A total of 158 Armenian soldiers died.")
-    store.add_claim(a3.id, *died, {"t1": "unrelated"}, speaker={"kind": "journalist"})
-    # a span that does not fall on token boundaries ("ceasefi|re")
-    store.add_claim(a1.id, *span_of(a1.text, "humanitarian ceasefi"), {"t1": "agree"})
-    store.rate_article(a3.id, "unreliable", "garbled name, ad markers", codes=["garbled-text", "ads-heavy"])
-    store.rate_article(a1.id, "mixed")
-    store.rate_source(a3.source, "unreliable", codes=["ads-heavy"])
-    return store
-
-
-def with_speaker(store, article, claim_phrase, speaker_phrase, label="GPE"):
-    s, e = span_of(article.text, speaker_phrase)
-    return store.add_claim(article.id, *span_of(article.text, claim_phrase), {"t1": "discuss"},
-                           speaker={"kind": "entity", "text": speaker_phrase, "start": s, "end": e, "label": label})
 
 
 def test_every_file_is_written_and_every_span_slices_its_text(annotated, analyser, out):
@@ -294,7 +270,7 @@ def check_column(pandas, frame, column, documented: str, rows) -> None:
 
 def test_jsonl_files_load_line_by_line_and_with_pandas(annotated, corpus, analyser, out):
     pandas = pytest.importorskip("pandas")
-    from tests.test_links import linked  # noqa: F401  (links and groups, for their two files)
+    from tests.helpers import linked  # links and groups, for their two files
 
     linked(annotated, corpus)
     export_store(annotated, out, analyser, formats=("jsonl",))

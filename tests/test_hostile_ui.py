@@ -512,7 +512,7 @@ def test_an_unexpected_error_is_raised_by_run_without_a_traceback_on_screen(corp
 
 async def test_a_canonical_wording_not_saved_is_asked_again_with_what_was_typed(corpus, store, analyser,
                                                                               monkeypatch):
-    from tests.test_links import TOLL_0, TOLL_3, claim
+    from tests.helpers import TOLL_0, TOLL_3, claim
     from tui.links import TextPrompt
 
     toll0, toll3 = claim(store, corpus.articles[0], TOLL_0), claim(store, corpus.articles[3], TOLL_3)

@@ -8,34 +8,7 @@ from annotations.export import export_store
 from annotations.links import build_groups, corroboration
 from annotations.schema import ValidationError
 from corpus.similarity import number_mismatch, numbers
-from tests.test_store import span_of
-
-TOLL_0 = "This brings the death toll in the Armenian stronghold to 158 soldiers."
-TOLL_3 = "A total of 158 Armenian soldiers died."
-FIGHTERS_0 = ("French President Macron also slammed Turkey on Thursday, saying intelligence reports showed that "
-              "300 fighters from the jihadist group in Syria had passed through Turkey on their way to Azerbaijan.")
-FIGHTERS_3 = "French President Emmanuel Macro said Turkey had intelligence information that it had sent some 300 Syrians to Azerbaijan."
-MERCENARIES_4 = ("According to the Syrian Observatory for Human Rights, a total number of nine hundred Syrian national "
-                 "mercenaries have been transported by Turkish security firms to Azerbaijan along with Armenian-born "
-                 "Syrian fighters.")
-
-
-def claim(store, article, phrase, stance="discuss"):
-    return store.add_claim(article.id, *span_of(article.text, phrase), {"t1": stance})
-
-
-def linked(store, corpus):
-    """The sample event's matching claims, linked: returns the claims by name."""
-    a0, a3, a4 = corpus.articles[0], corpus.articles[3], corpus.articles[4]
-    c = {
-        "toll0": claim(store, a0, TOLL_0), "toll3": claim(store, a3, TOLL_3),
-        "fighters0": claim(store, a0, FIGHTERS_0), "fighters3": claim(store, a3, FIGHTERS_3),
-        "merc4": claim(store, a4, MERCENARIES_4, "agree"),
-    }
-    store.link_claims(c["toll0"]["id"], c["toll3"]["id"], "same")
-    store.link_claims(c["fighters0"]["id"], c["fighters3"]["id"], "same", "Syrians vs jihadist fighters")
-    store.link_claims(c["merc4"]["id"], c["fighters0"]["id"], "contradicts")
-    return c
+from tests.helpers import FIGHTERS_0, MERCENARIES_4, TOLL_0, TOLL_3, claim, linked
 
 
 def test_link_unlink_and_undo(store, corpus):
