@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from annotations.corroboration import Candidate, Corroboration, group_rows, source_rows, source_signal
+from annotations.labels import DEFAULT
 from annotations.schema import ValidationError
 from annotations.store import AnnotationStore, StoreError
 from corpus.analysis import Analyser
@@ -641,7 +642,7 @@ class Desk:
                 self.store.link_claims(claim["id"], target.claim_id, label, note)
                 message = f"Linked ({label}) to “{visible(target.title, limit=40)}”."
         mismatch = number_mismatch(claim["quote"], target.text)
-        if mismatch and label in ("same", "supports"):
+        if mismatch and label in DEFAULT.links.backs:  # backing claims whose numbers differ
             return LinkOutcome(message + f" ⚠ {describe_mismatch(mismatch)}.", warning=True)
         return LinkOutcome(message)
 

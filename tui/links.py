@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,31 +12,13 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from annotations.corroboration import Candidate, GroupRow, SourceRow  # what the desk gives these screens
 from annotations.labels import DEFAULT
 from corpus.text import visible
 from tui.styles import LINK_COLOURS
 
 RELATIONS = DEFAULT.links
 STANCE = DEFAULT.stance
-
-
-@dataclass
-class Candidate:
-    """Something the claim can be linked to: an existing claim, or a sentence
-    (which becomes a claim when linked)."""
-
-    article_id: str
-    start: int
-    end: int
-    text: str
-    title: str
-    source: str
-    claim_id: str | None = None
-    score: float = 0.0
-    reasons: list[str] = field(default_factory=list)
-    mismatch: bool = False
-    link_id: str | None = None     # when already linked
-    link_label: str | None = None
 
 
 @dataclass
@@ -164,27 +146,6 @@ class TextPrompt(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-@dataclass
-class GroupRow:
-    group_id: str
-    canonical: str
-    stance: str
-    states: list[str]
-    contradicts: list[str]
-    silent: list[str]
-    mismatch: str
-    first: tuple[str, int, int]  # where its first member is
-
-
-@dataclass
-class SourceRow:
-    source: str
-    claims: int
-    corroborated: int
-    contradicted: int
-    rating: str
 
 
 class CorroborationScreen(ModalScreen[tuple | None]):
