@@ -526,3 +526,28 @@ async def test_the_views_follow_the_store_whoever_writes(corpus, store, analyser
         await pilot.pause()
         assert main.columns[a0.id].view._claims == [] and listed() == []
         assert " 0 claims · 0 rated " in str(status.render())
+
+
+async def test_at_80x24_the_keys_act_on_the_article_on_screen(corpus, store, analyser):
+    """One column with tabs: after ] the shown article is the focused one, also
+    for the keys typed right after it and after a popup closes."""
+    a1, a2 = corpus.articles[1], corpus.articles[2]
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = app.main
+        await pilot.press("right_square_bracket", "s", "c")  # typed in one go
+        await pilot.pause()
+        assert main.first_visible == 1 and main.current_id == a1.id
+        assert isinstance(app.screen, ClaimForm) and a1.text.startswith(app.screen.quote[:30])
+        await pilot.press("escape", "right_square_bracket")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("s", "c", "1", "enter")
+        await pilot.pause()
+        assert main.first_visible == 2 and app.focused.article.id == a2.id
+    [claim] = store.claims()
+    assert claim["article_id"] == a2.id

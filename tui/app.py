@@ -379,7 +379,12 @@ class MainScreen(Screen):
         self.first_visible = 0 if start > last else last if start < 0 else start
         self._show_window()
         if not self._in_window(self.position_of(self.current_id)):
-            self.column(self.articles[self.first_visible].id).view.focus()
+            # The focused article is the one on screen, at once (the next key
+            # acts on it); its view takes the focus once it is mounted.
+            self.current_id = self.articles[self.first_visible].id
+            self._refresh_article(self.current_id)
+            view = self.columns[self.current_id].view
+            self.call_after_refresh(view.focus)
         self._update_status()
 
     def action_toggle_panel(self) -> None:
