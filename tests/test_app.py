@@ -551,3 +551,36 @@ async def test_at_80x24_the_keys_act_on_the_article_on_screen(corpus, store, ana
         assert main.first_visible == 2 and app.focused.article.id == a2.id
     [claim] = store.claims()
     assert claim["article_id"] == a2.id
+
+
+async def test_an_event_counts_its_own_claims_and_lets_go_of_the_store(tmp_path, analyser):
+    """With two events, the status line counts the open event's claims (not the
+    store's), and leaving an event stops its desk listening to the store."""
+    from corpus.importers import load_jsonl
+    from tui.events import EventsScreen
+
+    path = tmp_path / "two.jsonl"
+    rows = [{"text": f"Story {i}\n\nArmenia and Azerbaijan, part {i}.", "event": "talks" if i < 3 else "war"}
+            for i in range(5)]
+    path.write_text("".join(__import__("json").dumps(r) + "\n" for r in rows), encoding="utf-8")
+    corpus = load_jsonl(path)
+    store = AnnotationStore(tmp_path / "s.json")
+    store.register_corpus(corpus)
+    listeners = len(store.storage.on_change)
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter")  # war
+        await pilot.pause()
+        assert len(store.storage.on_change) == listeners + 1
+        await pilot.press("shift+end", "c", "1", "enter")
+        await pilot.pause()
+        assert " 1 claims " in str(app.screen.query_one("#status").render())
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EventsScreen) and len(store.storage.on_change) == listeners
+        await pilot.press("up", "enter")  # talks
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.screen.event.id == "talks"
+        assert " 0 claims " in str(app.screen.query_one("#status").render())
+    store.close()
