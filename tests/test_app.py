@@ -535,7 +535,7 @@ async def test_at_80x24_the_keys_act_on_the_article_on_screen(corpus, store, ana
     app = make_app(corpus, store, analyser)
     async with app.run_test(size=(80, 24)) as pilot:
         main = app.main
-        await pilot.press("right_square_bracket", "s", "c")  # typed in one go
+        await pilot.press("right_square_bracket", "s", "c")  # right after ], before any pause
         await pilot.pause()
         assert main.first_visible == 1 and main.current_id == a1.id
         assert isinstance(app.screen, ClaimForm) and a1.text.startswith(app.screen.quote[:30])
