@@ -279,3 +279,37 @@ async def test_statistics_screen_counts_labels(corpus, store, analyser):
     text = bars("Stance", Counter(["agree", "agree", "disagree"]), ("agree", "disagree", "discuss")).plain
     assert "agree " + "█" * 40 + " 2" in text and "disagree " + "█" * 20 + " 1" in text and "discuss  0" in text
     assert per_hour(["2026-01-01T10:00:00+00:00", "2026-01-01T10:30:00+00:00", "2026-01-01T12:10:00+00:00"]) == [2, 0, 1]
+
+
+def burst(app, keys: list[tuple[str, str | None]]) -> None:
+    """Keys that reach the app in one go, as from a fast typist (none is
+    handled before the next arrives)."""
+    from textual import events
+
+    for key, character in keys:
+        app.post_message(events.Key(key, character))
+
+
+def typed(text: str) -> list[tuple[str, str | None]]:
+    return [(c, c) for c in text]
+
+
+async def test_keys_typed_right_after_slash_are_the_search(corpus, store, analyser):
+    """/sc2020⏎ and /moscow⏎ in one burst search; they create no claim and open nothing."""
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one("#search")
+        burst(app, [("slash", "/"), *typed("sc2020"), ("enter", None)])
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.focused is bar and bar.value == "sc2020"
+        await pilot.press("escape")
+        burst(app, [("slash", "/"), *typed("moscow"), ("enter", None)])
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and bar.value == "moscow"
+        await pilot.press("escape")
+        burst(app, [("slash", "/"), *typed("158"), ("enter", None)])
+        await pilot.pause()
+        view = app.screen.current_view
+        assert view.article.text[slice(*view.selection_offsets())] == "158"  # it searched
+    assert store.claims() == []

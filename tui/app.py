@@ -432,7 +432,9 @@ class MainScreen(Screen):
     def action_search(self) -> None:
         bar = self.query_one("#search", Input)
         bar.add_class("-open")
-        bar.focus()
+        # At once, not after the keys already queued (as focus() would): the
+        # keys typed right after / are the search, not commands.
+        self.set_focus(bar)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "search" or not event.value.strip():
@@ -1086,7 +1088,7 @@ class FactdeskApp(App):
         self.store = store
         self.analyser = analyser
         self.event_id = event_id
-        self._key_screens: dict[int, Screen] = {}  # key event -> the screen it was typed on
+        self._key_screens: dict[int, tuple] = {}  # key event -> (the screen, the widget) it was typed on
         self.unexpected_error: BaseException | None = None  # what stopped the app, raised again by run()
 
     # -- untrusted text and unexpected errors ---------------------------------
@@ -1221,22 +1223,29 @@ class FactdeskApp(App):
     # "c" has come back and opened the claim form, the "1⏎" typed right after it
     # are already on their way down to the article view. When they come back up,
     # they belong to the form that has opened since: they are given to it, in
-    # the order they were typed, instead of being dropped.
+    # the order they were typed, instead of being dropped. The same for a text
+    # field that took the focus since on the same screen (the search bar that
+    # "/" opened): "/moscow" searches, it does not run "m", "o", "s"…
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             if len(self._key_screens) > 256:  # keys handled on the way down never come back
                 self._key_screens.clear()
-            self._key_screens[id(event)] = self.screen
+            self._key_screens[id(event)] = (self.screen, self.focused)
         await super().on_event(event)
 
     async def _on_key(self, event: events.Key) -> None:
         # Textual calls App._on_key after this one (handlers run up the class
         # hierarchy); prevent_default() stops it when the key goes to the form.
-        typed_on = self._key_screens.pop(id(event), None)
-        if typed_on is not None and typed_on is not self.screen and isinstance(self.screen, ModalScreen):
+        typed_on, focused = self._key_screens.pop(id(event), (None, None))
+        if typed_on is None:
+            return
+        to_form = typed_on is not self.screen and isinstance(self.screen, ModalScreen)
+        to_field = typed_on is self.screen and isinstance(self.focused, Input) and self.focused is not focused
+        if to_form or to_field:
             event.prevent_default()
-            self.screen._forward_event(events.Key(event.key, event.character))
+            target = self.focused if to_field else self.screen  # a form's screen gives keys to its rows
+            target._forward_event(events.Key(event.key, event.character))
 
     async def action_quit(self) -> None:
         # Textual prints the exit message after it restores the terminal, so
