@@ -30,6 +30,7 @@ from annotations.store import AnnotationStore, StoreError
 from corpus.analysis import Analyser
 from corpus.articles import Article, Corpus, Event
 from corpus.noise import apply_marks
+from corpus.text import visible
 
 __all__ = [
     "ClaimsChanged", "Counterpart", "Desk", "DeskEvent", "EntitiesChanged", "GroupsChanged", "LinkOutcome",
@@ -141,7 +142,7 @@ class Desk:
         self.event = event or corpus.event
         self.articles: list[Article] = corpus.event_articles(self.event)
         if not self.articles:
-            raise ValidationError(f"the event {self.event.id!r} has no articles")
+            raise ValidationError(f"the event {visible(self.event.id, limit=80)!r} has no articles")
         self._positions = {a.id: n for n, a in enumerate(self.articles)}
         self.focused_id = self.articles[0].id
         self.analyses: dict[str, object] = {}
@@ -215,7 +216,7 @@ class Desk:
     def focus(self, article_id: str) -> None:
         """The article the reader works on now (one of the event's)."""
         if article_id not in self._positions:
-            raise ValidationError(f"article {article_id!r} is not in the event {self.event.id!r}")
+            raise ValidationError(f"article {visible(article_id, limit=80)!r} is not in the event {visible(self.event.id, limit=80)!r}")
         self.focused_id = article_id
 
     def duplicate_name(self, article: Article) -> str:
@@ -413,7 +414,7 @@ class Desk:
     def _claim_or_error(self, claim_id: str) -> dict:
         claim = self.store.claim(claim_id)
         if claim is None:
-            raise ValidationError(f"claim {claim_id!r} is not in this store")
+            raise ValidationError(f"claim {visible(claim_id, limit=80)!r} is not in this store")
         return claim
 
     def update_claim(self, claim_id: str, stances: dict[str, str] | None = None, **fields) -> dict:
@@ -473,7 +474,7 @@ class Desk:
             raise ValidationError("this event has no target proposition: add one with t first")
         group = next((g for g in self.store.claim_groups() if g.id == group_id), None)
         if group is None:
-            raise ValidationError(f"claim group {group_id!r} does not exist (link two claims as 'same' first)")
+            raise ValidationError(f"claim group {visible(group_id, limit=80)!r} does not exist (link two claims as 'same' first)")
         with self._writing(None):
             return self.store.set_group(group_id, stance={**group.stance, self.targets[0]["id"]: stance})
 
@@ -618,7 +619,6 @@ class Desk:
         with ``stances`` (one for each of the event's targets: a claim with no
         stance would be exported without one) and the claim ``fields`` (those
         of :meth:`add_claim`: its note, type, speaker…)."""
-        from corpus.text import visible
         from corpus.similarity import describe_mismatch, number_mismatch
 
         if self.needs_stance(target, label):

@@ -581,3 +581,12 @@ def test_an_event_with_no_articles_is_refused(corpus, store, analyser):
 
 def test_the_duplicate_name(desk):
     assert desk.duplicate_name(desk.articles[0]) == ""
+
+
+def test_refusals_show_outside_names_safely(desk):
+    with pytest.raises(ValidationError) as refused:
+        desk.focus("evil\x1b[2J\nid")
+    assert "\x1b" not in str(refused.value) and "\n" not in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        desk.delete_claim("bad\x07claim")
+    assert "\x07" not in str(refused.value)
