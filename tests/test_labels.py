@@ -258,8 +258,6 @@ async def test_a_choice_with_a_key_of_its_own_is_chosen_by_it():
 # prefer reading the label from annotations.labels.
 ALLOWED = {
     ("annotations/links.py", "contradicts"): "the key of claim_groups.jsonl's `sources` object, not the relation",
-    ("annotations/desk.py", "same"): "another slice's code in progress (number warning): should read LINKS.backs",
-    ("annotations/desk.py", "supports"): "the same",
 }
 SCANNED = ("annotations", "tui")  # corpus/ cannot import annotations (the layers): its FNC-1 reader has its own
 
