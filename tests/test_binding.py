@@ -176,3 +176,20 @@ def test_damaged_meta_fields_are_one_message_and_untouched(tmp_path, bound_store
     assert "\n" not in str(refused.value) and (field in str(refused.value) or "event" in str(refused.value)
                                                or "version" in str(refused.value))
     assert store_files(bound_store) == before
+
+
+def test_a_store_of_the_sample_follows_the_sample_when_factdesk_moved(tmp_path):
+    """The bundled sample lives wherever factdesk is installed: a store made
+    with it still opens without a corpus argument after a reinstall elsewhere."""
+    db = tmp_path / "sample.json"
+    _, store, _ = cli.open_session(None, str(db), model="rules")
+    with store.storage.action("as if made by a factdesk installed elsewhere", undoable=False):
+        store.db.table("meta").update(lambda m: m["corpus_binding"].update(path="/gone/samples/karabakh-2020"),
+                                      doc_ids=[1])
+    store.close()
+    corpus, store, _ = cli.open_session(None, str(db), model="rules")
+    try:
+        assert corpus.name == "karabakh-2020"
+        assert store.bound_corpus()["path"] == str(sample_corpus_path().resolve())
+    finally:
+        store.close()

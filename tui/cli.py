@@ -204,6 +204,10 @@ def _own_corpus_path(store) -> str | None:
     place = bound.get("path")
     if place and Path(place).exists():
         return place
+    from annotations.store import corpus_identity
+
+    if corpus_identity(_load_corpus(None))["fingerprint"] == bound.get("fingerprint"):
+        return None  # the bundled sample, from a factdesk installed elsewhere since
     raise CorpusError(
         f"{visible_path(store.path)} belongs to corpus {visible_path(bound.get('name'))!r}, which was at "
         f"{visible_path(place)} and is not there any more. Give its new place: `factdesk NEW-PLACE --db "
