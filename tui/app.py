@@ -27,6 +27,7 @@ from corpus.text import visible
 from tui.article_view import ArticleView
 from tui.columns import ArticleColumn, ClaimsPanel, legend
 from tui.messages import AnalysisFinished, AnalysisReady, DeskChanged, IndexReady
+from tui.textual_adapter import QuietExceptions, forward_key
 
 PANEL_MIN_WIDTH = 160  # the claims panel shows by default from this width
 COLUMN_MIN_WIDTH = 55
@@ -1078,7 +1079,7 @@ HELP_ROWS = [
 ]
 
 
-class FactdeskApp(App):
+class FactdeskApp(QuietExceptions):
     CSS_PATH = Path(__file__).with_name("factdesk.tcss")  # absolute: subclasses elsewhere work
     TITLE = "factdesk"
 
@@ -1090,6 +1091,7 @@ class FactdeskApp(App):
         self.event_id = event_id
         self._key_screens: dict[int, tuple] = {}  # key event -> (the screen, the widget) it was typed on
         self.unexpected_error: BaseException | None = None  # what stopped the app, raised again by run()
+        self.user_keymap: dict[str, str] = {}  # binding id -> keys, from the reader's keymap file
 
     # -- untrusted text and unexpected errors ---------------------------------
 
@@ -1115,19 +1117,6 @@ class FactdeskApp(App):
         self.notify(Content.from_markup("Press [b]ctrl+q[/b] to quit (everything is already saved)."),
                     title="Do you want to quit?")
 
-    def _handle_exception(self, error: Exception) -> None:
-        """An exception nothing handled inside the app: Textual stops the app and
-        would print a traceback with its local variables (article text among
-        them) on the terminal. Instead the error is kept in
-        ``unexpected_error`` and :meth:`run` raises it once the terminal is
-        restored, for the CLI to log it and print one line."""
-        from textual.worker import WorkerFailed
-
-        if self.unexpected_error is None:
-            self.unexpected_error = error.error if isinstance(error, WorkerFailed) else error
-        super()._handle_exception(error)
-        self._exit_renderables.clear()  # the traceback Textual rendered for the terminal
-
     def get_system_commands(self, screen: Screen):
         """Every action of the main screen in the command palette (ctrl+p)."""
         from functools import partial
@@ -1138,7 +1127,7 @@ class FactdeskApp(App):
         if isinstance(screen, MainScreen):
             for binding in screen.BINDINGS:
                 if binding.description:
-                    keys = self._keymap.get(binding.id, binding.key_display or binding.key)
+                    keys = self.user_keymap.get(binding.id, binding.key_display or binding.key)
                     yield SystemCommand(binding.description, Content(f"key: {visible(keys)}"),
                                         partial(screen.run_action, binding.action))
 
@@ -1191,6 +1180,7 @@ class FactdeskApp(App):
             overrides, clashes = keymap_clashes(bindings, overrides)
             if clashes:
                 self.notify(f"{where}: keys in conflict: {'; '.join(clashes)}.", severity="warning", timeout=12)
+            self.user_keymap = overrides
             self.set_keymap(overrides)
             return
 
@@ -1234,9 +1224,9 @@ class FactdeskApp(App):
             self._key_screens[id(event)] = (self.screen, self.focused)
         await super().on_event(event)
 
-    async def _on_key(self, event: events.Key) -> None:
-        # Textual calls App._on_key after this one (handlers run up the class
-        # hierarchy); prevent_default() stops it when the key goes to the form.
+    async def on_key(self, event: events.Key) -> None:
+        # Textual calls App's own key handler after this one (handlers run up
+        # the class hierarchy); prevent_default() stops it when the key goes to the form.
         typed_on, focused = self._key_screens.pop(id(event), (None, None))
         if typed_on is None:
             return
@@ -1245,7 +1235,7 @@ class FactdeskApp(App):
         if to_form or to_field:
             event.prevent_default()
             target = self.focused if to_field else self.screen  # a form's screen gives keys to its rows
-            target._forward_event(events.Key(event.key, event.character))
+            forward_key(target, event)
 
     async def action_quit(self) -> None:
         # Textual prints the exit message after it restores the terminal, so
@@ -1258,10 +1248,7 @@ class FactdeskApp(App):
         # first screen is built: that was 40 % of the time to first paint.
         gc.freeze()
         gc.enable()  # paused during start-up by the CLI (see tui.cli.pause_gc_for_startup)
-        result = super().run(*args, **kwargs)
-        if self.unexpected_error is not None:  # after the terminal is restored: see _handle_exception
-            raise self.unexpected_error
-        return result
+        return super().run(*args, **kwargs)  # raises what stopped the app: see QuietExceptions
 
     def get_default_screen(self) -> Screen:
         if self.event_id is not None:
