@@ -472,7 +472,7 @@ class JournalStorage(Storage):
         self._table_objects[table.name] = table
 
     def _next_ids(self) -> dict[str, int | None]:
-        return {name: table.next_id_state() for name, table in self._table_objects.items()}
+        return {name: table.id_counter() for name, table in self._table_objects.items()}
 
     @contextmanager
     def action(self, label: str, undoable: bool = True) -> Iterator[None]:
@@ -509,7 +509,7 @@ class JournalStorage(Storage):
             if not self.tables[name]:
                 del self.tables[name]  # a table the action created
         for name, table in self._table_objects.items():
-            table.restore_next_id(next_ids.get(name))
+            table.set_id_counter(next_ids.get(name))
             table.clear_cache()
         self._notify(changes)  # readers' caches saw the changes: they must forget them
 

@@ -41,11 +41,11 @@ class JournalTable(Table):
         """The :class:`annotations.journal.JournalStorage` under this table."""
         return self.storage
 
-    def next_id_state(self) -> int | None:
+    def id_counter(self) -> int | None:
         """The next document id as TinyDB keeps it (None: to be computed)."""
         return self._next_id
 
-    def restore_next_id(self, state: int | None) -> None:
+    def set_id_counter(self, state: int | None) -> None:
         self._next_id = state
 
     def _docs(self) -> dict[str, dict]:
