@@ -183,7 +183,6 @@ FILES = (
                              "(empty if unrated)"),
     )),
 )
-FILE_BY_NAME = {f.name: f for f in FILES}
 
 
 # -- options ---------------------------------------------------------------

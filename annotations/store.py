@@ -39,6 +39,7 @@ from annotations.schema import (
 )
 from annotations.storage import StoreError
 from corpus.articles import Article, Corpus
+from corpus.text import visible
 
 ENV_DATA_DIR = "FACTDESK_DATA_DIR"
 IDLE_SNAPSHOT_SECONDS = 3.0
@@ -69,8 +70,6 @@ def corpus_identity(corpus: Corpus) -> dict:
 
 
 def _describe(identity: dict) -> str:
-    from corpus.text import visible
-
     return (f"{visible(identity.get('name') or '?')!r} ({visible(identity.get('path') or 'unknown place')}, "
             f"{identity.get('articles', '?')} articles)")
 
@@ -89,10 +88,6 @@ def default_store_path(corpus_name: str) -> Path:
     return default_data_dir() / "stores" / f"{safe}.json"
 
 
-def _kind(value) -> str:
-    return type(value).__name__
-
-
 def _meta_problem(meta: dict) -> str | None:
     """What is wrong with the store's meta record, or None: every field the
     program reads, by type (a hand-edited or foreign store must not give a
@@ -101,7 +96,7 @@ def _meta_problem(meta: dict) -> str | None:
                        ("event", dict)):
         value = meta.get(name)
         if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-            return f"field {name!r} should be {'an' if kind is int else 'a'} {kind.__name__}, not {_kind(value)}"
+            return f"field {name!r} should be {'an' if kind is int else 'a'} {kind.__name__}, not {type(value).__name__}"
     events = meta.get("events") or ([meta["event"]] if meta.get("event") else [])
     for n, event in enumerate(events, 1):
         if not isinstance(event, dict) or not isinstance(event.get("id"), str):
@@ -119,8 +114,6 @@ def _meta_problem(meta: dict) -> str | None:
 
 
 def visible_path(path) -> str:
-    from corpus.text import visible
-
     return visible(path if path is not None else "?")
 
 
@@ -249,8 +242,8 @@ class AnnotationStore:
         for certain, and are flagged for review otherwise.
         """
         meta = self.meta
-        identity = corpus_identity(corpus)
-        if not merge:
+        identity = None if merge else corpus_identity(corpus)  # an import keeps the store's own binding
+        if identity is not None:
             self._check_binding(meta, identity)
         events = [
             {"id": e.id, "title": e.title, "targets": [{"id": t.id, "text": t.text} for t in e.targets]}
