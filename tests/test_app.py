@@ -10,10 +10,11 @@ from corpus.analysis import Analyser, AnalysisCache
 from corpus.articles import load_folder
 from corpus.nlp import rules_choice
 from tui.app import FactdeskApp, MainScreen, columns_for_width
-from tui.article_view import ArticleView
-from tui.columns import ArticleColumn
-from tui.claim_form import ClaimForm
-from tui.modals import HelpScreen, ReliabilityModal
+from tui.widgets.article_view import ArticleView
+from tui.widgets.article_column import ArticleColumn
+from tui.screens.claim_form import ClaimForm
+from tui.screens.help import HelpScreen
+from tui.screens.rating import ReliabilityModal
 
 SIZE = (160, 40)
 
@@ -391,7 +392,7 @@ async def test_reader_marks_and_unmarks_noise(corpus, store, analyser):
 
 async def test_events_screen_lists_and_opens_events(tmp_path, analyser):
     from corpus.importers import load_jsonl
-    from tui.events import EventsScreen
+    from tui.screens.events import EventsScreen
 
     path = tmp_path / "two.jsonl"
     rows = [{"text": f"Story {i}\n\nArmenia and Azerbaijan, part {i}.", "event": "talks" if i < 3 else "war"}
@@ -457,7 +458,7 @@ def toasts(app) -> list[str]:
 
 
 async def test_c_on_text_that_is_already_a_claim_opens_it_for_editing(corpus, store, analyser):
-    from tui.claim_form import ClaimForm
+    from tui.screens.claim_form import ClaimForm
 
     a0 = corpus.articles[0]
     phrase = "This brings the death toll in the Armenian stronghold to 158 soldiers."
@@ -478,7 +479,7 @@ async def test_c_on_text_that_is_already_a_claim_opens_it_for_editing(corpus, st
 
 
 async def test_c_with_the_cursor_in_a_claim_opens_it(corpus, store, analyser):
-    from tui.claim_form import ClaimForm
+    from tui.screens.claim_form import ClaimForm
 
     a0 = corpus.articles[0]
     phrase = "This brings the death toll in the Armenian stronghold to 158 soldiers."
@@ -557,7 +558,7 @@ async def test_an_event_counts_its_own_claims_and_lets_go_of_the_store(tmp_path,
     """With two events, the status line counts the open event's claims (not the
     store's), and leaving an event stops its desk listening to the store."""
     from corpus.importers import load_jsonl
-    from tui.events import EventsScreen
+    from tui.screens.events import EventsScreen
 
     path = tmp_path / "two.jsonl"
     rows = [{"text": f"Story {i}\n\nArmenia and Azerbaijan, part {i}.", "event": "talks" if i < 3 else "war"}

@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 from textual.geometry import Offset
 
 from corpus.articles import Article
-from tui.article_view import ArticleView
+from tui.widgets.article_view import ArticleView
 
 TEXT = "\n".join(
     f"Paragraph {n}: Armenia and Azerbaijan agreed to a ceasefire on Saturday, the ministry said "

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from tests.test_app import SIZE, make_app, put_cursor
 from tui.app import MainScreen
-from tui.claim_form import ChoiceRow, ClaimForm, speaker_choices
+from tui.widgets.choice_row import ChoiceRow
+from tui.screens.claim_form import ClaimForm, speaker_choices
 
 
 async def test_every_field_from_the_keyboard_reaches_the_store(corpus, store, analyser):

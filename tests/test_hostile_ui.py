@@ -20,8 +20,8 @@ from annotations.store import AnnotationStore
 from corpus.articles import CorpusBuilder, Target
 from corpus.text import visible
 from tui.app import FactdeskApp, MainScreen
-from tui.claim_form import ClaimForm
-from tui.modals import ReliabilityModal
+from tui.screens.claim_form import ClaimForm
+from tui.screens.rating import ReliabilityModal
 
 SIZE = (160, 50)
 
@@ -306,7 +306,7 @@ async def test_hostile_strings_are_shown_literally_everywhere(hostile, analyser)
 
 async def test_keymap_conflicts_and_bad_keys_are_named(tmp_path, monkeypatch, corpus, store, analyser):
     """Each problem of a keymap in one line, by name; what is wrong is left as it was."""
-    from tui.stats import StatsScreen
+    from tui.screens.stats import StatsScreen
 
     keymap = tmp_path / "keymap.toml"
     keymap.write_text('claim = "[b=c=d]"\nstats = "z"\nevents = "z"\nhelp = "ctrl+q"\n'
@@ -513,7 +513,7 @@ def test_an_unexpected_error_is_raised_by_run_without_a_traceback_on_screen(corp
 async def test_a_canonical_wording_not_saved_is_asked_again_with_what_was_typed(corpus, store, analyser,
                                                                               monkeypatch):
     from tests.helpers import TOLL_0, TOLL_3, claim
-    from tui.links import TextPrompt
+    from tui.screens.prompt import TextPrompt
 
     toll0, toll3 = claim(store, corpus.articles[0], TOLL_0), claim(store, corpus.articles[3], TOLL_3)
     store.link_claims(toll0["id"], toll3["id"], "same")
@@ -539,7 +539,7 @@ async def test_a_canonical_wording_not_saved_is_asked_again_with_what_was_typed(
 async def test_statistics_of_records_with_bad_time_stamps_open(corpus, store, analyser):
     """An imported record whose time stamp is not a time is left out of the
     activity line; the statistics open."""
-    from tui.stats import StatsScreen
+    from tui.screens.stats import StatsScreen
 
     claims = [{"created": "yesterday", "stances": {"t1": "agree"}}, {"created": "2026-01-01T10:00:00+00:00"},
               {"created": "2026-01-01T10:00:00"}, {"created": None}]

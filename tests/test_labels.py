@@ -49,7 +49,8 @@ def test_the_default_scheme_is_todays_labels():
 def test_the_old_constants_are_read_from_the_module():
     """The names other modules import keep working, and are the module's."""
     from annotations import links, schema
-    from tui import claim_form, styles
+    from tui import styles
+    from tui.screens import claim_form
 
     assert schema.STANCES == DEFAULT.stance.names
     assert schema.RELIABILITY == DEFAULT.reliability.names
@@ -195,7 +196,8 @@ def test_the_export_readme_names_the_labels_of_the_module():
 
 
 def test_the_link_and_corroboration_keys_are_the_labels_keys():
-    from tui.links import CorroborationScreen, LinkModal
+    from tui.screens.corroboration import CorroborationScreen
+    from tui.screens.link import LinkModal
 
     def actions(screen):
         return {b.key: b.action for b in screen.BINDINGS}
@@ -218,7 +220,8 @@ class _FormApp(App):
 
 
 async def test_the_claim_form_shows_and_takes_each_labels_key():
-    from tui.claim_form import ChoiceRow, ClaimForm
+    from tui.widgets.choice_row import ChoiceRow
+    from tui.screens.claim_form import ClaimForm
 
     targets = [{"id": "t1", "text": "Armenia and Azerbaijan will agree to a ceasefire."}]
     app = _FormApp(ClaimForm("Troops withdrew.", targets, []))
@@ -237,7 +240,7 @@ async def test_a_choice_with_a_key_of_its_own_is_chosen_by_it():
     """What a scheme of more than ten labels needs: keys that are letters."""
     from textual.screen import ModalScreen
 
-    from tui.claim_form import Choice, ChoiceRow
+    from tui.widgets.choice_row import Choice, ChoiceRow
 
     class Form(ModalScreen):
         def compose(self):

@@ -6,9 +6,11 @@ import pytest
 
 from tests.test_app import SIZE, make_app, put_cursor
 from tests.test_links import FIGHTERS_0, MERCENARIES_4, TOLL_0, TOLL_3, claim
-from tui.claim_form import ClaimForm
-from tui.links import CorroborationScreen, LinkModal, TextPrompt
-from tui.modals import ReliabilityModal
+from tui.screens.claim_form import ClaimForm
+from tui.screens.corroboration import CorroborationScreen
+from tui.screens.link import LinkModal
+from tui.screens.prompt import TextPrompt
+from tui.screens.rating import ReliabilityModal
 
 
 async def open_link_form(pilot, app, phrase: str) -> LinkModal:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from tests.test_app import SIZE, make_app, put_cursor, visible_columns
 from tui.app import MainScreen
-from tui.modals import EntitiesModal, ResultsModal
+from tui.screens.entities import EntitiesModal
+from tui.screens.results import ResultsModal
 
 
 async def test_visual_mode_extends_with_plain_movement(corpus, store, analyser):
@@ -144,7 +145,7 @@ async def test_line_cache_never_shows_a_stale_selection(corpus, store, analyser)
 
 
 async def test_entity_corrections_relabel_remove_add_and_everywhere(corpus, store, analyser):
-    from tui.modals import EntityLabelModal
+    from tui.screens.entities import EntityLabelModal
 
     a0 = corpus.articles[0]
     app = make_app(corpus, store, analyser)
@@ -203,7 +204,7 @@ async def test_user_keymap_remaps_and_bad_keymaps_warn(tmp_path, monkeypatch, co
         assert any('claim takes "k" from link (it has no key now' in n.message for n in app._notifications)
         await pilot.press("shift+end", "k")
         await pilot.pause()
-        from tui.claim_form import ClaimForm
+        from tui.screens.claim_form import ClaimForm
 
         assert isinstance(app.screen, ClaimForm)
     keymap.write_text("claim = [1, 2", encoding="utf-8")
@@ -232,8 +233,8 @@ async def test_claims_panel_scope_filter_and_progress(corpus, store, analyser):
 
 
 async def test_targets_are_added_and_reworded_in_the_app(corpus, store, analyser):
-    from tui.claim_form import ClaimForm
-    from tui.modals import TargetsModal
+    from tui.screens.claim_form import ClaimForm
+    from tui.screens.targets import TargetsModal
 
     app = make_app(corpus, store, analyser)
     async with app.run_test(size=SIZE) as pilot:
@@ -261,7 +262,7 @@ async def test_targets_are_added_and_reworded_in_the_app(corpus, store, analyser
 
 
 async def test_statistics_screen_counts_labels(corpus, store, analyser):
-    from tui.stats import StatsScreen, bars, per_hour
+    from tui.screens.stats import StatsScreen, bars, per_hour
     from collections import Counter
 
     a0 = corpus.articles[0]

@@ -63,7 +63,7 @@ class EventsScreen(Screen):
         self.app.open_event(self.corpus.event_by_id(event.row_key.value))
 
     def action_help(self) -> None:
-        from tui.app import HELP_ROWS
-        from tui.modals import HelpScreen
+        from tui.actions import help_rows
+        from tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(HELP_ROWS))
+        self.app.push_screen(HelpScreen(help_rows(getattr(self.app, "user_keymap", None))))

@@ -5,14 +5,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from corpus.articles import Article
 from corpus.text import visible
-from tui.article_view import ArticleView
-from tui.styles import CLAIM_STYLE, LEGEND_LABELS, LINKED_STYLE, NOISE_STYLE, RELIABILITY_COLOURS, entity_style
-
+from tui.styles import (
+    RELIABILITY_COLOURS,
+)
+from tui.widgets.article_view import ArticleView
 
 _COLOURS = RELIABILITY_COLOURS
 
@@ -64,50 +64,3 @@ class ArticleColumn(Vertical):
         self.head = head
         if self.is_mounted:
             self.query_one(".column-head", Static).update(head)
-
-
-class ClaimsPanel(Vertical):
-    """The focused article's claims; Enter on one scrolls to it."""
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text("Claims", style="bold"), id="claims-title")
-        yield OptionList(id="claims-list")
-
-    def on_descendant_focus(self) -> None:
-        options = self.query_one("#claims-list", OptionList)
-        if options.highlighted is None and options.option_count and not options.get_option_at_index(0).disabled:
-            options.highlighted = 0
-
-    def show(self, title: str, claims: list[dict], targets: list[dict], links: dict[str, int] | None = None) -> None:
-        self.query_one("#claims-title", Static).update(Text(f"Claims · {visible(title, limit=300)}", style="bold",
-                                                            no_wrap=True, overflow="ellipsis"))
-        options = self.query_one("#claims-list", OptionList)
-        highlighted = options.highlighted
-        options.clear_options()
-        for claim in claims:
-            line = Text()
-            stances = claim.get("stances", {})
-            line.append(visible(", ".join(stances.get(t["id"], "—") for t in targets), limit=80) or "—", style="bold")
-            if links and links.get(claim["id"]):
-                line.append(f" ⇄{links[claim['id']]}", style="bold cyan")
-            line.append("  ")
-            quote = visible(claim["quote"].replace("\n", " "))
-            line.append(quote if len(quote) < 160 else quote[:157] + "…")
-            options.add_option(Option(line, id=claim["id"]))
-        if claims:
-            options.highlighted = min(highlighted or 0, len(claims) - 1)
-        else:
-            options.add_option(Option(Text("No claims yet: select text, press c", style="dim"), disabled=True))
-
-
-def legend() -> Text:
-    text = Text(no_wrap=True, overflow="ellipsis")
-    for label in LEGEND_LABELS:
-        text.append(f" {label} ", style=entity_style(label))
-    text.append(" ")
-    text.append(" claim ", style=CLAIM_STYLE)
-    text.append(" ")
-    text.append(" linked claim ", style=LINKED_STYLE)
-    text.append(" ")
-    text.append(" noise ", style=NOISE_STYLE)
-    return text

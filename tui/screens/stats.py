@@ -1,4 +1,4 @@
-"""Statistics of the annotations: label distributions and activity over time."""
+"""Statistics of an event: label distributions, activity over time."""
 
 from __future__ import annotations
 
