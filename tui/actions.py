@@ -206,4 +206,6 @@ def readme_table() -> str:
 
 
 if __name__ == "__main__":
-    print(readme_table())
+    import sys
+
+    print("\n".join(ACTIONS) if "--ids" in sys.argv else readme_table())
