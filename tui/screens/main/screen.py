@@ -4,7 +4,6 @@ legend and the status line. It reads and writes the event only through its
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -33,6 +32,7 @@ from tui.screens.main.window import ArticleWindow
 from tui.widgets.article_column import ArticleColumn
 from tui.widgets.article_view import ArticleView
 from tui.widgets.claims_panel import ClaimsPanel, legend
+from tui.widgets.status_line import Status, StatusLine, TabStrip
 
 
 class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Screen):
@@ -76,7 +76,7 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
         width = self.app.size.width
         self._fit_window(width)
         yield Header()
-        yield Static(id="tabs")
+        yield TabStrip([a.title for a in self.articles], id="tabs")
         with Horizontal(id="main"):
             with Horizontal(id="columns"):
                 for article in self.articles[self.first_visible:self.first_visible + self.visible_count]:
@@ -85,7 +85,7 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
         yield Input(placeholder="Search this event: Enter finds the next match, ctrl+r lists them all, Esc closes",
                     id="search")
         yield Static(legend(), id="legend")
-        yield Static(id="status")
+        yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -199,22 +199,12 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
 
     def _update_status(self) -> None:
         counts = self.desk.progress()
-        target = visible(self.targets[0]["text"], limit=300) if self.targets else ""
-        status = Text(no_wrap=True, overflow="ellipsis")
-        if self.desk.read_only:
-            status.append(" READ-ONLY ", style="bold reverse")
-        status.append(f" {counts.articles} articles", style="bold")
-        status.append(
-            f" · showing {self.first_visible + 1}–{self.first_visible + self.visible_count}"
-            f" · {counts.claims} claims · {counts.rated} rated · model {self.analyser.choice.label}"
-        )
-        progress = self.desk.sentence_progress(self.current_id)
-        if progress:
-            status.append(f" · this article: {progress[0]}/{progress[1]} sentences", style="bold")
-        if self._analysing:
-            status.append(f" · analysing {len(self._analysing)} article(s)…", style="italic")
-        status.append(f" · target: {target}", style="dim")
-        self.query_one("#status", Static).update(status)
+        self.query_one(StatusLine).status = Status(
+            articles=counts.articles, first=self.first_visible + 1, last=self.first_visible + self.visible_count,
+            claims=counts.claims, rated=counts.rated, model=self.analyser.choice.label,
+            target=self.targets[0]["text"] if self.targets else "",
+            progress=self.desk.sentence_progress(self.current_id) or None,
+            analysing=len(self._analysing), read_only=self.desk.read_only)
 
     def on_descendant_focus(self, event) -> None:
         widget = event.widget

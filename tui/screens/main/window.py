@@ -3,14 +3,12 @@ shown, the tabs with one column, and moving the window ([ and ])."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.events import Resize
-from textual.widgets import Static
 
 from corpus.articles import Article
-from corpus.text import visible
 from tui.widgets.article_column import ArticleColumn
 from tui.widgets.article_view import ArticleView
+from tui.widgets.status_line import TabStrip
 
 PANEL_MIN_WIDTH = 160  # the claims panel shows by default from this width
 COLUMN_MIN_WIDTH = 55
@@ -73,18 +71,9 @@ class ArticleWindow:
 
     def _update_tabs(self) -> None:
         """With one column, a strip of tabs names every article ([ and ] switch)."""
-        tabs = self.query_one("#tabs", Static)
+        tabs = self.query_one(TabStrip)
         tabs.display = self.visible_count == 1 and len(self.articles) > 1
-        if not tabs.display:
-            return
-        strip = Text(no_wrap=True, overflow="ellipsis")
-        for position, article in enumerate(self.articles):
-            title = visible(article.title)
-            title = title if len(title) <= 18 else title[:17] + "…"
-            style = "reverse bold" if position == self.first_visible else "dim"
-            strip.append(f" {position + 1} {title} ", style=style)
-            strip.append(" ")
-        tabs.update(strip)
+        tabs.current = self.first_visible
 
     def _show_window(self) -> None:
         """Display the columns of the current window, creating those never shown."""
