@@ -19,8 +19,10 @@ the desk cannot know) reports ``article_ids=None``, "any article".
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from annotations.corroboration import Candidate, Corroboration, group_rows, source_rows, source_signal
@@ -33,9 +35,9 @@ from corpus.noise import apply_marks
 from corpus.text import visible
 
 __all__ = [
-    "ClaimsChanged", "Counterpart", "Desk", "DeskEvent", "EntitiesChanged", "GroupsChanged", "LinkOutcome",
-    "LinksChanged", "NoiseChanged", "Progress", "RatingsChanged", "SearchHit", "StoreError", "TargetsChanged",
-    "ValidationError",
+    "ClaimsChanged", "Counterpart", "Desk", "DeskEvent", "EntitiesChanged", "GroupsChanged", "Guess", "LinkOutcome",
+    "LinksChanged", "NoiseChanged", "Progress", "RatingsChanged", "ReviewItem", "ReviewOutcome", "SearchHit",
+    "StoreError", "TargetsChanged", "ValidationError", "guess_place",
 ]
 
 
@@ -130,6 +132,162 @@ class Counterpart:
     position: int
     claim: dict
     link: dict
+
+
+@dataclass(frozen=True)
+class Guess:
+    """Where a claim flagged for review probably is in its article's new text.
+
+    ``how``: ``"exact"`` (its quote occurs once, or its context picks one
+    place), ``"nearest"`` (its quote occurs at several places equally well:
+    the one nearest its old place), ``"similar"`` (its quote is not in the new
+    text: the words that replaced it, found by comparing the old and new texts
+    word by word). ``similarity``: 0..1, how alike the quote and the text there are."""
+
+    start: int
+    end: int
+    how: str
+    text: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A claim flagged for review after its article's text changed, with what
+    the reader needs to place it again."""
+
+    claim: dict             # the stored record, as it is
+    article_id: str         # the article's newest version (one of the event's articles)
+    old_article_id: str     # the version the claim was made on
+    old_start: int          # its offsets in that old text
+    old_end: int
+    guess: Guess | None     # where its quote probably is now, or None
+
+    @property
+    def claim_id(self) -> str:
+        return self.claim["id"]
+
+    @property
+    def quote(self) -> str:
+        return self.claim.get("quote", "")
+
+    def place(self, length: int) -> tuple[int, int]:
+        """Where to show it in the new text (of ``length`` characters): the
+        guess, or else its old offsets, cut to the text."""
+        if self.guess is not None:
+            return self.guess.start, self.guess.end
+        start = max(0, min(self.old_start, length))
+        return start, max(start, min(self.old_end, length))
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    """What a review action did: ``action`` is ``"kept"`` or ``"dropped"``;
+    ``claim`` the record as saved (kept) or as it was (dropped); ``notes``
+    what else changed with it (a speaker that could not follow, links removed)."""
+
+    action: str
+    claim_id: str
+    article_id: str
+    claim: dict
+    message: str
+    notes: tuple[str, ...] = ()
+
+
+_WORD = re.compile(r"\S+")
+_GUESS_SIMILARITY = 0.4  # below this the text at the old place is not offered as a guess
+
+
+def _similarity(a: str, b: str) -> float:
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+
+
+@lru_cache(maxsize=4)
+def _word_diff(old_text: str, new_text: str) -> tuple[list, list, list]:
+    """The words (spans) of both texts and the opcodes that turn one into the
+    other (kept for the next claim of the same article)."""
+    from difflib import SequenceMatcher
+
+    old_words = [(m.start(), m.end()) for m in _WORD.finditer(old_text)]
+    new_words = [(m.start(), m.end()) for m in _WORD.finditer(new_text)]
+    a = [old_text[s:e] for s, e in old_words]
+    b = [new_text[s:e] for s, e in new_words]
+    # the words before and after the edits are the same: compare only what lies between
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    middle_a, middle_b = a[head:len(a) - tail], b[head:len(b) - tail]
+    # a long stretch of changes is compared with difflib's heuristic (fast; may miss a few words)
+    quick = len(middle_a) * len(middle_b) > 4_000_000
+    opcodes = [("equal", 0, head, 0, head)] if head else []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, middle_a, middle_b, autojunk=quick).get_opcodes():
+        opcodes.append((tag, i1 + head, i2 + head, j1 + head, j2 + head))
+    if tail:
+        opcodes.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
+    return old_words, new_words, opcodes
+
+
+def _map_span(old_text: str, new_text: str, start: int, end: int) -> tuple[int, int] | None:
+    """[start, end) of the old text carried into the new text through a word
+    by word comparison of the two; None if its words were deleted."""
+    old_words, new_words, opcodes = _word_diff(old_text, new_text)
+    if not old_words or not new_words:
+        return None
+    first = bisect_right([e for _, e in old_words], start)          # first word ending after start
+    last = bisect_right([s for s, _ in old_words], end - 1) - 1      # last word starting before end
+    if first >= len(old_words) or last < first:
+        return None
+    op_first = next(op for op in opcodes if op[1] <= first < op[2])
+    op_last = next(op for op in opcodes if op[1] <= last < op[2])
+    tag, i1, _, j1, _ = op_first
+    if tag == "equal":
+        word = j1 + first - i1
+        new_start = new_words[word][0] + max(0, start - old_words[first][0])
+    else:
+        word = j1
+        new_start = new_words[word][0] if word < len(new_words) else len(new_text)
+    tag, i1, _, j1, j2 = op_last
+    if tag == "equal":
+        word = j1 + last - i1
+        new_end = new_words[word][1] - max(0, old_words[last][1] - end)
+    else:
+        new_end = new_words[j2 - 1][1] if j2 > 0 else 0
+    return (new_start, new_end) if new_start < new_end else None
+
+
+def guess_place(old_text: str | None, new_text: str, start: int, end: int, quote: str,
+                prefix: str = "", suffix: str = "") -> Guess | None:
+    """Where the claim quoting ``quote`` at [start, end) of ``old_text`` probably
+    is in ``new_text`` (see :class:`Guess`); None if nowhere is likely. A guess
+    is only shown to the reader: nothing is moved on it unless they say so."""
+    from annotations.anchor import reanchor
+
+    if not quote:
+        return None
+    anchor = reanchor(new_text, quote, prefix, suffix)
+    if anchor is not None:
+        return Guess(anchor.start, anchor.end, "exact", quote, 1.0)
+    mapped = _map_span(old_text, new_text, start, end) if old_text else None
+    places = [m.start() for m in re.finditer(re.escape(quote), new_text)] if quote in new_text else []
+    if places:
+        near = mapped[0] if mapped else (start * len(new_text) // max(1, len(old_text or new_text)))
+        at = min(places, key=lambda p: (abs(p - near), p))
+        return Guess(at, at + len(quote), "nearest", quote, 1.0)
+    if mapped is None:
+        return None
+    s, e = mapped
+    if e - s > 3 * len(quote) + 80:  # the words around it changed too much to point at one place
+        return None
+    there = new_text[s:e]
+    similarity = _similarity(quote, there)
+    if similarity < _GUESS_SIMILARITY:
+        return None
+    return Guess(s, e, "similar", there, round(similarity, 3))
 
 
 class Desk:
@@ -435,6 +593,91 @@ class Desk:
         with self._writing(touched):
             self.store.delete_claim(claim_id)
         return claim
+
+    # -- claims flagged for review ---------------------------------------------------
+    #
+    # A claim whose article's text changed, and whose quote could not be found
+    # again for certain, keeps its old article id and offsets with status
+    # ``needs_review``: it is in no article's claims until the reader keeps it
+    # (at a place they choose in the new text) or drops it.
+
+    def _flagged(self) -> list[tuple[dict, str]]:
+        """(claim, newest article id) of every flagged claim of the event's articles."""
+        out = []
+        for claim in self.store.claims_for_review():
+            newest = self.store.newest_version(claim["article_id"])
+            if newest in self._positions:
+                out.append((claim, newest))
+        return out
+
+    def review_count(self) -> int:
+        """How many claims of the event wait for review (for the status line)."""
+        return len(self._flagged())
+
+    def _review_item(self, claim: dict, article_id: str) -> ReviewItem:
+        old = self.store.article(claim["article_id"])
+        guess = guess_place(old["text"] if old else None, self.article(article_id).text, claim["start"],
+                            claim["end"], claim.get("quote", ""), claim.get("prefix", ""), claim.get("suffix", ""))
+        return ReviewItem(claim, article_id, claim["article_id"], claim["start"], claim["end"], guess)
+
+    def review_claims(self) -> list[ReviewItem]:
+        """The event's claims flagged for review, in reading order (by article,
+        then old place), each with its best guess of where it is now."""
+        items = [self._review_item(c, a) for c, a in self._flagged()]
+        return sorted(items, key=lambda i: (self._positions[i.article_id], i.old_start, i.old_end, i.claim_id))
+
+    def review_item(self, claim_id: str) -> ReviewItem:
+        """One flagged claim of the event, or ValidationError saying why not."""
+        claim = self._claim_or_error(claim_id)
+        if claim.get("status", "ok") != "needs_review":
+            raise ValidationError(f"claim {visible(claim_id, limit=80)!r} is not waiting for review: it is in "
+                                  "its article already; edit or delete it there")
+        newest = self.store.newest_version(claim["article_id"])
+        if newest not in self._positions:
+            raise ValidationError(f"claim {visible(claim_id, limit=80)!r} belongs to an article outside the event "
+                                  f"{visible(self.event.id, limit=80)!r}; open that article's event to review it")
+        return self._review_item(claim, newest)
+
+    def keep_claim(self, claim_id: str, start: int, end: int) -> ReviewOutcome:
+        """Keep a flagged claim at [start, end) of its article's current text:
+        it gets that text's offsets, hash and quote selector (as re-anchoring
+        stores them) and is an ordinary claim again. One undoable action."""
+        item = self.review_item(claim_id)
+        with self._writing({item.article_id, item.old_article_id}):
+            saved = self.store.place_claim(claim_id, start, end, item.article_id)
+        notes = []
+        speaker = item.claim.get("speaker")
+        if isinstance(speaker, dict) and speaker.get("kind") == "entity" and "speaker" not in saved:
+            notes.append(f"its speaker “{visible(speaker.get('text', ''), limit=60)}” is not in the new text for "
+                         "certain and was removed: set it again in the claim form (F2)")
+        title = visible(self.article(item.article_id).title, limit=40)
+        message = f"Claim kept at “{visible(saved['quote'], limit=100)}” in “{title}”."
+        if notes:
+            message += " Note: " + "; ".join(notes) + "."
+        return ReviewOutcome("kept", claim_id, item.article_id, saved, message, tuple(notes))
+
+    def keep_at_guess(self, claim_id: str) -> ReviewOutcome:
+        """Keep a flagged claim where :meth:`review_claims` guesses it is now."""
+        item = self.review_item(claim_id)
+        if item.guess is None:
+            raise ValidationError("there is no likely place for this claim in the new text: jump to the article "
+                                  "(Enter), select the claim's words and keep it at the selection")
+        return self.keep_claim(claim_id, item.guess.start, item.guess.end)
+
+    def drop_claim(self, claim_id: str) -> ReviewOutcome:
+        """Delete a flagged claim (and its links). One undoable action."""
+        item = self.review_item(claim_id)
+        links = self.store.links(claim_id)
+        linked = [l["b"] if l["a"] == claim_id else l["a"] for l in links]
+        touched = {item.article_id, item.old_article_id}
+        touched |= {c["article_id"] for c in map(self.store.claim, linked) if c}
+        with self._writing(touched):
+            self.store.delete_claim(claim_id)
+        notes = (f"{len(links)} link(s) to other claims removed with it",) if links else ()
+        message = f"Claim “{visible(item.quote, limit=60)}” dropped."
+        if notes:
+            message += f" {notes[0][0].upper()}{notes[0][1:]}."
+        return ReviewOutcome("dropped", claim_id, item.article_id, item.claim, message, notes)
 
     # -- ratings -----------------------------------------------------------------
 

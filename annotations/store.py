@@ -587,6 +587,78 @@ class AnnotationStore:
     def claims_for_review(self) -> list[dict]:
         return [dict(d) for d in self.db.table("claims").search(Query().status == "needs_review")]
 
+    def newest_version(self, article_id: str) -> str:
+        """The id of the article's newest text: an article whose text changed
+        is ``replaced_by`` the next version, perhaps more than once."""
+        seen = {article_id}
+        record = self.article(article_id)
+        while record is not None and record.get("replaced_by") and record["replaced_by"] not in seen:
+            article_id = record["replaced_by"]
+            seen.add(article_id)
+            record = self.article(article_id)
+        return article_id
+
+    def place_claim(self, claim_id: str, start: int, end: int, article_id: str | None = None) -> dict:
+        """Place a claim flagged for review by hand at [start, end) of the
+        newest version of its article (or of ``article_id``, which must be a
+        version of it), stored the way re-anchoring stores a claim that moved:
+        new offsets, text hash and quote selector, status ``ok``,
+        ``reanchored_from`` the old text's hash. A speaker entity follows if its
+        text is found for certain, and is removed otherwise. One undoable action."""
+        from annotations.anchor import reanchor, selector
+
+        self._writable()
+        doc_id = self._claim_doc_id(claim_id)
+        if doc_id is None:
+            raise ValidationError(f"claim {visible(claim_id, 80)!r} is not in this store")
+        claim = self.claim(claim_id)
+        what = f"claim {visible(claim_id, 40)}"
+        if claim.get("status", "ok") != "needs_review":
+            raise ValidationError(f"{what} is not flagged for review: it is already placed in its article; "
+                                  "edit or delete it there instead")
+        newest = self.newest_version(claim["article_id"])
+        article_id = newest if article_id is None else article_id
+        if article_id != newest:
+            raise ValidationError(f"{what}: article {visible(article_id, 80)!r} is not the newest version of the "
+                                  f"claim's article; place it in {visible(newest, 80)!r}")
+        text, text_hash = self._article_text(article_id)
+        if (not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool)
+                or isinstance(end, bool)):
+            raise ValidationError(f"{what}: offsets must be whole numbers, got {start!r}, {end!r}; "
+                                  "select the claim's words in the article")
+        if not 0 <= start < end <= len(text):
+            raise ValidationError(f"{what}: offsets {start}..{end} are outside the article (length {len(text)}); "
+                                  "select the claim's words in the article")
+        if not text[start:end].strip():
+            raise ValidationError(f"{what}: the text at {start}..{end} is only white space; "
+                                  "select the claim's words in the article")
+        old_text, old_hash = self._article_text(claim["article_id"])
+        placed = {
+            **claim,
+            "article_id": article_id,
+            "text_hash": text_hash,
+            "start": start,
+            "end": end,
+            **selector(text, start, end),
+            "status": "ok",
+            "updated": now(),
+        }
+        if claim["article_id"] != article_id:
+            placed["reanchored_from"] = old_hash
+        speaker = claim.get("speaker")
+        if isinstance(speaker, dict) and speaker.get("kind") == "entity":
+            s, e = speaker.get("start"), speaker.get("end")
+            context = selector(old_text, s, e) if isinstance(s, int) and isinstance(e, int) else {}
+            anchor = reanchor(text, speaker.get("text", ""), context.get("prefix", ""), context.get("suffix", ""))
+            if anchor is None:
+                placed.pop("speaker")
+            else:
+                placed["speaker"] = {**speaker, "start": anchor.start, "end": anchor.end}
+        validate_claim(placed, text, self._target_ids())
+        with self.storage.action("place claim"):
+            self.db.table("claims").update(lambda doc: (doc.clear(), doc.update(placed)), doc_ids=[doc_id])
+        return self.claim(claim_id)
+
     # -- links across articles -------------------------------------------
 
     def action(self, label: str):
