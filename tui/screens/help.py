@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,16 +23,18 @@ class HelpScreen(ModalScreen[None]):
         self.rows = rows  # (group, keys, what they do): tui.actions.help_rows()
 
     def compose(self) -> ComposeResult:
-        table = Text()
+        # a grid, so a long line wraps under its own column, not under the keys
+        table = Table.grid(padding=(0, 2))
+        table.add_column(justify="right", style="bold", max_width=28)
+        table.add_column(ratio=1)
         group = None
         for row_group, key, description in self.rows:
             if row_group != group:
                 if group is not None:
-                    table.append("\n")
-                table.append(f"{visible(row_group)}\n", style="bold underline")
+                    table.add_row("", "")
+                table.add_row(Text(visible(row_group), style="bold underline", justify="left"), "")
                 group = row_group
-            table.append(f"{visible(key):>18}  ", style="bold")
-            table.append(f"{visible(description)}\n")
+            table.add_row(Text(visible(key)), Text(visible(description)))
         with VerticalScroll(classes="form help"):
             yield Label(Text("factdesk keys"), classes="form-title")
             yield Static(table)
