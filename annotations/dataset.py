@@ -131,7 +131,7 @@ def collect(stores: list[AnnotationStore]) -> Dataset:
             _merge("claim", claims, claim, claim["id"], data.warnings)
         if review:
             data.warnings.append(f"{store.path.name}: {len(review)} claim(s) need review after their article "
-                                 "changed and are left out; open the store in factdesk to place them")
+                                 "changed and are left out; open the store in factdesk and press V to place or drop them")
         for doc in store.records("rejections"):
             _merge("rejected span", rejections, doc, doc["id"], data.warnings)
         for rating in store.records("ratings"):

@@ -133,7 +133,7 @@ class ReanchorReport:
         if self.moved:
             parts.append(f"{len(self.moved)} claim(s) re-anchored to changed article text")
         if self.review:
-            parts.append(f"{len(self.review)} could not be placed for certain and are flagged for review")
+            parts.append(f"{len(self.review)} could not be placed for certain and are flagged for review (V lists them)")
         return "; ".join(parts)
 
 

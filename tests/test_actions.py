@@ -4,9 +4,11 @@ the README's key table all come from it."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
+from rich.console import Console
 from textual.widgets import Static
 
 from tui import actions
@@ -35,6 +37,12 @@ def test_the_readme_lists_every_keymap_id():
     listed = re.search(r"`python -m tui.actions --ids` lists them\): (.*?)\. A bad file", _readme(), re.S)
     assert listed
     assert re.findall(r"`([^`]+)`", listed.group(1)) == list(ACTIONS)
+
+
+def _text(renderable) -> str:
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
 
 
 def _method(action: str) -> str:
@@ -92,7 +100,7 @@ async def test_help_screen_and_palette_show_every_action_with_the_readers_keys(
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        shown = "\n".join(str(s.render()) for s in app.screen.query(Static))
+        shown = "\n".join(_text(s.content) for s in app.screen.query(Static))
         for action in ACTIONS.values():
             assert action.help in shown, action.id
         for group in actions.GROUPS:

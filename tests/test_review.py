@@ -520,3 +520,24 @@ async def test_hostile_quotes_are_shown_as_they_are_never_as_markup(tmp_path, ma
         await pilot.press("k")
         await until(pilot, lambda: store.claim(ident(changed, "hostile"))["status"] == "ok")
         assert store.claim(ident(changed, "hostile"))["quote"] == line.replace("158", "159")
+
+
+async def test_v_opens_the_list_and_the_status_line_counts_what_waits(changed, make_app):
+    """The key of the registry opens the list; the status line says how many
+    claims wait, and the count goes down as they are dropped."""
+    from tui.screens.review import ReviewModal
+
+    app, store = make_app(changed)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        waiting = app.main.desk.review_count()
+        assert waiting >= 1
+        status = app.main.query_one("#status")
+        assert f"{waiting} claim{'s' if waiting > 1 else ''} to review (V)" in str(status.render())
+        await pilot.press("V")
+        await until(pilot, lambda: isinstance(app.screen, ReviewModal) and bool(app.screen.query("#review-detail")))
+        await pilot.press("x")
+        await until(pilot, lambda: app.main.desk.review_count() == waiting - 1)
+        await until(pilot, lambda: not isinstance(app.screen, ReviewModal))
+        shown = str(status.render())
+        assert (f"{waiting - 1} claim" in shown) if waiting > 1 else ("to review" not in shown)

@@ -95,6 +95,12 @@ REGISTRY: tuple[Action | Key, ...] = (
            "edit the claim under the cursor or highlighted in the panel", "Claims"),
     Action("delete_claim", "x", "delete_claim", "Delete claim",
            "delete the claim under the cursor or highlighted in the panel", "Claims"),
+    Action("review", "V", "review", "Review flagged claims",
+           "claims to review after their article changed: jump, keep at the selection, or drop", "Claims",
+           "the claims waiting for review (their article's text changed and their quote was not found again for "
+           "certain): `enter` jumps to one where it probably is now, `k` keeps it at your selection in that "
+           "article (or, with none, where it probably is), `x` drops it, `esc` closes; `u` undoes a keep or a "
+           "drop"),
     # -- ratings ----------------------------------------------------------------
     Action("rate", "r", "rate", "Rate article", "rate the article: 1–3, tick reasons with space, a note",
            "Ratings", "rate the focused article: `1` reliable, `2` mixed, `3` unreliable; `tab` to tick reasons "

@@ -27,6 +27,8 @@ class Status:
     progress: tuple[int, int] | None = None  # sentences with a claim / all, in the focused article
     analysing: int = 0
     read_only: bool = False
+    review: int = 0  # claims waiting for review after their article changed
+    review_key: str = "V"
 
 
 class StatusLine(Widget):
@@ -46,6 +48,9 @@ class StatusLine(Widget):
             line.append(f" · this article: {status.progress[0]}/{status.progress[1]} sentences", style="bold")
         if status.analysing:
             line.append(f" · analysing {status.analysing} article(s)…", style="italic")
+        if status.review:
+            line.append(f" · {status.review} claim{'s' if status.review > 1 else ''} to review "
+                        f"({visible(status.review_key, limit=20)})", style="bold yellow")
         line.append(f" · target: {visible(status.target, limit=300)}", style="dim")
         return line
 

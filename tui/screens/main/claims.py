@@ -181,3 +181,8 @@ class ClaimActions:
     def action_redo(self) -> None:
         self._undo_redo(redo=True)
 
+    def action_review(self) -> None:
+        """V: the claims flagged for review after their article changed."""
+        from tui.screens.review import open_review
+
+        open_review(self)
