@@ -127,6 +127,7 @@ class ReanchorReport:
 
     moved: list[str] = field(default_factory=list)  # claim ids re-anchored
     review: list[str] = field(default_factory=list)  # claim ids flagged for review
+    speakers_lost: list[str] = field(default_factory=list)  # moved claims whose speaker's words are gone
 
     def message(self) -> str:
         parts = []
@@ -134,7 +135,23 @@ class ReanchorReport:
             parts.append(f"{len(self.moved)} claim(s) re-anchored to changed article text")
         if self.review:
             parts.append(f"{len(self.review)} could not be placed for certain and are flagged for review (V lists them)")
+        if self.speakers_lost:
+            parts.append(f"{len(self.speakers_lost)} re-anchored claim(s) lost their speaker, whose words are not "
+                         "in the new text (f2 sets it again)")
         return "; ".join(parts)
+
+
+def _moved_speaker(speaker, old_text: str, new_text: str) -> tuple[bool, dict | None]:
+    """(whether the claim has an entity speaker, the speaker placed in the new
+    text or None when its words are not found again for certain)."""
+    from annotations.anchor import reanchor, selector
+
+    if not (isinstance(speaker, dict) and speaker.get("kind") == "entity"):
+        return False, None
+    s, e = speaker.get("start"), speaker.get("end")
+    context = selector(old_text, s, e) if isinstance(s, int) and isinstance(e, int) else {}
+    anchor = reanchor(new_text, speaker.get("text", ""), context.get("prefix", ""), context.get("suffix", ""))
+    return True, None if anchor is None else {**speaker, "start": anchor.start, "end": anchor.end}
 
 
 class AnnotationStore:
@@ -389,7 +406,7 @@ class AnnotationStore:
                 self.db.table("claims").update({"status": "needs_review"}, doc_ids=[claim.doc_id])
                 self.reanchored.review.append(claim["id"])
                 continue
-            self.db.table("claims").update({
+            moved = {
                 "article_id": article.id,
                 "text_hash": article.text_hash,
                 "start": anchor.start,
@@ -398,8 +415,22 @@ class AnnotationStore:
                 "status": "ok",
                 "reanchored_from": old["text_hash"],
                 "updated": now(),
-            }, doc_ids=[claim.doc_id])
+            }
+            # the speaker's offsets move with the text too (or it is removed, and the reader told)
+            has_speaker, speaker = _moved_speaker(claim.get("speaker"), old.get("text", ""), article.text)
+            if has_speaker and speaker is not None:
+                moved["speaker"] = speaker
+            lost = has_speaker and speaker is None
+
+            def follow(doc, moved=moved, lost=lost) -> None:
+                if lost:
+                    del doc["speaker"]
+                doc.update(moved)
+
+            self.db.table("claims").update(follow, doc_ids=[claim.doc_id])
             self.reanchored.moved.append(claim["id"])
+            if lost:
+                self.reanchored.speakers_lost.append(claim["id"])
         self.db.table("ratings").update(
             {"article_id": article.id, "text_hash": article.text_hash, "reanchored_from": old["text_hash"]},
             Query().article_id == old["id"],
@@ -605,7 +636,7 @@ class AnnotationStore:
         new offsets, text hash and quote selector, status ``ok``,
         ``reanchored_from`` the old text's hash. A speaker entity follows if its
         text is found for certain, and is removed otherwise. One undoable action."""
-        from annotations.anchor import reanchor, selector
+        from annotations.anchor import selector
 
         self._writable()
         doc_id = self._claim_doc_id(claim_id)
@@ -645,15 +676,11 @@ class AnnotationStore:
         }
         if claim["article_id"] != article_id:
             placed["reanchored_from"] = old_hash
-        speaker = claim.get("speaker")
-        if isinstance(speaker, dict) and speaker.get("kind") == "entity":
-            s, e = speaker.get("start"), speaker.get("end")
-            context = selector(old_text, s, e) if isinstance(s, int) and isinstance(e, int) else {}
-            anchor = reanchor(text, speaker.get("text", ""), context.get("prefix", ""), context.get("suffix", ""))
-            if anchor is None:
-                placed.pop("speaker")
-            else:
-                placed["speaker"] = {**speaker, "start": anchor.start, "end": anchor.end}
+        has_speaker, speaker = _moved_speaker(claim.get("speaker"), old_text, text)
+        if has_speaker and speaker is None:
+            placed.pop("speaker")
+        elif has_speaker:
+            placed["speaker"] = speaker
         validate_claim(placed, text, self._target_ids())
         with self.storage.action("place claim"):
             self.db.table("claims").update(lambda doc: (doc.clear(), doc.update(placed)), doc_ids=[doc_id])

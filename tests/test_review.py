@@ -541,3 +541,56 @@ async def test_v_opens_the_list_and_the_status_line_counts_what_waits(changed, m
         await until(pilot, lambda: not isinstance(app.screen, ReviewModal))
         shown = str(status.render())
         assert (f"{waiting - 1} claim" in shown) if waiting > 1 else ("to review" not in shown)
+
+
+# -- a claim that moves by itself takes its speaker along -------------------------------
+
+EARLY = ("which has entered its sixth day", "which has now entered its sixth day of fighting")
+
+
+def test_a_claim_that_moves_with_its_article_moves_its_speaker_too(tmp_path, analyser):
+    """Words inserted before a claim shift it and its speaker entity alike: the
+    speaker still names its words, and the claim can be edited afterwards."""
+    changed = make_changed(tmp_path, edits=(EARLY,))
+    d = open_desk(changed, analyser)
+    try:
+        claim = d.store.claim(ident(changed, "fighters"))
+        assert claim["status"] == "ok" and claim["article_id"] == changed.new.id
+        speaker = claim["speaker"]
+        shift = len(EARLY[1]) - len(EARLY[0])
+        assert speaker["start"] == changed.claims["fighters"]["speaker"]["start"] + shift
+        assert changed.new.text[speaker["start"]:speaker["end"]] == SPEAKER
+        edited = d.update_claim(claim["id"], {"t1": "agree"})  # validated against the new text
+        assert edited["speaker"] == speaker
+    finally:
+        close(d)
+
+
+READY = "“Armenia is ready to engage with France, Russia and the United States to rebuild a ceasefire regime,”"
+
+
+def test_a_moved_claim_whose_speaker_words_are_gone_loses_the_speaker_and_says_so(tmp_path, analyser):
+    """The claim's words stay (it moves by itself); its speaker's words outside it
+    changed: the speaker is removed, never left pointing at other words."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(sample_corpus_path(), folder)
+    corpus = load_folder(folder)
+    a0 = corpus.articles[0]
+    path = tmp_path / "store.json"
+    with AnnotationStore(path, annotator="tester") as store:
+        store.register_corpus(corpus)
+        s, e = span_of(a0.text, "Al Jazeera")
+        claim = store.add_claim(a0.id, *span_of(a0.text, READY), {"t1": "agree"},
+                                speaker={"kind": "entity", "text": "Al Jazeera", "start": s, "end": e, "label": "ORG"})
+    changed = edit_article(folder, a0, (EARLY, ("quoted by Al Jazeera", "quoted by the broadcaster")))
+    with AnnotationStore(path, annotator="tester") as store:
+        store.register_corpus(changed)
+        moved = store.claim(claim["id"])
+        assert moved["status"] == "ok" and moved["article_id"] == changed.articles[0].id
+        assert moved["start"] == claim["start"] + len(EARLY[1]) - len(EARLY[0])
+        assert "speaker" not in moved
+        assert store.reanchored.speakers_lost == [claim["id"]]
+        assert "1 re-anchored claim(s) lost their speaker" in store.reanchored.message()
+        store.update_claim(claim["id"], {"t1": "discuss"})  # still valid against the new text
+    with AnnotationStore(path, annotator="tester") as store:  # and so it stays
+        assert "speaker" not in store.claim(claim["id"]) and store.claim(claim["id"])["status"] == "ok"
