@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -19,7 +21,27 @@ from tui.styles import (
 
 
 class ClaimsPanel(Vertical):
-    """The focused article's claims; Enter on one scrolls to it."""
+    """The focused article's claims (or the event's); Enter on one posts
+    :class:`ClaimsPanel.Chosen`, and the screen shows it in its article."""
+
+    class Chosen(Message):
+        """The reader chose a claim in the panel (Enter, or a click)."""
+
+        def __init__(self, claim_id: str) -> None:
+            super().__init__()
+            self.claim_id = claim_id
+
+    @property
+    def highlighted_claim_id(self) -> str | None:
+        """The claim highlighted in the list, if any."""
+        option = self.query_one("#claims-list", OptionList).highlighted_option
+        return option.id if option is not None and option.id else None
+
+    @on(OptionList.OptionSelected, "#claims-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Chosen(event.option.id))
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Claims", style="bold"), id="claims-title")

@@ -10,6 +10,7 @@ from annotations.store import StoreError
 from corpus.articles import Article
 from corpus.text import visible
 from tui.widgets.article_view import ArticleView
+from tui.widgets.claims_panel import ClaimsPanel
 
 
 class ClaimActions:
@@ -135,8 +136,9 @@ class ClaimActions:
             return
         self.notify(f"Rated {'the source ' if what == 'source' else ''}{result.label}.")
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        claim = self.desk.claim(event.option.id) if event.option.id else None
+    def show_claim(self, claim_id: str) -> None:
+        """Focus a claim's article with the claim selected (Enter in the claims panel)."""
+        claim = self.desk.claim(claim_id)
         if claim is None:
             return
         view = self.column(claim["article_id"]).view
@@ -145,9 +147,9 @@ class ClaimActions:
 
     def _claim_under_focus(self) -> dict | None:
         focused = self.focused
-        if isinstance(focused, OptionList) and focused.id == "claims-list":
-            option = focused.highlighted_option
-            return self.desk.claim(option.id) if option is not None and option.id else None
+        if isinstance(focused, OptionList) and isinstance(focused.parent, ClaimsPanel):
+            claim_id = focused.parent.highlighted_claim_id
+            return self.desk.claim(claim_id) if claim_id else None
         if isinstance(focused, ArticleView):
             return self.desk.claim_at(focused.article.id, focused.offset_of(focused.cursor_location))
         return None

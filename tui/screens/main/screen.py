@@ -109,6 +109,12 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
     def on_unmount(self) -> None:
         self.desk.close()
 
+    # @on handlers live here, on the screen's own class: Textual collects them
+    # from classes it creates, not from the plain mixins the actions are in.
+    @on(ClaimsPanel.Chosen)
+    def _claim_chosen(self, message: ClaimsPanel.Chosen) -> None:
+        self.show_claim(message.claim_id)
+
     @on(DeskChanged)
     def _desk_changed(self, message: DeskChanged) -> None:
         """Re-render what a change in the store touched."""
