@@ -616,7 +616,8 @@ class AnnotationStore:
         )
 
     def claims_for_review(self) -> list[dict]:
-        return [dict(d) for d in self.db.table("claims").search(Query().status == "needs_review")]
+        # raw rows, not TinyDB documents: the status line asks on every change
+        return [dict(c) for c in self.storage.tables.get("claims", {}).values() if c.get("status") == "needs_review"]
 
     def newest_version(self, article_id: str) -> str:
         """The id of the article's newest text: an article whose text changed
