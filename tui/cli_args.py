@@ -52,7 +52,7 @@ def open_parser() -> argparse.ArgumentParser:
         prog="factdesk",
         description="Read news articles about one event side by side, tag claims, "
         "their stance and each article's reliability.",
-        epilog="Other commands: `factdesk ingest --help`, `factdesk export --help`, `factdesk import --help`, `factdesk store --help`.",
+        epilog="Other commands: `factdesk ingest --help`, `factdesk export --help`, `factdesk import --help`, `factdesk store --help`, `factdesk agreement --help`.",
     )
     parser.add_argument("path", nargs="?", help="a corpus: a folder of .txt/.md articles, a .jsonl or .csv file, "
                         "an FNC-1 folder, or a folder made by `factdesk ingest` (default: the bundled sample corpus)")
@@ -131,4 +131,23 @@ def store_parser() -> argparse.ArgumentParser:
     parser.add_argument("--corpus", help="the corpus folder whose default store to use (default: the sample "
                         "corpus); for rebind, the corpus to bind the store to")
     parser.add_argument("--annotator", help="your name in the store's history (rebind)")
+    return parser
+
+
+def agreement_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="factdesk agreement",
+        description="Inter-annotator agreement between two or more stores of one corpus (each store one "
+        "annotator, or with --by annotator each annotator named in them): claim spans (F1, sentence kappa), "
+        "stance, claim type, check-worthiness, article and source reliability, links. The stores are only read.",
+    )
+    parser.add_argument("--db", action="append", type=_nonempty_path, required=True,
+                        help="an annotator's store; repeat for each (at least two, or one with --by annotator)")
+    parser.add_argument("--by", choices=("store", "annotator"), default="store",
+                        help="who is an annotator: each store (default), or each annotator name in the stores' records")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
+    parser.add_argument("--out", type=_nonempty_path, help="also write agreement.json and agreement.md into this "
+                        "folder (new, empty, or one this command wrote; replaced whole)")
+    parser.add_argument("--model", help="the pipeline whose cached analysis gives the sentences (default: as for "
+                        "`factdesk`); without a cached analysis the text is split at sentence punctuation")
     return parser
