@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
+from textual.worker import get_current_worker
 
 from annotations.desk import (
     ClaimsChanged,
@@ -22,6 +23,7 @@ from annotations.desk import (
 from annotations.store import AnnotationStore
 from corpus.analysis import Analyser
 from corpus.articles import Article, Corpus, Event
+from corpus.background import BackgroundAnalysis
 from corpus.text import visible
 from tui import actions
 from tui.messages import AnalysisFinished, AnalysisReady, DeskChanged
@@ -129,16 +131,20 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
 
     @work(thread=True, exclusive=True, group="analysis")
     def analyse(self, articles: list[Article]) -> None:
-        """Analyse articles missing from the cache; posts results, touches no widget."""
+        """Analyse articles missing from the cache, in a child process that a
+        quit (or a newer analysis) stops at once; posts results, touches no widget."""
+        worker = get_current_worker()
         try:
-            self.analyser.analyse(
+            done = BackgroundAnalysis(self.analyser).run(
                 [(a.text_hash, a.text) for a in articles],
                 on_result=lambda analysis: self.post_message(AnalysisReady(analysis)),
+                should_stop=lambda: worker.is_cancelled,
             )
         except Exception as exc:  # report, never crash the app
             self.post_message(AnalysisFinished(error=f"{exc.__class__.__name__}: {exc}"))
             return
-        self.post_message(AnalysisFinished(warning=self.analyser.warning))
+        if done:
+            self.post_message(AnalysisFinished(warning=self.analyser.warning))
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
         for article_id in self.desk.set_analysis(message.analysis):
