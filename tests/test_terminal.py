@@ -272,3 +272,25 @@ def test_titles_with_escape_sequences_do_not_reach_the_terminal(tmp_path, rules_
         tmux.quit()
     finally:
         tmux.close()
+
+
+def test_ctrl_q_while_articles_are_analysed_quits_without_waiting(tmp_path):
+    """Quit while the analysis of a large folder runs: the process ends by
+    itself, long before the analysis could have finished (the cache shows
+    how far it got), and nothing is killed by hand."""
+    folder = tmp_path / "big"
+    folder.mkdir()
+    paragraph = "Officials in Paris met envoys from Berlin and Moscow on Monday to discuss the talks. " * 40
+    for n in range(40):
+        (folder / f"{n:02}.txt").write_text(f"Article {n}\n\n" + (paragraph + "\n\n") * 60, encoding="utf-8")
+    cache = tmp_path / "cache"
+    env = run_env(tmp_path, FACTDESK_MODEL="rules", FACTDESK_CACHE_DIR=str(cache))
+    tmux = Tmux([PYTHON, "-m", "tui.cli", str(folder)], env)
+    try:
+        tmux.wait_for("analysing 40 article(s)")
+        tmux.keys("C-q")
+        tmux.wait_until(lambda: tmux.display("#{pane_dead}") == "1", "the process ending")
+    finally:
+        tmux.close()
+    analysed = list(cache.rglob("*.json")) if cache.exists() else []
+    assert len(analysed) < 40, "the quit waited for the whole analysis"
