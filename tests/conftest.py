@@ -13,10 +13,7 @@ from annotations.store import AnnotationStore
 from corpus.analysis import Analyser, AnalysisCache
 from corpus.articles import load_folder, sample_corpus_path
 from corpus.nlp import rules_choice
-from tests.helpers import PYTHON, ROOT, SHARED, annotate_sample, run_env
-
-# Test modules not yet moved to tests.helpers import these from here.
-__all__ = ["PYTHON", "ROOT", "SHARED", "run_env"]
+from tests.helpers import Notes, annotate_sample
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +54,12 @@ def store(tmp_path, corpus):
     s.register_corpus(corpus)
     yield s
     s.close()
+
+
+@pytest.fixture
+def notes() -> Notes:
+    """Every notification of an app run with ``run_test(message_hook=notes.hook)``."""
+    return Notes()
 
 
 @pytest.fixture

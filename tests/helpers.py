@@ -7,9 +7,12 @@ module imports another.
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -59,6 +62,39 @@ def start_child(path, tmp_path, count=100000, hold=False) -> subprocess.Popen:
     )
 
 
+def killed_after(work):
+    """Run ``work()`` in a child process (a fork of this one) that then dies
+    as a killed factdesk does: ``os._exit``, nothing closed, no snapshot
+    written, its store lock dropped by the kernel. Returns what ``work``
+    returned (through JSON); an exception in the child fails the test."""
+    import json
+    import traceback
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never back into pytest
+        status = 1
+        try:
+            os.close(read)
+            try:
+                reply = {"result": work()}
+                status = 0
+            except BaseException:
+                reply = {"error": traceback.format_exc()}
+            data = json.dumps(reply).encode()
+            while data:
+                data = data[os.write(write, data):]
+        finally:
+            os._exit(status)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        reply = json.loads(pipe.read() or b"{}")
+    _, status = os.waitpid(pid, 0)
+    assert "error" not in reply, "the killed writer failed:\n" + reply["error"]
+    assert os.waitstatus_to_exitcode(status) == 0 and "result" in reply, status
+    return reply["result"]
+
+
 def span_of(text: str, phrase: str) -> tuple[int, int]:
     start = text.index(phrase)
     return start, start + len(phrase)
@@ -74,6 +110,23 @@ FIGHTERS_3 = "French President Emmanuel Macro said Turkey had intelligence infor
 MERCENARIES_4 = ("According to the Syrian Observatory for Human Rights, a total number of nine hundred Syrian national "
                  "mercenaries have been transported by Turkish security firms to Azerbaijan along with Armenian-born "
                  "Syrian fighters.")
+
+
+def sample_spans(per_article: int = 6) -> list[tuple[str, int, int]]:
+    """(article id, start, end): ``per_article`` ten-character spans spread over
+    each article of the sample corpus, each starting at a word."""
+    from corpus.articles import load_folder, sample_corpus_path
+
+    spans = []
+    for article in load_folder(sample_corpus_path()).articles:
+        text = article.text
+        starts = [i for i in range(1, len(text) - 20) if text[i - 1] == " " and not text[i].isspace()]
+        for start in starts[:: max(1, len(starts) // per_article)][:per_article]:
+            end = start + 10
+            while text[end - 1].isspace():
+                end -= 1
+            spans.append((article.id, start, end))
+    return spans
 
 
 def claim(store, article, phrase, stance="discuss"):
@@ -116,3 +169,132 @@ def with_speaker(store, article, claim_phrase, speaker_phrase, label="GPE"):
     s, e = span_of(article.text, speaker_phrase)
     return store.add_claim(article.id, *span_of(article.text, claim_phrase), {"t1": "discuss"},
                            speaker={"kind": "entity", "text": speaker_phrase, "start": s, "end": e, "label": label})
+
+
+# -- the app under Pilot ---------------------------------------------------------------
+
+SIZE = (160, 40)  # two article columns and the claims panel
+
+
+def make_app(corpus, store, analyser):
+    from tui.app import FactdeskApp
+
+    return FactdeskApp(corpus, store, analyser)
+
+
+def visible_columns(app) -> list:
+    from tui.widgets.article_column import ArticleColumn
+
+    return [c for c in app.screen.query(ArticleColumn) if c.display]
+
+
+async def put_cursor(pilot, view, phrase: str) -> int:
+    """The cursor of ``view`` at the start of ``phrase``; returns its offset."""
+    offset = view.article.text.index(phrase)
+    view.cursor_location = view.location_of(offset)
+    await pilot.pause()
+    return offset
+
+
+async def wait_for(pilot, condition, what: str = "the condition", timeout: float = 10.0):
+    """Let the app run until ``condition()`` returns something true (returned);
+    fails after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        assert time.monotonic() < deadline, f"{what} never came within {timeout} s"
+        await pilot.pause()
+    return result
+
+
+def toasts(app) -> list[str]:
+    """The notifications on screen, as the reader sees them (the app must run
+    with ``run_test(notifications=True)``)."""
+    return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+
+class Notes:
+    """Every notification an app sends while it runs, in order, as Textual is
+    given it (after the app has made its text literal and visible).
+
+    Pass ``notes.hook`` as the ``message_hook`` of ``App.run_test`` (Textual's
+    public hook on every message): each ``Notify`` is kept, whether its toast is
+    shown, covered by a screen or expired. The ``notes`` fixture gives one.
+    """
+
+    def __init__(self) -> None:
+        self.sent: list = []  # textual.notifications.Notification, oldest first
+
+    def hook(self, message) -> None:
+        from textual.notifications import Notify
+
+        if isinstance(message, Notify):
+            self.sent.append(message.notification)
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(n.message) for n in self.sent]
+
+    def clear(self) -> None:
+        """Forget what was sent so far (to check only what comes next)."""
+        self.sent.clear()
+
+
+def styled_spans(view, *styles) -> list[tuple[int, int]]:
+    """The article spans ``view`` draws in one of ``styles``, as its lines are
+    rendered (``ArticleView.get_line``), in text order; a span over several
+    lines comes as one piece a line."""
+    spans = set()
+    for row in range(view.document.line_count):
+        for span in view.get_line(row).spans:
+            if span.style in styles:
+                spans.add((view.offset_of((row, span.start)), view.offset_of((row, span.end))))
+    return sorted(spans)
+
+
+def claim_spans(view) -> list[tuple[int, int]]:
+    """The claims ``view`` marks, linked or not."""
+    from tui.styles import CLAIM_STYLE, LINKED_STYLE
+
+    return styled_spans(view, CLAIM_STYLE, LINKED_STYLE)
+
+
+def linked_spans(view) -> list[tuple[int, int]]:
+    """The claims ``view`` marks as linked to claims of other articles."""
+    from tui.styles import LINKED_STYLE
+
+    return styled_spans(view, LINKED_STYLE)
+
+
+def focus_spans(view) -> list[tuple[int, int]]:
+    """The spans ``view`` shows in reverse video (the focused entity's mentions)."""
+    from tui.styles import FOCUS_STYLE
+
+    return styled_spans(view, FOCUS_STYLE)
+
+
+_SVG_TEXT = re.compile(r'<text class="[^"]*" x="([0-9.]+)" y="[0-9.]+" textLength="[0-9.]+" '
+                       r'clip-path="url\(#[^"]*-line-(\d+)\)">(.*?)</text>', re.S)
+_SVG_CELL = 20 * 0.61  # the width of one cell in Rich's SVG export (char_height * font_aspect_ratio)
+
+
+def screen_text(app) -> str:
+    """The text the app would write to the terminal for the current screen
+    (without the escape codes of its own styles), one line a row, read from
+    Textual's public ``App.export_screenshot``: each piece of text of the SVG
+    is put back at its cell (the SVG leaves out runs of spaces)."""
+    from rich.cells import cell_len
+
+    rows: dict[int, dict[int, str]] = {}
+    for x, y, text in _SVG_TEXT.findall(app.export_screenshot(title="screen")):
+        cells, col = rows.setdefault(int(y), {}), round(float(x) / _SVG_CELL)
+        for ch in html.unescape(text).replace("\xa0", " ").replace("\n", ""):
+            width = cell_len(ch)
+            if width == 0 and col:  # a combining mark rides on the cell before
+                cells[col - 1] = cells.get(col - 1, "") + ch
+                continue
+            cells[col] = ch
+            for extra in range(1, width):
+                cells[col + extra] = ""  # the second half of a wide character
+            col += max(width, 1)
+    width, height = app.size
+    return "\n".join("".join(rows.get(y, {}).get(x, " ") for x in range(width)) for y in range(height))

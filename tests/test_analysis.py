@@ -3,7 +3,7 @@ import subprocess
 
 from corpus.analysis import Analyser, Analysis, AnalysisCache, split_sentences
 from corpus.nlp import ModelChoice, rules_choice
-from tests.conftest import PYTHON
+from tests.helpers import PYTHON
 
 
 def test_cached_analysis_round_trips(analyser, corpus):

@@ -9,33 +9,13 @@ from annotations.store import AnnotationStore
 from corpus.analysis import Analyser, AnalysisCache
 from corpus.articles import load_folder
 from corpus.nlp import rules_choice
-from tui.app import FactdeskApp, MainScreen, columns_for_width
+from tests.helpers import SIZE, claim_spans, make_app, put_cursor, toasts, visible_columns
+from tui.app import MainScreen, columns_for_width
 from tui.widgets.article_view import ArticleView
 from tui.widgets.article_column import ArticleColumn
 from tui.screens.claim_form import ClaimForm
 from tui.screens.help import HelpScreen
 from tui.screens.rating import ReliabilityModal
-
-SIZE = (160, 40)
-
-
-def make_app(corpus, store, analyser) -> FactdeskApp:
-    return FactdeskApp(corpus, store, analyser)
-
-
-def main_screen(app) -> MainScreen:
-    return app.main
-
-
-def visible_columns(app) -> list[ArticleColumn]:
-    return [c for c in app.screen.query(ArticleColumn) if c.display]
-
-
-async def put_cursor(pilot, view: ArticleView, phrase: str) -> int:
-    offset = view.article.text.index(phrase)
-    view.cursor_location = view.location_of(offset)
-    await pilot.pause()
-    return offset
 
 
 async def test_opens_side_by_side_with_entities(corpus, store, analyser):
@@ -112,13 +92,13 @@ async def test_escape_cancels_the_claim(corpus, store, analyser):
     assert store.claims() == []
 
 
-async def test_claim_without_selection_explains_what_to_do(corpus, store, analyser):
+async def test_claim_without_selection_explains_what_to_do(corpus, store, analyser, notes):
     app = make_app(corpus, store, analyser)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        messages = [n.message for n in app._notifications]
+        messages = notes.messages
         assert any("Select the claim first" in m for m in messages)
     assert store.claims() == []
 
@@ -173,7 +153,7 @@ async def test_reopening_shows_saved_work(tmp_path, corpus, analyser):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one(f"#view-{corpus.articles[0].id}", ArticleView)
-        assert view._claims == [(0, len(corpus.articles[0].title))]
+        assert claim_spans(view) == [(0, len(corpus.articles[0].title))]
         options = app.screen.query_one("#claims-list")
         assert options.option_count == 1
         assert "reliable" in str(app.screen.query_one(f"#head-{corpus.articles[0].id}").render())
@@ -204,7 +184,7 @@ async def test_delete_claim_under_cursor(corpus, store, analyser):
         await put_cursor(pilot, app.focused, "158 soldiers")
         await pilot.press("x")
         await pilot.pause()
-        assert app.focused._claims == []
+        assert claim_spans(app.focused) == []
     assert store.claims() == []
 
 
@@ -252,12 +232,12 @@ async def test_uncached_analysis_arrives_from_a_worker(tmp_path, corpus, store):
         assert "analysing" not in str(app.screen.query_one("#status").render())
 
 
-async def test_missing_model_warns_in_the_app(corpus, store, rules_cache):
+async def test_missing_model_warns_in_the_app(corpus, store, rules_cache, notes):
     analyser = Analyser(rules_choice(), AnalysisCache(rules_cache))
     app = make_app(corpus, store, analyser)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await pilot.pause()
-        assert any("No trained spaCy model" in n.message for n in app._notifications)
+        assert any("No trained spaCy model" in m for m in notes.messages)
 
 
 async def test_markup_and_escapes_in_articles_are_shown_literally(tmp_path, analyser):
@@ -309,9 +289,9 @@ async def test_resizing_keeps_cursor_and_selection(corpus, store, analyser):
         assert view.selection_offsets() == before
 
 
-async def test_undo_and_redo_keys(corpus, store, analyser):
+async def test_undo_and_redo_keys(corpus, store, analyser, notes):
     app = make_app(corpus, store, analyser)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await pilot.press("shift+end", "c", "1", "enter", "r", "2", "enter")
         await pilot.pause()
         assert len(store.claims()) == 1 and store.rating(corpus.articles[0].id)
@@ -321,27 +301,27 @@ async def test_undo_and_redo_keys(corpus, store, analyser):
         await pilot.press("u")
         await pilot.pause()
         assert store.claims() == []
-        assert app.focused._claims == []
+        assert claim_spans(app.focused) == []
         await pilot.press("U")
         await pilot.pause()
         assert len(store.claims()) == 1
-        assert app.focused._claims == [(0, len(corpus.articles[0].title))]
+        assert claim_spans(app.focused) == [(0, len(corpus.articles[0].title))]
         await pilot.press("u", "u", "u")
         await pilot.pause()
-        assert any("Nothing to undo" in n.message for n in app._notifications)
+        assert any("Nothing to undo" in m for m in notes.messages)
 
 
-async def test_read_only_store_refuses_changes_in_the_app(tmp_path, corpus, analyser):
+async def test_read_only_store_refuses_changes_in_the_app(tmp_path, corpus, analyser, notes):
     path = tmp_path / "s.json"
     with AnnotationStore(path) as writer:
         writer.register_corpus(corpus)
     store = AnnotationStore(path, read_only=True)
     app = make_app(corpus, store, analyser)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await pilot.press("shift+end", "c", "1", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ClaimForm), "the claim stays in the form, not saved"
-        assert any("read-only" in n.message and "NOT saved" in n.message for n in app._notifications)
+        assert any("read-only" in m and "NOT saved" in m for m in notes.messages)
         await pilot.press("escape")
         await pilot.pause()
         assert "READ-ONLY" in str(app.screen.query_one("#status").render())
@@ -451,12 +431,6 @@ async def test_small_terminal_shows_one_article_with_tabs(corpus, store, analyse
         assert not tabs.display and len(visible_columns(app)) == 2
 
 
-def toasts(app) -> list[str]:
-    """The notifications on screen, as the reader sees them (the app must run
-    with ``run_test(notifications=True)``)."""
-    return [str(toast.render()) for toast in app.screen.query("Toast")]
-
-
 async def test_c_on_text_that_is_already_a_claim_opens_it_for_editing(corpus, store, analyser):
     from tui.screens.claim_form import ClaimForm
 
@@ -512,7 +486,7 @@ async def test_the_views_follow_the_store_whoever_writes(corpus, store, analyser
         claim = store.add_claim(a0.id, start, start + len(phrase), {"t1": "agree"})
         store.rate_article(a1.id, "unreliable")
         await pilot.pause()
-        assert main.columns[a0.id].view._claims == [(start, start + len(phrase))]
+        assert claim_spans(main.columns[a0.id].view) == [(start, start + len(phrase))]
         assert " · 1 claim · " in str(main.query_one(f"#head-{a0.id}").render())
         assert "unreliable" in str(main.query_one(f"#head-{a1.id}").render())
         assert " 1 claims · 1 rated " in str(status.render())
@@ -525,7 +499,7 @@ async def test_the_views_follow_the_store_whoever_writes(corpus, store, analyser
         store.undo()
         store.undo()
         await pilot.pause()
-        assert main.columns[a0.id].view._claims == [] and listed() == []
+        assert claim_spans(main.columns[a0.id].view) == [] and listed() == []
         assert " 0 claims · 0 rated " in str(status.render())
 
 

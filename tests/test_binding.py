@@ -10,7 +10,7 @@ import pytest
 
 from annotations.store import AnnotationStore, CorpusMismatch, StoreError, corpus_identity
 from corpus.articles import CorpusError, load_folder, sample_corpus_path
-from tests.conftest import PYTHON, ROOT, run_env
+from tests.helpers import PYTHON, ROOT, run_env
 from tui import cli
 
 
@@ -131,8 +131,13 @@ def test_read_only_open_of_a_store_from_before_bindings_works(tmp_path, corpus):
         store.register_corpus(corpus)
         with store.storage.action("forget binding", undoable=False):
             store.db.table("meta").update(lambda m: m.pop("corpus_binding"), doc_ids=[1])
+    files = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file() and not p.name.endswith(".lock")}
     with AnnotationStore(path, read_only=True) as store:
         store.register_corpus(corpus)  # nothing to write but the binding: not an error
+        assert store.bound_corpus() is None, "a read-only open binds nothing"
+        assert [store.article(a.id)["text"] for a in corpus.articles] == [a.text for a in corpus.articles]
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()
+            if p.is_file() and not p.name.endswith(".lock")} == files, "nothing was written"
 
 
 def test_an_unexpected_error_is_one_line_and_a_log_file(tmp_path, monkeypatch, capsys):

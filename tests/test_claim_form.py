@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_app import SIZE, make_app, put_cursor
+from tests.helpers import SIZE, make_app, put_cursor
 from tui.app import MainScreen
 from tui.widgets.choice_row import ChoiceRow
 from tui.screens.claim_form import ClaimForm, speaker_choices
@@ -32,13 +32,13 @@ async def test_every_field_from_the_keyboard_reaches_the_store(corpus, store, an
     assert claim["note"] == "said on Friday"
 
 
-async def test_stance_is_required_and_tab_skips_optional_fields(corpus, store, analyser):
+async def test_stance_is_required_and_tab_skips_optional_fields(corpus, store, analyser, notes):
     app = make_app(corpus, store, analyser)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await pilot.press("shift+end", "c", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ClaimForm), "no stance chosen: the form stays open"
-        assert any("Choose: Stance" in n.message for n in app._notifications)
+        assert any("Choose: Stance" in m for m in notes.messages)
         await pilot.press("tab", "tab")
         await pilot.press("right", "right")  # ←/→ choose too: the second choice of the focused row
         await pilot.press("shift+tab", "shift+tab", "4", "enter")

@@ -79,9 +79,13 @@ def test_stance_rows_pair_claim_and_target(annotated, analyser, out):
     for row in rows:
         assert row["label"] in STANCES
         assert row["hypothesis"] == "Armenia and Azerbaijan will agree to a ceasefire."
-        assert articles[row["doc_id"]][row["start"]:row["end"]] == row["premise"]
+        assert articles[row["doc_id"]][row["start"]:row["end"]] == row["claim"]
+        # the premise is the sentence holding the claim: the claim, and the sentence's text around it
+        assert row["claim"] in row["premise"] and row["premise"] in articles[row["doc_id"]]
         assert row["origin"] == "factdesk"
     assert sorted(r["label"] for r in rows) == ["agree", "disagree", "discuss", "unrelated"]
+    withdraw = next(r for r in rows if r["claim"] == "Armenia must withdraw its troops")
+    assert withdraw["premise"].startswith("Although the Armenian statement") and withdraw["premise"].endswith("troops.")
 
 
 def test_reliability_rows_for_articles_and_sources(annotated, analyser, out, corpus):
@@ -249,7 +253,8 @@ def test_split_export_never_splits_an_article(annotated, analyser, out, by):
 # -- real clients ---------------------------------------------------------------------
 
 def check_column(pandas, frame, column, documented: str, rows) -> None:
-    """The column's pandas dtype agrees with the type the README documents."""
+    """The column's pandas dtype agrees with the type the README documents,
+    and its values with the rows read line by line."""
     types = pandas.api.types
     series = frame[column]
     if documented == "int":
@@ -265,7 +270,11 @@ def check_column(pandas, frame, column, documented: str, rows) -> None:
         assert all(isinstance(v, list) for v in series), column
     elif documented == "object":
         assert all(isinstance(v, dict) for v in series), column
-    assert [row[column] for row in rows] is not None
+    else:
+        raise AssertionError(f"{column}: no check for the documented type {documented!r}")
+    # pandas reads the values the lines hold (a missing value, NaN or None, as null)
+    loaded = [None if v is None or v != v else v for v in series.tolist()]
+    assert loaded == [row[column] for row in rows], column
 
 
 def test_jsonl_files_load_line_by_line_and_with_pandas(annotated, corpus, analyser, out):

@@ -22,6 +22,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -229,19 +230,45 @@ def _export_child(db: Path, out: Path, env: dict, kill_at: int | None, rename_on
     env.pop(KILL_ENV, None)
     if kill_at is not None:
         env[KILL_ENV] = str(kill_at)
-    code = ("import sys, annotations.outdir as o\n"
-            + ("o._exchange = lambda a, b: False\n" if rename_only else "")
-            + "from tui.cli import main\nsys.exit(main(sys.argv[1:]))\n")
+    code = ((NO_RENAMEAT2 if rename_only else "")
+            + "import sys\nfrom tui.cli import main\nsys.exit(main(sys.argv[1:]))\n")
     return subprocess.run([PYTHON, "-c", code, "export", "--db", str(db), "--out", str(out), *args],
                           capture_output=True, text=True, env=env, timeout=120)
 
 
+# A child run as on a C library without renameat2: the export must swap its folder by renames.
+NO_RENAMEAT2 = """\
+import ctypes
+
+class _NoRenameat2(ctypes.CDLL):
+    def __getattr__(self, name):
+        if name == "renameat2":
+            raise AttributeError(name)
+        return super().__getattr__(name)
+
+ctypes.CDLL = _NoRenameat2
+"""
+
+
 def _exchange_works(tmp_path: Path) -> bool:
+    """Whether this system and file system swap two folders in one step
+    (Linux ``renameat2`` with ``RENAME_EXCHANGE``), as an export does where it can."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     a, b = tmp_path / "xa", tmp_path / "xb"
     a.mkdir(), b.mkdir()
     (a / "f").touch()
     try:
-        return outdir()._exchange(a, b) and (b / "f").exists()
+        at_fdcwd, rename_exchange = -100, 2
+        return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0 \
+            and (b / "f").exists()
     finally:
         shutil.rmtree(a), shutil.rmtree(b)
 
@@ -304,6 +331,8 @@ def test_sigkill_at_every_file_operation_leaves_the_old_export_or_the_new_one(
     for n, state in enumerate(states, 1):
         assert state in ("old", "absent") or state == new, f"a kill at operation {n} left a mixed folder"
     assert "old" in states and new in states  # the kills fell both before and after the swap
+    if swap == "rename":  # without renameat2, between its two renames the folder is not there
+        assert "absent" in states, "the export never swapped its folder by renames"
     # the run that finished cleared every leftover, and the export is complete
     assert os.listdir(parent) == ["out"]
     assert outdir().verify(out) == []

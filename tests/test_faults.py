@@ -25,26 +25,13 @@ from annotations.schema import STANCES
 from annotations.storage import OS, FaultyOps, StoreError
 from annotations.store import AnnotationStore
 from corpus.articles import load_folder, sample_corpus_path
-from tests.conftest import PYTHON, ROOT, run_env
+from tests.helpers import PYTHON, ROOT, run_env, sample_spans
 
 CORPUS = load_folder(sample_corpus_path())
 LABELS = ("reliable", "mixed", "unreliable")
 
 
-def _spans(per_article: int = 6) -> list[tuple[str, int, int]]:
-    spans = []
-    for article in CORPUS.articles:
-        text = article.text
-        starts = [i for i in range(1, len(text) - 20) if text[i - 1] == " " and not text[i].isspace()]
-        for start in starts[:: max(1, len(starts) // per_article)][:per_article]:
-            end = start + 10
-            while text[end - 1].isspace():
-                end -= 1
-            spans.append((article.id, start, end))
-    return spans
-
-
-SPANS = _spans()
+SPANS = sample_spans()
 
 
 def _journal(path: Path) -> Path:
@@ -88,7 +75,7 @@ def raw_state(store: AnnotationStore) -> dict:
     return {
         "tables": copy.deepcopy(s.tables), "seq": s.seq, "undo": list(s.undo_stack),
         "redo": list(s.redo_stack), "journal_end": s.journal_end,
-        "next_ids": {name: t._next_id for name, t in s._table_objects.items() if t._next_id is not None},
+        "next_ids": {name: t.id_counter() for name, t in s._table_objects.items() if t.id_counter() is not None},
     }
 
 
@@ -455,10 +442,12 @@ def test_a_failed_snapshot_loses_nothing_and_leaves_no_temporary_file(opened, tm
 
 
 CHILD = r"""
-import resource, signal, sys
+import os, resource, signal, sys
 from annotations.store import AnnotationStore, StoreError
 from corpus.articles import load_folder, sample_corpus_path
-from tests.test_faults import SPANS
+from tests.helpers import sample_spans
+
+SPANS = sample_spans()
 
 store = AnnotationStore(sys.argv[1], annotator="tester", snapshot_every=10**9)
 store.register_corpus(load_folder(sample_corpus_path()))
@@ -472,7 +461,7 @@ for span in SPANS[:12]:
         print("failed", exc, flush=True)
     else:
         print("saved", claim["id"], flush=True)
-store.storage._unlock()
+os._exit(0)  # as if killed: no close, no snapshot (past the size limit, it could not be written)
 """
 
 

@@ -9,16 +9,15 @@ characters as the visible stand-ins of :func:`corpus.text.visible`.
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
-from rich.console import Console
 
 from annotations.storage import StoreError
 from annotations.store import AnnotationStore
 from corpus.articles import CorpusBuilder, Target
 from corpus.text import visible
+from tests.helpers import TOLL_0, TOLL_3, claim, screen_text, toasts
 from tui.app import FactdeskApp, MainScreen
 from tui.screens.claim_form import ClaimForm
 from tui.screens.rating import ReliabilityModal
@@ -84,16 +83,6 @@ def hostile_corpus(tmp_path):
     return builder.build()
 
 
-def screen_text(app) -> str:
-    """Exactly the text the app would write to the terminal for this screen
-    (without the escape codes of its own styles)."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text(styles=False)
-
-
 def check_literal(app, *strings: str) -> str:
     """The screen holds no raw control character, and shows each string literally."""
     text = screen_text(app)
@@ -105,8 +94,10 @@ def check_literal(app, *strings: str) -> str:
     return text
 
 
-def check_notifications(app) -> None:
-    for n in app._notifications:
+def check_notes(notes) -> None:
+    """No notification sent so far carries a raw control character."""
+    assert notes.sent, "no notification to check"
+    for n in notes.sent:
         message = str(n.message)
         assert not any(c in message or c in n.title for c in RAW), f"raw control characters in {message!r}"
 
@@ -141,7 +132,7 @@ def hostile(tmp_path, analyser, monkeypatch):
     store.close()
 
 
-async def test_hostile_strings_are_shown_literally_everywhere(hostile, analyser):
+async def test_hostile_strings_are_shown_literally_everywhere(hostile, analyser, notes):
     corpus, store = hostile
     a0, a1 = corpus.articles[0], corpus.articles[1]
     # saved work carrying hostile notes and wordings (as an import would bring them)
@@ -154,20 +145,21 @@ async def test_hostile_strings_are_shown_literally_everywhere(hostile, analyser)
     store.rate_article(a0.id, "mixed", note=HOSTILE[6])
 
     app = FactdeskApp(corpus, store, analyser)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:  # toasts on screen too
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notes.hook) as pilot:  # toasts on screen too
         await settle(pilot)
         # the events screen: every event name, the corpus name in the header
         assert type(app.screen).__name__ == "EventsScreen"
         check_literal(app, "[b]all[/b]", "␛]0;PWNED␇", *[h for h in HOSTILE if h != "w" * 10_000])
         # the keymap: the bad key and the clash, by name, literally
-        messages = [str(n.message) for n in app._notifications]
+        messages = notes.messages
         assert any('claim = "[b=c=d]"' in m and "not a key name" in m for m in messages), messages
         assert any('visual takes "h" from toggle_noise' in m for m in messages), "\n".join(messages)
         assert any("␛]0;PWNED␇" in m for m in messages), messages  # the unknown id, made visible
         assert any("[b=c=d] keymap.json" in m for m in messages), messages
         # corpus notes name file names (the NUL one was read as a name, not as text)
-        check_notifications(app)
+        check_notes(notes)
         app.clear_notifications()  # the toasts would cover what comes next
+        notes.clear()
 
         await pilot.press("enter")  # the event "all"
         await settle(pilot)
@@ -182,7 +174,7 @@ async def test_hostile_strings_are_shown_literally_everywhere(hostile, analyser)
             bar.value = needle
             await pilot.press("enter")
             await pilot.pause()
-            assert any(visible(needle) in str(n.message) for n in app._notifications)
+            assert any(visible(needle) in m for m in notes.messages)
         await pilot.press("slash")
         bar.value = "[/]"
         await pilot.press("enter", "ctrl+r")
@@ -204,8 +196,8 @@ async def test_hostile_strings_are_shown_literally_everywhere(hostile, analyser)
         check_literal(app, "[/]", HOSTILE[0], HOSTILE[2], HOSTILE[5], HOSTILE[6])
         await pilot.press("enter")  # targets missing: the notification names them
         await pilot.pause()
-        check_notifications(app)
-        assert any("Choose:" in str(n.message) and "[b=c=d]" in str(n.message) for n in app._notifications)
+        check_notes(notes)
+        assert any("Choose:" in m and "[b=c=d]" in m for m in notes.messages)
         await pilot.press(*["1"] * len(HOSTILE), "enter")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
@@ -228,7 +220,7 @@ async def test_hostile_strings_are_shown_literally_everywhere(hostile, analyser)
         await pilot.pause()
         await pilot.press("x")
         await pilot.pause()
-        assert any("Deleted claim" in str(n.message) and "[link=x]" in str(n.message) for n in app._notifications)
+        assert any("Deleted claim" in m and "[link=x]" in m for m in notes.messages)
 
         # the link form: candidates with hostile titles and sources; the link note
         await pilot.press("u")  # undo the delete: the linked claim is back
@@ -252,7 +244,7 @@ async def test_hostile_strings_are_shown_literally_everywhere(hostile, analyser)
         # counterparts: titles in the notification
         await pilot.press("g")
         await pilot.pause()
-        assert any("counterpart" in str(n.message) and "[/] 1" in str(n.message) for n in app._notifications)
+        assert any("counterpart" in m and "[/] 1" in m for m in notes.messages)
 
         # corroboration: the group's wording, the sources
         await pilot.press("o")
@@ -300,11 +292,11 @@ async def test_hostile_strings_are_shown_literally_everywhere(hostile, analyser)
         await pilot.press("e")
         await settle(pilot)
         assert type(app.screen).__name__ == "EventsScreen"
-        check_notifications(app)
-        assert app.is_running and app._exception is None
+        check_notes(notes)
+        assert app.is_running and app.unexpected_error is None
 
 
-async def test_keymap_conflicts_and_bad_keys_are_named(tmp_path, monkeypatch, corpus, store, analyser):
+async def test_keymap_conflicts_and_bad_keys_are_named(tmp_path, monkeypatch, corpus, store, analyser, notes):
     """Each problem of a keymap in one line, by name; what is wrong is left as it was."""
     from tui.screens.stats import StatsScreen
 
@@ -313,9 +305,9 @@ async def test_keymap_conflicts_and_bad_keys_are_named(tmp_path, monkeypatch, co
                       'toggle_panel = "[@click=app.quit]"\nvisual = "ctrl+alt+v"\n', encoding="utf-8")
     monkeypatch.setenv("FACTDESK_KEYMAP", str(keymap))
     app = FactdeskApp(corpus, store, analyser)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await pilot.pause()
-        messages = [str(n.message) for n in app._notifications]
+        messages = notes.messages
         [bad] = [m for m in messages if "not a key name" in m]
         assert 'claim = "[b=c=d]"' in bad and 'toggle_panel = "[@click=app.quit]"' in bad
         [clash] = [m for m in messages if "keys in conflict" in m]
@@ -363,14 +355,14 @@ def failing(monkeypatch, method: str) -> list:
     return failures
 
 
-def not_saved_messages(app) -> list[str]:
-    return [str(n.message) for n in app._notifications if "NOT saved" in str(n.message)]
+def not_saved_messages(notes) -> list[str]:
+    return [m for m in notes.messages if "NOT saved" in m]
 
 
-async def test_a_claim_not_saved_stays_in_the_form_to_retry(corpus, store, analyser, monkeypatch):
+async def test_a_claim_not_saved_stays_in_the_form_to_retry(corpus, store, analyser, monkeypatch, notes):
     failures = failing(monkeypatch, "add_claim")
     app = FactdeskApp(corpus, store, analyser)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await pilot.press("shift+end", "c", "2", "3")  # disagree, type: the third
         await pilot.pause()
         form = app.screen
@@ -378,9 +370,9 @@ async def test_a_claim_not_saved_stays_in_the_form_to_retry(corpus, store, analy
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is form, "the form stays open with what was typed"
-        [message] = not_saved_messages(app)
+        [message] = not_saved_messages(notes)
         assert "No space left on device" in message and "Claim NOT saved" in message
-        assert not any("Claim saved" in str(n.message) for n in app._notifications)
+        assert not any("Claim saved" in m for m in notes.messages)
         assert store.claims() == []
         assert form.query_one("#field-stance-t1").value == "disagree"
         assert form.query_one("#note").value == "check the [b]figure[/b]"
@@ -393,12 +385,12 @@ async def test_a_claim_not_saved_stays_in_the_form_to_retry(corpus, store, analy
     assert claim["stances"] == {"t1": "disagree"} and claim["note"] == "check the [b]figure[/b]"
 
 
-async def test_a_claim_change_not_saved_stays_in_the_form(corpus, store, analyser, monkeypatch):
+async def test_a_claim_change_not_saved_stays_in_the_form(corpus, store, analyser, monkeypatch, notes):
     a0 = corpus.articles[0]
     claim = store.add_claim(a0.id, 0, len(a0.title), {"t1": "agree"})
     failing(monkeypatch, "update_claim")
     app = FactdeskApp(corpus, store, analyser)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await pilot.press("f2", "3")
         await pilot.pause()
         form = app.screen
@@ -406,15 +398,15 @@ async def test_a_claim_change_not_saved_stays_in_the_form(corpus, store, analyse
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is form and form.query_one("#field-stance-t1").value == "discuss"
-        assert "No space left on device" in not_saved_messages(app)[0]
-        assert not any("Claim changed" in str(n.message) for n in app._notifications)
+        assert "No space left on device" in not_saved_messages(notes)[0]
+        assert not any("Claim changed" in m for m in notes.messages)
     assert store.claim(claim["id"])["stances"] == {"t1": "agree"}
 
 
-async def test_a_rating_not_saved_stays_in_the_form_to_retry(corpus, store, analyser, monkeypatch):
+async def test_a_rating_not_saved_stays_in_the_form_to_retry(corpus, store, analyser, monkeypatch, notes):
     failures = failing(monkeypatch, "rate_article")
     app = FactdeskApp(corpus, store, analyser)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await pilot.press("r", "3")
         await pilot.pause()
         form = app.screen
@@ -422,9 +414,9 @@ async def test_a_rating_not_saved_stays_in_the_form_to_retry(corpus, store, anal
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is form, "the rating stays in its form"
-        [message] = not_saved_messages(app)
+        [message] = not_saved_messages(notes)
         assert "Rating NOT saved" in message and "No space left on device" in message
-        assert not any(str(n.message).startswith("Rated") for n in app._notifications)
+        assert not any(m.startswith("Rated") for m in notes.messages)
         assert "0 rated" in str(app.main.query_one("#status").render())
         assert form.query_one("#note").value == "ads everywhere"
         failures.clear()
@@ -439,7 +431,7 @@ async def test_a_rating_not_saved_stays_in_the_form_to_retry(corpus, store, anal
 # -- markup in notifications ------------------------------------------------------
 
 
-async def test_markup_in_file_names_searches_and_quotes_is_never_parsed(tmp_path, analyser):
+async def test_markup_in_file_names_searches_and_quotes_is_never_parsed(tmp_path, analyser, notes):
     """Each of these crashed the app (MarkupError) or made a clickable action."""
     folder = tmp_path / "corpus"
     folder.mkdir()
@@ -456,16 +448,16 @@ async def test_markup_in_file_names_searches_and_quotes_is_never_parsed(tmp_path
     start = a0.text.index("Officials")
     claim = store.add_claim(a0.id, start, a0.text.index("holds.") + 6, {corpus.event.targets[0].id: "agree"})
     app = FactdeskApp(corpus, store, analyser)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notes.hook) as pilot:
         await settle(pilot)
-        messages = [str(n.message) for n in app._notifications]
+        messages = notes.messages
         assert any("[b=c=d].txt" in m and "[@click=app.quit]x.txt" in m for m in messages), messages
         # a search for [/], not found
         await pilot.press("slash")
         app.screen.query_one("#search").value = "[/]"
         await pilot.press("enter", "escape")
         await pilot.pause()
-        assert any("No “[/]” in this event" in str(n.message) for n in app._notifications)
+        assert any("No “[/]” in this event" in m for m in notes.messages)
         # deleting a claim that quotes [link=…]
         view = app.screen.current_view
         view.cursor_location = view.location_of(start + 3)
@@ -473,15 +465,13 @@ async def test_markup_in_file_names_searches_and_quotes_is_never_parsed(tmp_path
         await pilot.press("x")
         await pilot.pause()
         assert store.claim(claim["id"]) is None
-        assert any("Deleted claim “Officials said the [link=http://x]ceasefire[/link]" in str(n.message)
-                   for n in app._notifications)
+        assert any("Deleted claim “Officials said the [link=http://x]ceasefire[/link]" in m
+                   for m in notes.messages)
         # the toasts on screen show the names as text (parsed, the first would be a clickable "quit")
-        from textual.widgets._toast import Toast
-
-        shown = [toast.render().plain for toast in app.screen.query(Toast)]
+        shown = toasts(app)
         assert any("[b=c=d].txt" in t and "[@click=app.quit]x.txt" in t for t in shown), shown
         check_literal(app)
-        assert app.is_running and app._exception is None
+        assert app.is_running and app.unexpected_error is None
     store.close()
 
 
@@ -511,15 +501,14 @@ def test_an_unexpected_error_is_raised_by_run_without_a_traceback_on_screen(corp
 
 
 async def test_a_canonical_wording_not_saved_is_asked_again_with_what_was_typed(corpus, store, analyser,
-                                                                              monkeypatch):
-    from tests.helpers import TOLL_0, TOLL_3, claim
+                                                                              monkeypatch, notes):
     from tui.screens.prompt import TextPrompt
 
     toll0, toll3 = claim(store, corpus.articles[0], TOLL_0), claim(store, corpus.articles[3], TOLL_3)
     store.link_claims(toll0["id"], toll3["id"], "same")
     failures = failing(monkeypatch, "set_group")
     app = FactdeskApp(corpus, store, analyser)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await pilot.press("o", "c")
         await pilot.pause()
         assert isinstance(app.screen, TextPrompt)
@@ -528,7 +517,7 @@ async def test_a_canonical_wording_not_saved_is_asked_again_with_what_was_typed(
         await pilot.pause()
         assert isinstance(app.screen, TextPrompt), "asked again"
         assert app.screen.query_one("#prompt").value == "158 soldiers killed"
-        assert "No space left on device" in not_saved_messages(app)[0]
+        assert "No space left on device" in not_saved_messages(notes)[0]
         failures.clear()
         await pilot.press("enter")
         await pilot.pause()

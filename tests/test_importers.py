@@ -304,7 +304,7 @@ def test_the_tests_find_shared_data_beside_the_project_or_where_named_never_at_a
     clone = tmp_path / "clone"
     shutil.copytree(ROOT / "tests", clone / "tests", ignore=shutil.ignore_patterns("__pycache__", "test_*"))
     env = {k: v for k, v in run_env(tmp_path).items() if k != "FACTDESK_SHARED"}
-    show = [PYTHON, "-c", "import tests.conftest as c; print(c.SHARED)"]
+    show = [PYTHON, "-c", "import tests.helpers as h; print(h.SHARED)"]
     out = subprocess.run(show, capture_output=True, text=True, cwd=clone, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == str(tmp_path / "shared")

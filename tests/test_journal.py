@@ -19,7 +19,7 @@ from annotations.journal import (
 from annotations.schema import SCHEMA_VERSION
 from annotations.storage import StoreError
 from annotations.store import AnnotationStore
-from tests.helpers import span_of
+from tests.helpers import killed_after, span_of
 
 
 class DB(TinyDB):
@@ -28,6 +28,20 @@ class DB(TinyDB):
 
 def open_db(path, **options):
     return DB(path, storage=JournalStorage, **options)
+
+
+def killed_writer(path, values, snapshot_every: int = 10**9) -> int:
+    """A writer inserts {"i": v} into table "t" of the db at ``path`` for each
+    of ``values``, one action each, and dies without closing it, as a killed
+    factdesk does. Returns the seq of its last snapshot."""
+
+    def write():
+        db = open_db(path, snapshot_every=snapshot_every)
+        for i in values:
+            db.table("t").insert({"i": i})
+        return db.storage.snapshot_seq
+
+    return killed_after(write)
 
 
 def journal_lines(path):
@@ -83,11 +97,7 @@ def test_each_write_is_one_journal_line_with_only_the_changed_documents(tmp_path
 
 def test_journal_alone_restores_every_action(tmp_path):
     path = tmp_path / "s.json"
-    db = open_db(path, snapshot_every=10**9)
-    for i in range(20):
-        db.table("t").insert({"i": i})
-    # simulate a crash: no snapshot, no close; drop the lock by closing the fd only
-    db.storage._unlock()
+    killed_writer(path, range(20))
     assert not path.exists()
     db2 = open_db(path)
     assert [d["i"] for d in db2.table("t").all()] == list(range(20))
@@ -97,10 +107,7 @@ def test_journal_alone_restores_every_action(tmp_path):
 
 def test_torn_last_line_is_ignored_and_trimmed(tmp_path):
     path = tmp_path / "s.json"
-    db = open_db(path, snapshot_every=10**9)
-    db.table("t").insert({"i": 1})
-    db.table("t").insert({"i": 2})
-    db.storage._unlock()
+    killed_writer(path, [1, 2])
     journal = path.with_name(path.name + ".journal")
     whole = journal.read_bytes()
     journal.write_bytes(whole[:-7])  # cut the last line short, as a crash mid-write would
@@ -115,10 +122,7 @@ def test_torn_last_line_is_ignored_and_trimmed(tmp_path):
 
 def test_damage_in_the_middle_of_the_journal_refuses_to_open(tmp_path):
     path = tmp_path / "s.json"
-    db = open_db(path, snapshot_every=10**9)
-    for i in range(3):
-        db.table("t").insert({"i": i})
-    db.storage._unlock()
+    killed_writer(path, range(3))
     journal = path.with_name(path.name + ".journal")
     lines = journal.read_bytes().splitlines(keepends=True)
     lines[1] = lines[1].replace(b'"i":1', b'"i":7')  # checksum no longer matches
@@ -131,11 +135,7 @@ def test_damage_in_the_middle_of_the_journal_refuses_to_open(tmp_path):
 
 def test_snapshot_plus_tail_replay(tmp_path):
     path = tmp_path / "s.json"
-    db = open_db(path, snapshot_every=5)
-    for i in range(12):
-        db.table("t").insert({"i": i})
-    assert db.storage.snapshot_seq == 10
-    db.storage._unlock()
+    assert killed_writer(path, range(12), snapshot_every=5) == 10
     snapshot = json.loads(path.read_text())
     assert len(snapshot["t"]) == 10 and snapshot["_factdesk"]["1"]["seq"] == 10
     db2 = open_db(path)
@@ -304,10 +304,7 @@ def test_claims_follow_a_changed_article_or_are_flagged(tmp_path):
 
 
 def _three(path):
-    db = open_db(path, snapshot_every=10**9)
-    for i in range(3):
-        db.table("t").insert({"i": i})
-    db.storage._unlock()
+    killed_writer(path, range(3))
     return path.with_name(path.name + ".journal")
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_app import SIZE, make_app, put_cursor
-from tests.test_links import FIGHTERS_0, MERCENARIES_4, TOLL_0, TOLL_3, claim
+from tests.helpers import (FIGHTERS_0, MERCENARIES_4, SIZE, TOLL_0, TOLL_3, claim, focus_spans, linked_spans,
+                           make_app, put_cursor, wait_for)
 from tui.screens.claim_form import ClaimForm
 from tui.screens.corroboration import CorroborationScreen
 from tui.screens.link import LinkModal
@@ -55,7 +55,7 @@ async def test_accepting_a_suggestion_links_it_in_one_undoable_action(corpus, st
         assert other["article_id"] == corpus.articles[3].id and other["stances"] == {"t1": "discuss"}
         # the linked claim is marked in its column
         view = app.main.columns[corpus.articles[0].id].view
-        assert (own["start"], own["end"]) in view._linked
+        assert (own["start"], own["end"]) in linked_spans(view)
         await pilot.press("u")
         await pilot.pause()
         assert store.links() == [] and store.claims(corpus.articles[3].id) == []
@@ -103,18 +103,18 @@ async def test_link_to_an_existing_claim_with_a_note_and_unlink(corpus, store, a
         assert store.links() == []
 
 
-async def test_same_with_different_numbers_is_flagged(corpus, store, analyser):
+async def test_same_with_different_numbers_is_flagged(corpus, store, analyser, notes):
     claim(store, corpus.articles[0], FIGHTERS_0)
     merc = claim(store, corpus.articles[4], MERCENARIES_4)
     app = make_app(corpus, store, analyser)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         form = await open_link_form(pilot, app, "300 fighters")
         index = next(i for i, c in enumerate(form.candidates) if c.claim_id == merc["id"])
         for _ in range(index):
             await pilot.press("down")
         await pilot.press("enter")
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
+        messages = notes.messages
         assert any("⚠ numbers differ: 300 vs 900" in m for m in messages), messages
 
 
@@ -132,7 +132,7 @@ async def test_counterparts_are_shown_in_their_columns(corpus, store, analyser, 
         column = main.columns[corpus.articles[3].id]
         assert column.display, "the counterpart's article is shown"
         assert column.view.selection_offsets() == (other["start"], other["end"])
-        assert column.view._focus == ((other["start"], other["end"]),)
+        assert focus_spans(column.view) == [(other["start"], other["end"])]
         # four columns fit articles 1 and 4 side by side; two do not, and the focus follows
         assert main.columns[corpus.articles[0].id].display is beside
         assert main.current_id == (corpus.articles[0].id if beside else corpus.articles[3].id)
@@ -184,10 +184,7 @@ async def test_the_sentence_index_is_built_ahead_in_a_worker(corpus, store, anal
     async with app.run_test(size=SIZE) as pilot:
         main = app.main
         assert main.desk.index_key is None
-        await pilot.pause(1.3)
-        await main.workers.wait_for_complete()
-        await pilot.pause()
-        assert main.desk.index_key is not None
+        await wait_for(pilot, lambda: main.desk.index_key is not None, "the index built ahead")
 
         def no_rebuild(*_):
             raise AssertionError("the index was built again on demand")

@@ -1,46 +1,63 @@
+import importlib.util
+import json
 import subprocess
+from importlib.machinery import ModuleSpec
 
 import pytest
 
-from corpus import nlp
 from corpus.analysis import Analyser, AnalysisCache
 from corpus.nlp import DEFAULT_MODEL, RULES, load_pipeline, resolve_model, rules_choice
-from tests.conftest import PYTHON
+from tests.helpers import PYTHON
 
 
-def fake_installed(installed: dict[str, str]):
-    return lambda package: installed.get(package)
+@pytest.fixture
+def installed(monkeypatch, tmp_path):
+    """installed({package: version}): as if those model packages, and no
+    other, were installed, each a package folder with its ``meta.json``."""
+
+    def install(packages: dict[str, str]) -> None:
+        def find_spec(name, package=None):
+            if name not in packages:
+                return None
+            folder = tmp_path / "site-packages" / name
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "meta.json").write_text(json.dumps({"version": packages[name]}), encoding="utf-8")
+            spec = ModuleSpec(name, None, is_package=True)
+            spec.submodule_search_locations = [str(folder)]
+            return spec
+
+        monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+
+    return install
 
 
-def test_official_models_are_preferred_in_order(monkeypatch):
-    monkeypatch.setattr(nlp, "_installed_version", fake_installed(
-        {"en_core_web_md": "3.8.0", "en_core_web_sm": "3.8.0", DEFAULT_MODEL: "3.8.0"}))
+def test_official_models_are_preferred_in_order(installed):
+    installed({"en_core_web_md": "3.8.0", "en_core_web_sm": "3.8.0", DEFAULT_MODEL: "3.8.0"})
     assert resolve_model().name == "en_core_web_md"
 
 
-def test_default_model_when_no_official_one(monkeypatch):
-    monkeypatch.setattr(nlp, "_installed_version", fake_installed({DEFAULT_MODEL: "3.8.0"}))
+def test_default_model_when_no_official_one(installed):
+    installed({DEFAULT_MODEL: "3.8.0"})
     choice = resolve_model()
     assert (choice.name, choice.version, choice.warning) == (DEFAULT_MODEL, "3.8.0", None)
 
 
-def test_user_model_wins_from_argument_or_environment(monkeypatch):
-    monkeypatch.setattr(nlp, "_installed_version", fake_installed(
-        {"my_model": "1.0", "en_core_web_sm": "3.8.0"}))
+def test_user_model_wins_from_argument_or_environment(installed, monkeypatch):
+    installed({"my_model": "1.0", "en_core_web_sm": "3.8.0"})
     assert resolve_model("my_model").name == "my_model"
     monkeypatch.setenv("FACTDESK_MODEL", "my_model")
     assert resolve_model().name == "my_model"
 
 
-def test_missing_user_model_falls_back_with_a_warning(monkeypatch):
-    monkeypatch.setattr(nlp, "_installed_version", fake_installed({DEFAULT_MODEL: "3.8.0"}))
+def test_missing_user_model_falls_back_with_a_warning(installed):
+    installed({DEFAULT_MODEL: "3.8.0"})
     choice = resolve_model("en_core_web_lg")
     assert choice.name == DEFAULT_MODEL
     assert "'en_core_web_lg' is not installed" in choice.warning
 
 
-def test_no_model_at_all_gives_rules_with_a_warning(monkeypatch):
-    monkeypatch.setattr(nlp, "_installed_version", fake_installed({}))
+def test_no_model_at_all_gives_rules_with_a_warning(installed):
+    installed({})
     choice = resolve_model()
     assert choice.is_rules
     assert "No trained spaCy model is installed" in choice.warning

@@ -13,7 +13,7 @@ from annotations.journal import decode_entry, read_journal
 from annotations.repair import info, repair
 from annotations.storage import StoreError
 from annotations.store import AnnotationStore
-from tests.helpers import PYTHON, ROOT, run_env, span_of, start_child
+from tests.helpers import PYTHON, ROOT, killed_after, run_env, span_of, start_child
 
 
 def make_store(path, corpus, sessions=2):
@@ -53,13 +53,14 @@ def test_repair_without_backups_replays_the_whole_journal(tmp_path, corpus):
 def test_repair_skips_only_the_damaged_entry_in_the_middle(tmp_path, corpus):
     path = tmp_path / "s.json"
     a = corpus.articles[0]
-    store = AnnotationStore(path, snapshot_every=10**9)
-    store.register_corpus(corpus)
-    store.storage.snapshot()
-    first = store.add_claim(a.id, *span_of(a.text, "158 soldiers"), {"t1": "agree"})
-    store.add_claim(a.id, *span_of(a.text, "Armenia must withdraw"), {"t1": "agree"})
-    last = store.add_claim(a.id, *span_of(a.text, "19 civilians"), {"t1": "agree"})
-    store.storage._unlock()
+
+    def write():
+        store = _fresh(path, corpus)
+        first = store.add_claim(a.id, *span_of(a.text, "158 soldiers"), {"t1": "agree"})
+        store.add_claim(a.id, *span_of(a.text, "Armenia must withdraw"), {"t1": "agree"})
+        return first, store.add_claim(a.id, *span_of(a.text, "19 civilians"), {"t1": "agree"})
+
+    first, last = killed_after(write)
     journal = tmp_path / "s.json.journal"
     lines = journal.read_bytes().splitlines(keepends=True)
     lines[-2] = lines[-2][:20] + b"X" + lines[-2][21:]
@@ -113,9 +114,12 @@ def _journal(path):
     return path.with_name(path.name + ".journal")
 
 
-def _crash(store):
-    """Leave the store as a killed process would: journal written, no snapshot, lock gone."""
-    store.storage._unlock()
+def _fresh(path, corpus):
+    """A store at ``path`` on ``corpus``, snapshot written: what follows is only in the journal."""
+    store = AnnotationStore(path, snapshot_every=10**9)
+    store.register_corpus(corpus)
+    store.storage.snapshot()
+    return store
 
 
 def _claims(corpus, n):
@@ -146,11 +150,12 @@ def _flip(journal, index, at=None):
 
 def test_repair_keeps_every_entry_after_damage_in_the_middle(tmp_path, corpus):
     path = tmp_path / "s.json"
-    store = AnnotationStore(path, snapshot_every=10**9)
-    store.register_corpus(corpus)
-    store.storage.snapshot()
-    saved = [store.add_claim(a, s, e, {"t1": "agree"}) for a, s, e in _claims(corpus, 23)]
-    _crash(store)
+
+    def write():
+        store = _fresh(path, corpus)
+        return [store.add_claim(a, s, e, {"t1": "agree"}) for a, s, e in _claims(corpus, 23)]
+
+    saved = killed_after(write)
     journal = _journal(path)
     index = len(journal.read_bytes().splitlines()) - 13  # the 11th claim of 23
     entry = decode_entry(journal.read_bytes().splitlines(keepends=True)[index])
@@ -179,21 +184,23 @@ def test_repair_keeps_every_entry_after_damage_in_the_middle(tmp_path, corpus):
 def test_entries_depending_on_a_skipped_one_are_named_and_not_applied(tmp_path, corpus):
     path = tmp_path / "s.json"
     spans = _claims(corpus, 6)
-    store = AnnotationStore(path, snapshot_every=10**9)
-    store.register_corpus(corpus)
-    store.storage.snapshot()
-    first = store.add_claim(*spans[0], {"t1": "agree"})          # damaged below
-    store.set_stance(first["id"], "t1", "disagree")              # edits a claim whose creation is lost
-    other = store.add_claim(*spans[1], {"t1": "agree"})
-    with store.action("two at once"):                            # one entry: a lost edit and a new claim
-        store.set_stance(first["id"], "t1", "discuss")
-        store.add_claim(*spans[2], {"t1": "agree"})
-    third = store.add_claim(*spans[3], {"t1": "agree"})          # damaged below
-    store.undo()                                                 # the undo of a skipped action
-    store.redo()                                                 # and its redo
-    fourth = store.add_claim(*spans[4], {"t1": "agree"})
-    store.set_stance(other["id"], "t1", "discuss")
-    _crash(store)
+
+    def write():
+        store = _fresh(path, corpus)
+        first = store.add_claim(*spans[0], {"t1": "agree"})          # damaged below
+        store.set_stance(first["id"], "t1", "disagree")              # edits a claim whose creation is lost
+        other = store.add_claim(*spans[1], {"t1": "agree"})
+        with store.action("two at once"):                            # one entry: a lost edit and a new claim
+            store.set_stance(first["id"], "t1", "discuss")
+            store.add_claim(*spans[2], {"t1": "agree"})
+        third = store.add_claim(*spans[3], {"t1": "agree"})          # damaged below
+        store.undo()                                                 # the undo of a skipped action
+        store.redo()                                                 # and its redo
+        fourth = store.add_claim(*spans[4], {"t1": "agree"})
+        store.set_stance(other["id"], "t1", "discuss")
+        return first, other, third, fourth
+
+    first, other, third, fourth = killed_after(write)
     journal = _journal(path)
     lines = journal.read_bytes().splitlines(keepends=True)
     entries = [decode_entry(line) for line in lines]
@@ -223,20 +230,19 @@ def test_entries_depending_on_a_skipped_one_are_named_and_not_applied(tmp_path, 
 def test_repair_keeps_the_entries_after_a_nul_hole(tmp_path, corpus):
     path = tmp_path / "s.json"
     spans = _claims(corpus, 4)
-    store = AnnotationStore(path, snapshot_every=10**9)
-    store.register_corpus(corpus)
-    store.storage.snapshot()
-    saved = [store.add_claim(*spans[0], {"t1": "agree"})["id"]]
-    _crash(store)
+    saved = killed_after(lambda: [_fresh(path, corpus).add_claim(*spans[0], {"t1": "agree"})["id"]])
     journal = _journal(path)
     raw = journal.read_bytes()
     # two entries a later session appended (made on a copy of the store)
     copy = tmp_path / "c.json"
     copy.write_bytes(path.read_bytes())
     _journal(copy).write_bytes(raw)
-    other = AnnotationStore(copy, snapshot_every=10**9)
-    saved += [other.add_claim(*spans[i], {"t1": "agree"})["id"] for i in (1, 2)]
-    _crash(other)
+
+    def write_more():
+        other = AnnotationStore(copy, snapshot_every=10**9)
+        return [other.add_claim(*spans[i], {"t1": "agree"})["id"] for i in (1, 2)]
+
+    saved += killed_after(write_more)
     later = _journal(copy).read_bytes()[len(raw):]
     # what an old factdesk left on a full disk: a line of NULs, and entries appended after it
     journal.write_bytes(raw + b"\0" * 316 + b"\n" + later)
@@ -294,13 +300,14 @@ def test_repair_refused_while_another_factdesk_holds_the_store_changes_nothing(t
 
 def test_info_names_damage_in_the_middle_and_counts_the_journal(tmp_path, corpus):
     path = tmp_path / "s.json"
-    store = AnnotationStore(path, snapshot_every=10**9)
-    store.register_corpus(corpus)
-    store.storage.snapshot()
-    for span in _claims(corpus, 5):
-        store.add_claim(*span, {"t1": "agree"})
-    store.rate_article(corpus.articles[0].id, "mixed")
-    _crash(store)
+
+    def write():
+        store = _fresh(path, corpus)
+        for span in _claims(corpus, 5):
+            store.add_claim(*span, {"t1": "agree"})
+        store.rate_article(corpus.articles[0].id, "mixed")
+
+    killed_after(write)
     text = "\n".join(info(path))
     assert "5 articles, 5 claims (0 flagged for review), 1 ratings: the snapshot and the 6 journal entries after it" in text
     assert "journal   s.json.journal: " in text and ", ok" in text
@@ -314,10 +321,13 @@ def test_info_names_damage_in_the_middle_and_counts_the_journal(tmp_path, corpus
 
 def test_info_tells_a_torn_last_line_from_damage(tmp_path, corpus):
     path = tmp_path / "s.json"
-    store = AnnotationStore(path, snapshot_every=10**9)
-    store.register_corpus(corpus)
-    store.add_claim(*_claims(corpus, 1)[0], {"t1": "agree"})
-    _crash(store)
+
+    def write():
+        store = AnnotationStore(path, snapshot_every=10**9)
+        store.register_corpus(corpus)
+        store.add_claim(*_claims(corpus, 1)[0], {"t1": "agree"})
+
+    killed_after(write)
     raw = _journal(path).read_bytes()
     _journal(path).write_bytes(raw[:-9])
     text = "\n".join(info(path))

@@ -44,7 +44,7 @@ class TestLinks:
 
     @pytest.fixture
     def linked_app(self, app, store, corpus):
-        from tests.test_links import linked
+        from tests.helpers import linked
 
         linked(store, corpus)
         return app

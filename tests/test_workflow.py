@@ -3,7 +3,7 @@ entity focus across columns, the entities panel and merges."""
 
 from __future__ import annotations
 
-from tests.test_app import SIZE, make_app, put_cursor, visible_columns
+from tests.helpers import SIZE, focus_spans, make_app, put_cursor, visible_columns
 from tui.app import MainScreen
 from tui.screens.entities import EntitiesModal
 from tui.screens.results import ResultsModal
@@ -81,7 +81,7 @@ async def test_entity_focus_highlights_every_column_and_steps(corpus, store, ana
         screen = app.screen
         assert screen.focus_key == "place:azerbaijan"
         for column in visible_columns(app):
-            spans = column.view._focus
+            spans = focus_spans(column.view)
             assert spans and all(column.article.text[s:e].lower().startswith("azerbaijan") for s, e in spans)
         before = (screen.current_id, view.offset_of(view.cursor_location))
         await pilot.press("asterisk")
@@ -90,7 +90,7 @@ async def test_entity_focus_highlights_every_column_and_steps(corpus, store, ana
         assert (screen.current_id, now.offset_of(now.cursor_location)) != before
         assert now.article.text[slice(*now.selection_offsets())].lower().startswith("azerbaijan")
         await pilot.press("escape")
-        assert screen.focus_key is None and not view._focus
+        assert screen.focus_key is None and focus_spans(view) == []
 
 
 async def test_entities_panel_focuses_and_merges(corpus, store, analyser):
@@ -121,7 +121,7 @@ async def test_line_cache_never_shows_a_stale_selection(corpus, store, analyser)
     async with app.run_test(size=SIZE) as pilot:
         view = app.focused
         await put_cursor(pilot, view, "Windowofworld.com")
-        selection_bg = view._theme.selection_style.bgcolor
+        selection_bg = view.get_component_rich_style("text-area--selection").bgcolor
 
         def selected_rows() -> set[int]:
             rows = set()
@@ -193,25 +193,26 @@ async def test_every_action_is_in_the_command_palette(corpus, store, analyser):
         assert any(c.title.lower().startswith("theme") or "theme" in c.title.lower() for c in app.get_system_commands(app.screen))
 
 
-async def test_user_keymap_remaps_and_bad_keymaps_warn(tmp_path, monkeypatch, corpus, store, analyser):
+async def test_user_keymap_remaps_and_bad_keymaps_warn(tmp_path, monkeypatch, corpus, store, analyser, notes):
     keymap = tmp_path / "keymap.toml"
     keymap.write_text('claim = "k"\nnot_a_binding = "z"\n', encoding="utf-8")
     monkeypatch.setenv("FACTDESK_KEYMAP", str(keymap))
     app = make_app(corpus, store, analyser)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await pilot.pause()
-        assert any('unknown binding ids "not_a_binding"' in n.message for n in app._notifications)
-        assert any('claim takes "k" from link (it has no key now' in n.message for n in app._notifications)
+        assert any('unknown binding ids "not_a_binding"' in m for m in notes.messages)
+        assert any('claim takes "k" from link (it has no key now' in m for m in notes.messages)
         await pilot.press("shift+end", "k")
         await pilot.pause()
         from tui.screens.claim_form import ClaimForm
 
         assert isinstance(app.screen, ClaimForm)
     keymap.write_text("claim = [1, 2", encoding="utf-8")
+    notes.clear()  # the second app's own notifications
     app = make_app(corpus, store, analyser)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await pilot.pause()
-        assert any("keymap not used" in n.message for n in app._notifications)
+        assert any("keymap not used" in m for m in notes.messages)
 
 
 async def test_claims_panel_scope_filter_and_progress(corpus, store, analyser):
