@@ -471,7 +471,9 @@ class JournalStorage(Storage):
         so a failed action can give its document ids back."""
         self._table_objects[table.name] = table
 
-    def _next_ids(self) -> dict[str, int | None]:
+    def id_counters(self) -> dict[str, int | None]:
+        """Each registered table's next document id (None: not counted yet):
+        what a failed action gives back, and what tests compare."""
         return {name: table.id_counter() for name, table in self._table_objects.items()}
 
     @contextmanager
@@ -483,7 +485,7 @@ class JournalStorage(Storage):
         if self._pending is not None:  # nested: the outer action collects
             yield
             return
-        next_ids, names = self._next_ids(), set(self.tables)
+        next_ids, names = self.id_counters(), set(self.tables)
         self._pending, self._pending_meta = [], {"label": label, "undoable": undoable}
         try:
             yield

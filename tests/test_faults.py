@@ -75,7 +75,7 @@ def raw_state(store: AnnotationStore) -> dict:
     return {
         "tables": copy.deepcopy(s.tables), "seq": s.seq, "undo": list(s.undo_stack),
         "redo": list(s.redo_stack), "journal_end": s.journal_end,
-        "next_ids": {name: t.id_counter() for name, t in s._table_objects.items() if t.id_counter() is not None},
+        "next_ids": {name: n for name, n in s.id_counters().items() if n is not None},
     }
 
 
