@@ -81,6 +81,7 @@ class Corpus:
     cache_dir: Path | None = None  # an ingested corpus carries its analysis
     gold_loader: Callable[[], list[dict]] | None = None  # read gold rows only when needed
     gold_total: int | None = None
+    share: str = ""  # set when narrowed to one annotator's share of a plan: says whose, and how much
 
     def __post_init__(self) -> None:
         self._by_id = {a.id: a for a in self.articles}

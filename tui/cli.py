@@ -14,6 +14,7 @@ from pathlib import Path
 
 from corpus.text import visible
 from tui.cli_args import (
+    assign_parser,
     EXIT_USAGE,
     agreement_parser,
     export_parser,
@@ -224,8 +225,21 @@ def cmd_open(args: argparse.Namespace) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _fail("the app needs a terminal (stdin and stdout must be a TTY). "
                      "For headless work use `factdesk export`.")
+    plan = None
+    if args.plan:  # a bad plan is refused before anything is written
+        from annotations.assign import read_plan
+
+        plan = read_plan(Path(args.plan))
     corpus, store, analyser = open_session(args.path, args.db, args.model, args.annotator, args.read_only,
                                            corpus=corpus)
+    if plan is not None:
+        from annotations.assign import share_of
+
+        try:
+            corpus = share_of(corpus, plan, store.annotator)
+        except BaseException:
+            store.close()
+            raise
     try:
         if analyser.warning:
             print(f"factdesk: warning: {visible(analyser.warning)}", file=sys.stderr)
@@ -302,6 +316,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_assign(args: argparse.Namespace) -> int:
+    from annotations.assign import make_plan, parse_annotators, write_plan
+
+    corpus = _load_corpus(args.path)
+    plan = make_plan(corpus, parse_annotators(args.annotators), args.overlap, args.seed, args.by)
+    write_plan(plan, Path(args.out))
+    print(f"Plan for {visible(corpus.name)} ({args.by}s, overlap {args.overlap:g}, seed {args.seed}): "
+          f"{visible(args.out)}")
+    for name, units, articles, doubled in plan.summary(corpus):
+        size = f", {articles} article(s)" if args.by == "event" else ""
+        print(f"  {visible(name, 40)}: {units} {args.by}(s){size}, {doubled} also another's")
+    print(f"Each annotator opens their share with `factdesk {visible(args.path or '')} --plan "
+          f"{visible(args.out)} --annotator NAME`.".replace("factdesk  ", "factdesk "))
+    return 0
+
+
 def cmd_agreement(args: argparse.Namespace) -> int:
     import json
 
@@ -353,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_import(import_parser().parse_args(argv[1:]))
         if argv and argv[0] == "ingest":
             return cmd_ingest(ingest_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "assign":
+            return cmd_assign(assign_parser().parse_args(argv[1:]))
         if argv and argv[0] == "agreement":
             return cmd_agreement(agreement_parser().parse_args(argv[1:]))
         if argv and argv[0] == "store":

@@ -52,7 +52,7 @@ def open_parser() -> argparse.ArgumentParser:
         prog="factdesk",
         description="Read news articles about one event side by side, tag claims, "
         "their stance and each article's reliability.",
-        epilog="Other commands: `factdesk ingest --help`, `factdesk export --help`, `factdesk import --help`, `factdesk store --help`, `factdesk agreement --help`.",
+        epilog="Other commands: `factdesk ingest --help`, `factdesk export --help`, `factdesk import --help`, `factdesk store --help`, `factdesk agreement --help`, `factdesk assign --help`.",
     )
     parser.add_argument("path", nargs="?", help="a corpus: a folder of .txt/.md articles, a .jsonl or .csv file, "
                         "an FNC-1 folder, or a folder made by `factdesk ingest` (default: the bundled sample corpus)")
@@ -60,6 +60,8 @@ def open_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", type=_nonempty_path, help="the annotation store file (default: one per corpus in your data folder)")
     parser.add_argument("--read-only", action="store_true",
                         help="open the store without writing to it (e.g. while another factdesk has it open)")
+    parser.add_argument("--plan", type=_nonempty_path,
+                        help="open only your share of a plan made by `factdesk assign` (your name: --annotator)")
     _common(parser)
     parser.add_argument("--version", action=_VersionAction)
     return parser
@@ -150,4 +152,22 @@ def agreement_parser() -> argparse.ArgumentParser:
                         "folder (new, empty, or one this command wrote; replaced whole)")
     parser.add_argument("--model", help="the pipeline whose cached analysis gives the sentences (default: as for "
                         "`factdesk`); without a cached analysis the text is split at sentence punctuation")
+    return parser
+
+
+def assign_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="factdesk assign",
+        description="Split a corpus's events (or articles) between annotators, a share of them labelled by two, "
+        "for agreement. The same corpus, annotators, overlap and seed give the same plan.",
+    )
+    parser.add_argument("path", nargs="?", help="the corpus (default: the bundled sample corpus)")
+    parser.add_argument("--annotators", required=True, help="the annotators' names, comma separated: alice,bob,carol")
+    parser.add_argument("--overlap", type=float, default=0.2,
+                        help="the share of units labelled by two annotators (default 0.2)")
+    parser.add_argument("--seed", type=int, default=0, help="the shuffle's seed (default 0)")
+    parser.add_argument("--by", choices=("event", "article"), default="event",
+                        help="what is dealt out: whole events (default) or single articles")
+    parser.add_argument("--out", type=_nonempty_path, required=True,
+                        help="the plan file to write (a new file, or a plan written before)")
     return parser

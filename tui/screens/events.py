@@ -32,6 +32,8 @@ class EventsScreen(Screen):
     def on_mount(self) -> None:
         self.title = "factdesk"
         self.sub_title = f"{visible(self.corpus.name, limit=200)}: {len(self.corpus.events)} events"
+        if self.corpus.share:  # opened with --plan: whose share, and how much
+            self.sub_title += f" · {visible(self.corpus.share, limit=120)}"
         table = self.query_one(DataTable)
         table.add_column("articles", key="articles")
         table.add_column("claims", key="claims")

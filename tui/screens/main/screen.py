@@ -93,6 +93,8 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
     def on_mount(self) -> None:
         self.title = "factdesk"
         self.sub_title = visible(self.event.title, limit=200)
+        if self.corpus.share:
+            self.sub_title += f" · {visible(self.corpus.share, limit=120)}"
         # The views re-render from the desk's change events, posted as messages
         # (until on_unmount closes the desk).
         self.desk.subscribe(lambda event: self.post_message(DeskChanged(event)))
