@@ -41,7 +41,7 @@ from corpus.text import visible
 
 TASKS = ("articles", "claims", "bio", "checkworthiness", "stance", "reliability", "entities",
          "pairs", "groups", "gold")
-FORMATS = ("jsonl", "spacy", "csv")
+FORMATS = ("jsonl", "spacy", "csv", "fever", "checkthat", "claimbuster", "claimreview")
 SPLIT_BY = ("article", "event", "source")
 
 
@@ -52,6 +52,11 @@ class FileSpec:
     format: str
     about: str
     fields: tuple[tuple[str, str, str], ...]  # (name, type, meaning)
+
+    @property
+    def config(self) -> str | None:
+        """The Hugging Face config name of a JSONL file (its stem); None for the others."""
+        return self.name.removesuffix(".jsonl") if self.format == "jsonl" else None
 
 
 def _described(labels: LabelSet) -> str:
@@ -116,9 +121,11 @@ FILES = (
         ("event_id", "str", "event id"),
         ("start", "int", "claim start offset"),
         ("end", "int", "claim end offset"),
-        ("premise", "str", "the claim's text"),
+        ("premise", "str", "the sentence(s) holding the claim (the claim's own text when the article's "
+                           "analysis has no sentence there)"),
         ("hypothesis", "str", "the target proposition"),
         ("label", "str", _described(DEFAULT.stance)),
+        ("claim", "str", "the claim's own text (the article's text at start..end)"),
         ("origin", "str", "factdesk, or where an imported claim came from"),
         ("annotator_id", "str", "who annotated"),
     )),
@@ -157,9 +164,11 @@ FILES = (
         ("stance", "object", "{target_id: label}: the group's stance toward the event's targets"),
         ("sources", "object", "{states: [...], contradicts: [...], silent: [...]}: the event's sources"),
     )),
-    FileSpec("gold_stances.jsonl", "gold", "jsonl", "Gold stances imported with the corpus (FNC-1), in the source's row order.", (
+    FileSpec("gold_stances.jsonl", "gold", "jsonl", "Gold stances imported with the corpus (FNC-1), in the source's "
+             "row order: article-level text pairs, the body (premise) and the headline (hypothesis).", (
         ("row", "int", "row number in the source file"),
         ("target_id", "str", "the headline's target id"),
+        ("premise", "str", "the article text of the body"),
         ("hypothesis", "str", "the headline"),
         ("doc_id", "str", "article id of the body"),
         ("source_id", "str", "the FNC-1 Body ID"),
@@ -181,6 +190,59 @@ FILES = (
         ("doc.ents", "Span", "named entities, corrected"),
         ("doc.cats", "dict", f"{'/'.join(DEFAULT.reliability.names)}: 1.0 for the rating given, else 0.0 "
                              "(empty if unrated)"),
+    )),
+    FileSpec("fever.jsonl", "stance", "fever",
+             "FEVER (Thorne et al., 2018, fever.ai): one row per claim and target it has a stance toward, "
+             "labelled agree → SUPPORTS, disagree → REFUTES, discuss → NOT ENOUGH INFO (or as `--map` says); "
+             "`unrelated` stances have no FEVER label and are left out (the export's notes count them). "
+             "The fields after `evidence` are factdesk's, so that `factdesk import` brings the rows back.", (
+        ("id", "str", "claim_id:target_id"),
+        ("claim", "str", "the claim's own text"),
+        ("label", "str", "SUPPORTS, REFUTES or NOT ENOUGH INFO"),
+        ("evidence", "list", "[doc_id, sentence_index] of every sentence of the claims linked to this one (any "
+                             "relation, same included); sentence_index counts the article's sentences from 0, "
+                             "as Sentence_id in checkthat.tsv"),
+        ("claim_id", "str", "the claim"),
+        ("doc_id", "str", "its article"),
+        ("start", "int", "claim start offset"),
+        ("end", "int", "claim end offset"),
+        ("target_id", "str", "the target proposition"),
+        ("target", "str", "its text"),
+        ("stance", "str", "the claim's stance toward it"),
+        ("annotator_id", "str", "who annotated"),
+        ("linked", "list", "{link_id, claim_id_a, claim_id_b, label}: the links evidence comes from"),
+    )),
+    FileSpec("checkthat.tsv", "checkworthiness", "checkthat",
+             "CLEF CheckThat! check-worthiness (task 1, checkthat.gitlab.io), tab-separated with a header: one row "
+             "per sentence of every article with a claim. A sentence is Yes when a claim in it is check-worthy. "
+             "A field holding a tab or a double quote is quoted as in CSV (`pd.read_csv(path, sep=\"\\t\")` reads it).", (
+        ("Sentence_id", "str", "doc_id:n, n counting the article's sentences from 0"),
+        ("Text", "str", "the sentence"),
+        ("class_label", "str", "Yes or No"),
+    )),
+    FileSpec("claimbuster.csv", "checkworthiness", "claimbuster",
+             "ClaimBuster (Arslan et al., 2020, idir.uta.edu/claimbuster): one row per sentence of every article "
+             "with a claim. Verdict 1 when a claim in it is check-worthy, else 0 when a claim in it is unimportant "
+             "or has no check-worthiness label, else -1 (no claim, or only not-factual claims); all annotators' "
+             "claims count.", (
+        ("Sentence_id", "str", "doc_id:n, as in checkthat.tsv"),
+        ("Text", "str", "the sentence"),
+        ("Verdict", "int", "1 check-worthy, 0 unimportant, -1 not factual (ClaimBuster's CFS, UFS, NFS)"),
+    )),
+    FileSpec("claimreview.jsonld", "groups", "claimreview",
+             "schema.org ClaimReview (schema.org/ClaimReview) as a JSON-LD list: one per claim group and target "
+             "of the group's stance (a group with no stance: one, without reviewRating).", (
+        ("@type", "str", "ClaimReview"),
+        ("identifier", "str", "the group id"),
+        ("claimReviewed", "str", "the group's canonical wording"),
+        ("itemReviewed", "object", "a Claim: author (the sources stating it, as Organization), datePublished "
+                                   "(the earliest article's date, when known), appearance (a CreativeWork per "
+                                   "member claim: url of its article when known, identifier doc_id, headline, "
+                                   "text: the member's own text)"),
+        ("reviewRating", "object", "a Rating: alternateName the group's stance, identifier the target id, "
+                                   "ratingExplanation the stance and the target proposition"),
+        ("author", "object", "a Person: the annotator who set the group's wording or stance (else who linked it)"),
+        ("datePublished", "str", "when the group was last edited, or linked (YYYY-MM-DD)"),
     )),
 )
 
@@ -493,14 +555,39 @@ class _Builder:
             article_id, aligned, [], {}, {"doc_id": article_id}, f"entities.spacy, article {article_id}")))
 
     def stance(self) -> None:
+        from annotations.fc_formats import Sentences, claim_sentence
+
+        sentences: dict[str, Sentences] = {}
         for claim in self.data.claims:
+            article_id = claim["article_id"]
+            if article_id not in sentences:
+                sentences[article_id] = Sentences(self.data.articles[article_id]["text"], self.analyses.get(article_id))
+            premise = claim_sentence(self.data.articles[article_id]["text"], sentences[article_id], claim)
             for target_id, stance in sorted((claim.get("stances") or {}).items()):
-                self.rows["stance.jsonl"].append((claim["article_id"], {
+                self.rows["stance.jsonl"].append((article_id, {
                     "id": f"{claim['id']}:{target_id}", "claim_id": claim["id"], "target_id": target_id,
-                    "doc_id": claim["article_id"], "event_id": self.data.event_of(claim["article_id"]),
-                    "start": claim["start"], "end": claim["end"], "premise": claim["quote"],
-                    "hypothesis": self.data.targets[target_id]["text"], "label": stance,
+                    "doc_id": article_id, "event_id": self.data.event_of(article_id),
+                    "start": claim["start"], "end": claim["end"], "premise": premise,
+                    "hypothesis": self.data.targets[target_id]["text"], "label": stance, "claim": claim["quote"],
                     "origin": claim.get("origin", "factdesk"), "annotator_id": claim["annotator"]}))
+
+    def fever(self, mapping: dict[str, str]) -> None:
+        from annotations.fc_formats import fever_rows
+
+        self.rows["fever.jsonl"].extend(fever_rows(self.data, self.analyses, mapping, self.warnings))
+
+    def sentence_labels(self, formats: tuple[str, ...]) -> None:
+        from annotations.fc_formats import checkthat_rows, claimbuster_rows
+
+        if "checkthat" in formats:
+            self.rows["checkthat.tsv"].extend(checkthat_rows(self.data, self.analyses))
+        if "claimbuster" in formats:
+            self.rows["claimbuster.csv"].extend(claimbuster_rows(self.data, self.analyses))
+
+    def claimreview(self) -> None:
+        from annotations.fc_formats import claimreview_rows
+
+        self.rows["claimreview.jsonld"].extend(claimreview_rows(self.data))
 
     def reliability(self) -> None:
         for rating in self.data.ratings:
@@ -531,6 +618,7 @@ class _Builder:
         for g in self.data.gold:
             self.rows["gold_stances.jsonl"].append((g["article_id"], {
                 "row": g["row"], "target_id": g["target_id"],
+                "premise": self.data.articles.get(g["article_id"], {}).get("text", ""),
                 "hypothesis": self.data.targets.get(g["target_id"], {}).get("text", ""),
                 "doc_id": g["article_id"], "source_id": g.get("source_id", ""), "label": g["stance"],
                 "origin": "gold"}))
@@ -566,8 +654,18 @@ def _jsonl(rows) -> bytes:
     return b"".join([dumps(r, option=newline) for r in rows])
 
 
+def _serialise(name: str, rows: list[dict]) -> bytes:
+    """The bytes of one file from its rows."""
+    from annotations import fc_formats
+
+    writers = {"stances.csv": fnc1_csv, "checkthat.tsv": fc_formats.checkthat_tsv,
+               "claimbuster.csv": fc_formats.claimbuster_csv, "claimreview.jsonld": fc_formats.claimreview_json}
+    return writers.get(name, _jsonl)(rows)
+
+
 def build(data: Dataset, analyser: Analyser | None, tasks: tuple[str, ...], formats: tuple[str, ...],
-          progress: Callable[[int, int], None] | None = None) -> tuple[_Builder, list[str]]:
+          progress: Callable[[int, int], None] | None = None,
+          fever_map: dict[str, str] | None = None) -> tuple[_Builder, list[str]]:
     """Every selected file's rows (and docs), before anything is written."""
     warnings = list(data.warnings)
     by_pair: dict[tuple[str, str], tuple[list, list]] = defaultdict(lambda: ([], []))
@@ -578,9 +676,14 @@ def build(data: Dataset, analyser: Analyser | None, tasks: tuple[str, ...], form
     spacy = "spacy" in formats
     need_claims = bool({"claims", "bio", "checkworthiness"} & set(tasks)) and ("jsonl" in formats or spacy)
     need_entities = "entities" in tasks and spacy
+    # the sentences of the claims' articles: stance premises, FEVER evidence, CheckThat!/ClaimBuster rows
+    need_sentences = ("stance" in tasks and bool({"jsonl", "fever"} & set(formats))) or (
+        "checkworthiness" in tasks and bool({"checkthat", "claimbuster"} & set(formats)))
     need = set()
     if need_claims:
         need |= {a for a, _ in by_pair}
+    if need_sentences:
+        need |= {c["article_id"] for c in data.claims}
     if need_entities:
         need |= set(data.touched())
     if "claims" in tasks and spacy:
@@ -622,6 +725,14 @@ def build(data: Dataset, analyser: Analyser | None, tasks: tuple[str, ...], form
                          ("groups", builder.groups)):
         if task in jsonl_tasks:
             method()
+    if "stance" in tasks and "fever" in formats:
+        from annotations.fc_formats import DEFAULT_FEVER_MAP
+
+        builder.fever(dict(DEFAULT_FEVER_MAP) if fever_map is None else fever_map)
+    if "checkworthiness" in tasks:
+        builder.sentence_labels(formats)
+    if "groups" in tasks and "claimreview" in formats:
+        builder.claimreview()
     if "gold" in tasks and data.gold and ("jsonl" in formats or "csv" in formats):
         builder.gold()
     return builder, warnings
@@ -665,11 +776,13 @@ def _collector_paused():
 
 def export(stores: list[AnnotationStore], out_dir: str | Path, analyser: Analyser | None = None,
            tasks: tuple[str, ...] = TASKS, formats: tuple[str, ...] = FORMATS, split: Split | None = None,
-           progress: Callable[[int, int], None] | None = None) -> ExportReport:
+           progress: Callable[[int, int], None] | None = None,
+           fever_map: dict[str, str] | None = None) -> ExportReport:
     """Check ``out_dir``, validate everything, build every row, then write the
-    export into a sibling folder and swap it in whole (see :mod:`annotations.outdir`)."""
+    export into a sibling folder and swap it in whole (see :mod:`annotations.outdir`).
+    ``fever_map``: stance → FEVER label (default: :data:`annotations.fc_formats.DEFAULT_FEVER_MAP`)."""
     with _collector_paused():
-        return _export(stores, out_dir, analyser, tasks, formats, split, progress)
+        return _export(stores, out_dir, analyser, tasks, formats, split, progress, fever_map)
 
 
 def _inputs(stores: list[AnnotationStore]) -> list[Path]:
@@ -700,10 +813,10 @@ def export_target(stores: list[AnnotationStore], out_dir: str | Path) -> ExportT
     return target
 
 
-def _export(stores, out_dir, analyser, tasks, formats, split, progress) -> ExportReport:
+def _export(stores, out_dir, analyser, tasks, formats, split, progress, fever_map=None) -> ExportReport:
     target = export_target(stores, out_dir)  # before the long part: a bad --out fails at once
     data = collect(stores)
-    builder, warnings = build(data, analyser, tasks, formats, progress)
+    builder, warnings = build(data, analyser, tasks, formats, progress, fever_map)
     files = _selected(tasks, formats, data)
 
     # which split each article's rows go to
@@ -753,7 +866,7 @@ def _export(stores, out_dir, analyser, tasks, formats, split, progress) -> Expor
             grouped[None] = [row for _, row in builder.rows.get(source, [])]
         for part in parts:
             rows = grouped.get(part, [])
-            outputs[part][spec.name] = fnc1_csv(rows) if spec.name == "stances.csv" else _jsonl(rows)
+            outputs[part][spec.name] = _serialise(spec.name, rows)
             report_counts[part][spec.name] = len(rows)
 
     report = ExportReport(out_dir=target.path, warnings=warnings)
@@ -793,8 +906,59 @@ def _version() -> str:
         return "unknown"
 
 
+HF_SPLIT_NAMES = {"train": "train", "dev": "validation", "test": "test"}
+CARD_TASKS = ("text-classification", "token-classification", "sentence-similarity")
+CARD_TASK_IDS = ("fact-checking", "natural-language-inference", "named-entity-recognition")
+
+
+def hf_configs(files: list[FileSpec], report: ExportReport, split: Split | None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(config name, [(split, path)]) for the dataset card: one config per JSONL
+    file, each split's file only when it has rows (``datasets`` refuses an
+    empty JSONL file), a config with no rows left out. The ``stance`` config
+    is stance.jsonl, or, when that has no rows, gold_stances.jsonl."""
+    parts = list(split.ratios) if split else [None]
+
+    def count(part, name) -> int:
+        return report.split_counts.get(part, {}).get(name, 0) if part else report.counts.get(name, 0)
+
+    written = {spec.name for spec in files}
+    out = []
+    for spec in files:
+        if spec.config is None:
+            continue
+        source = spec.name
+        if (source == "stance.jsonl" and report.counts.get(source, 0) == 0 and "gold_stances.jsonl" in written
+                and report.counts.get("gold_stances.jsonl", 0) > 0):
+            source = "gold_stances.jsonl"
+        data_files = [(HF_SPLIT_NAMES.get(part, part) if part else "train", f"{part}/{source}" if part else source)
+                      for part in parts if count(part, source) > 0]
+        if data_files:
+            out.append((spec.config, data_files))
+    return out
+
+
+def dataset_card(configs: list[tuple[str, list[tuple[str, str]]]]) -> list[str]:
+    """The YAML header of a Hugging Face dataset card (strings written as JSON,
+    which YAML reads as double-quoted scalars)."""
+    q = json.dumps
+    lines = ["---", f"pretty_name: {q('factdesk export')}", "license: other", "language:", "- en",
+             "task_categories:", *(f"- {t}" for t in CARD_TASKS), "task_ids:", *(f"- {t}" for t in CARD_TASK_IDS)]
+    if configs:
+        default = "stance" if any(name == "stance" for name, _ in configs) else configs[0][0]
+        lines.append("configs:")
+        for name, data_files in configs:
+            lines.append(f"- config_name: {q(name)}")
+            if name == default:
+                lines.append("  default: true")
+            lines.append("  data_files:")
+            for part, path in data_files:
+                lines += [f"  - split: {q(part)}", f"    path: {q(path)}"]
+    return lines + ["---", ""]
+
+
 def readme(data: Dataset, files: list[FileSpec], report: ExportReport, split: Split | None) -> str:
-    lines = [
+    configs = hf_configs(files, report, split)
+    lines = dataset_card(configs) + [
         "# factdesk export",
         "",
         f"Written by factdesk {_version()} on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC from "
@@ -808,6 +972,14 @@ def readme(data: Dataset, files: list[FileSpec], report: ExportReport, split: Sp
         "ends), end exclusive; every span was checked to slice its article before this was written. "
         "Token indices (`token_start`, `token_end`) are inclusive, as in Prodigy. Labels are strings; "
         "`labels.json` lists every label set, and the order of `claims_bio` gives the meaning of `ner_tags`.",
+        "",
+        "Sentences (stance premises, FEVER evidence, CheckThat! and ClaimBuster rows) are those of each "
+        "article's analysis (the analysis cache; the pipeline is loaded only for an article the cache lacks), "
+        "cut at line breaks; an article whose analysis has no sentence counts as one sentence, its whole text, "
+        "and a claim no sentence holds is its own premise.",
+        "",
+        "License: `other` in the card: the articles' texts belong to their publishers; the annotations to "
+        "whoever made them.",
         "",
     ]
     if split:
@@ -826,7 +998,21 @@ def readme(data: Dataset, files: list[FileSpec], report: ExportReport, split: Sp
         lines += ["Load with Hugging Face: `load_dataset(\"json\", data_files=\"stance.jsonl\")`; with pandas: "
                   "`pd.read_json(\"stance.jsonl\", lines=True)`; the `.spacy` files with "
                   "`DocBin().from_disk(path).get_docs(nlp.vocab)` or `spacy train`.", ""]
-    lines += ["## Files", ""]
+    lines += ["## As a Hugging Face dataset", "",
+              "The YAML header above is a Hugging Face dataset card: `load_dataset(\"THIS_FOLDER\", CONFIG)` "
+              "(offline, no other argument) loads a config, `split=\"test\"` one split. Each JSONL file is a "
+              "config named by its stem; a file (or a split's file) with no rows is left out, since `datasets` "
+              "cannot read an empty JSONL file, and so is a config with no rows at all. The `stance` config is "
+              "`stance.jsonl`, or, when no claim has a stance but the corpus has gold stances (FNC-1), "
+              "`gold_stances.jsonl`; it is the default config. `dev/` is the split `validation`. The FEVER, "
+              "CheckThat!, ClaimBuster and ClaimReview files are for their own tools and are not configs.", ""]
+    if configs:
+        lines += ["| config | splits and files |", "|---|---|"]
+        lines += [f"| `{name}` | " + ", ".join(f"{part}: `{path}`" for part, path in data_files) + " |"
+                  for name, data_files in configs]
+    else:
+        lines.append("This export has no rows in any JSONL file, so the card names no config.")
+    lines += ["", "## Files", ""]
     for spec in files:
         count = report.counts.get(spec.name, 0)
         unit = "docs" if spec.format == "spacy" else "rows"

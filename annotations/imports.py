@@ -1,4 +1,6 @@
-"""Pre-annotations into a store: Prodigy-style JSONL, reliability JSONL, FNC-1 CSV.
+"""Pre-annotations into a store: Prodigy-style JSONL, reliability JSONL, FNC-1 CSV,
+and the fact-checking formats of :mod:`annotations.fc_formats` (FEVER JSONL,
+CheckThat! TSV, ClaimBuster CSV, ClaimReview JSON-LD).
 
 Imported records keep their origin (``origin``: who or what made them, and
 ``imported_from``: the file) and their ids, so importing the same file again,
@@ -122,15 +124,51 @@ def _lines(path: Path, report: ImportReport) -> Iterator[tuple[int, dict]]:
         report.warnings.append(f"{exc} The rest of it is not imported.")
 
 
-def kind_of(path: Path) -> str:
-    """``prodigy``, ``reliability``, ``pairs``, ``groups``, ``fnc1`` or ``folder``."""
+# What ``--format`` names (``folder``: an export folder)
+IMPORT_FORMATS = ("prodigy", "reliability", "pairs", "groups", "fnc1", "fever", "checkthat", "claimbuster",
+                  "claimreview", "folder")
+
+
+def _looks_like_claimreview(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{") and b"ClaimReview" in head
+
+
+def kind_of(path: Path, format: str | None = None) -> str:
+    """``prodigy``, ``reliability``, ``pairs``, ``groups``, ``fnc1``, ``fever``,
+    ``checkthat``, ``claimbuster``, ``claimreview`` or ``folder``, from the
+    file (its name and first row), or ``format`` when given."""
     try:
         if path_kind(path) == "folder":
+            if format not in (None, "folder"):
+                raise ValidationError(f"{visible(path)}: a folder, not a {format} file; nothing imported.")
             return "folder"
     except CorpusError as exc:
         raise ValidationError(f"{exc} Nothing imported.") from exc
-    if path.suffix.lower() == ".csv":
-        return "fnc1"
+    if format is not None:
+        if format not in IMPORT_FORMATS or format == "folder":
+            raise ValidationError(f"--format {_show(format)}: choose from "
+                                  f"{', '.join(f for f in IMPORT_FORMATS if f != 'folder')}")
+        return format
+    suffix = path.suffix.lower()
+    if suffix == ".jsonld" or (suffix == ".json" and _looks_like_claimreview(path)):
+        return "claimreview"
+    if suffix in (".tsv", ".csv"):
+        from annotations.fc_formats import table_header
+
+        header = table_header(path)
+        if "Text" in header and "class_label" in header:
+            return "checkthat"
+        if "Text" in header and "Verdict" in header:
+            return "claimbuster"
+        if suffix == ".csv":
+            return "fnc1"
+        raise ValidationError(f"{visible(path)}: a TSV without the CheckThat! columns Text and class_label "
+                              f"(the header is {visible(', '.join(header), 200) or 'empty'}); nothing imported.")
     first_problem = ""
     try:
         for line in read_jsonl(path):
@@ -140,6 +178,8 @@ def kind_of(path: Path) -> str:
             row = line.value
             if "text" in row:
                 return "prodigy"
+            if "claim" in row and "label" in row:
+                return "fever"
             if "claim_id_a" in row and "claim_id_b" in row:
                 return "pairs"
             if "group_id" in row and "members" in row:
@@ -150,15 +190,17 @@ def kind_of(path: Path) -> str:
     except CorpusError as exc:
         raise ValidationError(f"{exc} Nothing imported.") from exc
     raise ValidationError(f"{visible(path)}: neither Prodigy-style tasks (rows with \"text\"), reliability rows "
-                          "(\"level\" and \"label\"), claim pairs nor claim groups"
+                          "(\"level\" and \"label\"), FEVER rows (\"claim\" and \"label\"), claim pairs nor claim groups"
                           + (f" ({first_problem})" if first_problem else "") + "; nothing imported.")
 
 
-def import_path(store: AnnotationStore, path: str | Path, progress: Progress | None = None) -> ImportReport:
-    """Import a file or an export folder into ``store``."""
+def import_path(store: AnnotationStore, path: str | Path, progress: Progress | None = None,
+                format: str | None = None) -> ImportReport:
+    """Import a file or an export folder into ``store`` (``format``: one of
+    :data:`IMPORT_FORMATS`, else found from the file)."""
     path = Path(path).expanduser()
     report = ImportReport()
-    kind = kind_of(path)
+    kind = kind_of(path, format)
     if kind == "folder":
         from annotations.outdir import check_export_folder
 
@@ -179,6 +221,10 @@ def import_path(store: AnnotationStore, path: str | Path, progress: Progress | N
         import_pairs(store, path, report, progress)
     elif kind == "groups":
         import_groups(store, path, report, progress)
+    elif kind in ("fever", "checkthat", "claimbuster", "claimreview"):
+        from annotations import fc_formats
+
+        getattr(fc_formats, f"import_{kind}")(store, path, report, progress)
     else:
         import_prodigy(store, path, report, progress)
     report.warnings = _in_line_order(report.warnings)
@@ -610,5 +656,5 @@ def import_fnc1(store: AnnotationStore, path: Path, report: ImportReport) -> Non
     report.present.update({"gold stances": corpus.gold_count - gold})
 
 
-__all__ = ["ImportReport", "import_fnc1", "import_groups", "import_pairs", "import_path", "import_prodigy",
+__all__ = ["IMPORT_FORMATS", "ImportReport", "import_fnc1", "import_groups", "import_pairs", "import_path", "import_prodigy",
            "import_reliability", "kind_of"]

@@ -266,8 +266,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from corpus.analysis import Analyser, AnalysisCache
     from corpus.nlp import resolve_model
 
+    from annotations.fc_formats import parse_map
+
     tasks = parse_choice(args.task, TASKS, "task")
     formats = parse_choice(args.format, FORMATS, "format")
+    parse_map(args.map)  # a bad --map is refused before anything is read
     split = Split(parse_split(args.split), args.split_by, args.seed) if args.split else None
     paths = [_store_path(db, None) for db in args.db] if args.db else [_store_path(None, args.corpus)]
     for db in paths:
@@ -282,7 +285,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         for db in paths:
             stores.append(AnnotationStore(db, annotator=args.annotator, read_only=True))
         report = export(stores, args.out, Analyser(resolve_model(args.model), cache), tasks, formats, split,
-                        progress=Progress("analysing"))
+                        progress=Progress("analysing"), fever_map=parse_map(args.map))
     finally:
         for store in stores:
             store.close()
@@ -308,7 +311,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             for warning in corpus.warnings:
                 print(f"factdesk: warning: {visible(warning)}", file=sys.stderr)
             store.register_corpus(corpus)
-        report = import_path(store, source, progress=Progress("importing", unit="rows"))
+        report = import_path(store, source, progress=Progress("importing", unit="rows"), format=args.format)
     for warning in report.warnings:
         print(f"factdesk: note: {visible(warning)}", file=sys.stderr)
     print(visible(report.summary()))

@@ -88,6 +88,8 @@ def export_parser() -> argparse.ArgumentParser:
     parser.add_argument("--split-by", choices=SPLIT_BY, default="article",
                         help="keep all rows of one article (default), event or source in one split")
     parser.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
+    parser.add_argument("--map", help="stance=LABEL pairs for --format fever (default: agree=SUPPORTS,"
+                        "disagree=REFUTES,discuss=NOT ENOUGH INFO; a stance not named is left out)")
     _common(parser)
     return parser
 
@@ -103,6 +105,10 @@ def import_parser() -> argparse.ArgumentParser:
     parser.add_argument("file", help="the file or export folder to import")
     parser.add_argument("--db", type=_nonempty_path, help="the store to import into (default: the store of --corpus)")
     parser.add_argument("--corpus", help="the corpus folder whose default store to use (default: the sample corpus)")
+    parser.add_argument("--format", choices=("prodigy", "reliability", "pairs", "groups", "fnc1", "fever", "checkthat",
+                                             "claimbuster", "claimreview"),
+                        help="what the file is (default: found from its name and first row); also FEVER JSONL, "
+                        "CheckThat! TSV, ClaimBuster CSV and ClaimReview JSON-LD")
     _common(parser)
     return parser
 
