@@ -274,6 +274,34 @@ def test_titles_with_escape_sequences_do_not_reach_the_terminal(tmp_path, rules_
         tmux.close()
 
 
+def test_forms_answered_in_one_burst_of_keys(tmp_path, rules_cache):
+    """A fast typist, in a real terminal: each form opened and answered in one
+    burst of keys (one send-keys), every key acting as if typed slowly: the
+    claim's rows one after another, then the rating's label, a reason ticked
+    and the note."""
+    env = run_env(tmp_path, FACTDESK_MODEL="rules", FACTDESK_CACHE_DIR=str(rules_cache))
+    tmux = Tmux([PYTHON, "-m", "tui.cli"], env)
+    try:
+        tmux.wait_for("5 articles")
+        for _ in range(8):
+            tmux.move("Down")
+        # stance 2 (disagree), type 2 (opinion), check-worthiness 2 (unimportant), then the note
+        subprocess.run(["tmux", "send-keys", "-t", tmux.session, "s", "c", "2", "2", "2", "Tab", "Tab", "Tab",
+                        "fast note", "Enter"], check=True)
+        tmux.wait_for("1 claims")
+        subprocess.run(["tmux", "send-keys", "-t", tmux.session, "r", "3", "Tab", "Space", "Tab", "typed ahead",
+                        "Enter"], check=True)
+        tmux.wait_for("1 rated")
+        tmux.quit()
+    finally:
+        tmux.close()
+    claim, [rating] = stored(tmp_path)
+    assert claim["stances"] == {"t1": "disagree"}
+    assert (claim["claim_type"], claim["checkworthiness"], claim["note"]) == ("opinion", "unimportant", "fast note")
+    assert (rating["label"], rating["note"]) == ("unreliable", "typed ahead")
+    assert len(rating["rationale_codes"]) == 1
+
+
 def test_ctrl_q_while_articles_are_analysed_quits_without_waiting(tmp_path):
     """Quit while the analysis of a large folder runs: the process ends by
     itself, long before the analysis could have finished (the cache shows

@@ -4,11 +4,13 @@ Each is here because Textual offers no public way to do it, and
 ``tests/test_textual_adapter.py`` pins what factdesk relies on, so a Textual
 release that changes it fails a test instead of misbehaving quietly.
 
-- :func:`forward_key`: give a key to a screen or widget *now*, as if it had
-  been typed there. Keys typed ahead of a form that opened (``c1⏎``) must reach
-  the form in the order they were typed; posting a new ``Key`` message would
-  queue it behind keys already waiting and reorder them. Textual's own key
-  routing uses ``MessagePump._forward_event`` for exactly this.
+- :func:`forward_key`: give a key to a screen or widget as Textual gives a
+  key to the focused widget, marked as forwarded (``MessagePump._forward_event``,
+  what Textual's own key routing calls). A key that came back to the app
+  unhandled is given on to a form or field opened since (``tui/typeahead.py``).
+  Posting a plain ``Key`` instead would not do: one that is not marked as
+  forwarded and bubbles back up to the app is taken for a new key from the
+  terminal, and typed a second time.
 - :class:`QuietExceptions`: an exception nothing handled stops a Textual app,
   which then prints a traceback with its local variables (article text among
   them) over the terminal. Textual has no hook but ``App._handle_exception``
@@ -24,9 +26,11 @@ from textual.app import App
 from textual.message_pump import MessagePump
 
 
-def forward_key(target: MessagePump, key: events.Key) -> None:
-    """Give ``target`` a copy of ``key`` at once, ahead of anything queued."""
-    target._forward_event(events.Key(key.key, key.character))
+def forward_key(target: MessagePump, key: events.Key) -> events.Key:
+    """Give ``target`` a copy of ``key`` (into its queue, marked as forwarded); returns the copy."""
+    copy = events.Key(key.key, key.character)
+    target._forward_event(copy)
+    return copy
 
 
 class QuietExceptions(App):

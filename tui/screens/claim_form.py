@@ -76,8 +76,9 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
     """Tag a claim: stance toward each target, type, check-worthiness, speaker,
     attribution, confidence and a note."""
 
-    # Not priority bindings: a priority Enter would run before digits typed just
-    # ahead of it ("c1⏎" in one burst) have reached their row.
+    # Not priority bindings: a key goes to the focused row or the note first
+    # (keys typed ahead one at a time, see tui/typeahead.py), and only what they
+    # leave comes back up to these.
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("enter", "save", "Save"),
@@ -119,7 +120,9 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
                         classes="form-hint")
 
     def on_mount(self) -> None:
-        self.query(ChoiceRow).first().focus()
+        # set_focus, at once: focus() would move it only after the messages
+        # already queued, behind keys typed ahead that need it
+        self.set_focus(self.query(ChoiceRow).first())
 
     def on_key(self, event: events.Key) -> None:
         """A choice's key that reached the screen itself (typed before the first
@@ -128,7 +131,7 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
             return
         row = self.focused if isinstance(self.focused, ChoiceRow) else self.query(ChoiceRow).first()
         if row.takes(event.character):
-            row.focus()
+            self.set_focus(row)  # at once: the row moves the focus on from itself
             row.on_key(event)
 
     def _result(self, next_: bool) -> ClaimFormResult | None:
@@ -136,7 +139,7 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
         missing = [r.title for r in rows.values() if r.required and r.value is None]
         if missing:
             self.notify(f"Choose: {', '.join(missing)}", severity="warning")
-            rows[next(f for f, r in rows.items() if r.required and r.value is None)].focus()
+            self.set_focus(rows[next(f for f, r in rows.items() if r.required and r.value is None)])
             return None
         stances = {f.split(":", 1)[1]: r.value for f, r in rows.items() if f.startswith("stance:")}
         fields = {f: r.value for f, r in rows.items() if not f.startswith("stance:")}

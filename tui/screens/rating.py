@@ -64,15 +64,13 @@ class ReliabilityModal(ModalScreen[RatingResult | None]):
                              "Enter saves"), classes="form-hint")
 
     def on_mount(self) -> None:
-
-        self.query_one(ChoiceRow).focus()
+        self.set_focus(self.query_one(ChoiceRow))  # at once, not behind the keys queued (as focus() would)
 
     def on_key(self, event) -> None:
         """A label's key that reached the screen before the label row had focus."""
-
         row = self.query_one(ChoiceRow)
         if row.takes(event.character) and not isinstance(self.focused, Input):
-            row.focus()
+            self.set_focus(row)
             row.on_key(event)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -82,12 +80,11 @@ class ReliabilityModal(ModalScreen[RatingResult | None]):
     def action_save(self) -> None:
         from textual.widgets import SelectionList
 
-
         row = self.query_one(ChoiceRow)
         if row.value is None:
             keys = ", ".join(f"{label.key} {label.name}" for label in DEFAULT.reliability)
             self.notify(f"Choose a label: {keys}.", severity="warning")
-            row.focus()
+            self.set_focus(row)
             return
         codes = tuple(self.query_one("#codes", SelectionList).selected)
         result = RatingResult(row.value, self.query_one("#note", Input).value.strip(), codes)
