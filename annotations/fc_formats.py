@@ -47,7 +47,8 @@ from corpus.text import normalise, visible
 # -- FEVER labels and the stance mapping ---------------------------------------------------
 
 FEVER_LABELS = ("SUPPORTS", "REFUTES", "NOT ENOUGH INFO")
-DEFAULT_FEVER_MAP = {"agree": "SUPPORTS", "disagree": "REFUTES", "discuss": "NOT ENOUGH INFO"}
+_AGREE, _DISAGREE, _DISCUSS, _UNRELATED = DEFAULT.stance.names  # FNC-1's, in labels.py's order
+DEFAULT_FEVER_MAP = {_AGREE: "SUPPORTS", _DISAGREE: "REFUTES", _DISCUSS: "NOT ENOUGH INFO"}
 CHECKTHAT_COLUMNS = ("Sentence_id", "Text", "class_label")
 CLAIMBUSTER_COLUMNS = ("Sentence_id", "Text", "Verdict")
 CHECKWORTHY, UNIMPORTANT, NOT_FACTUAL = DEFAULT.checkworthiness.names
