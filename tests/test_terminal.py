@@ -173,9 +173,8 @@ def test_new_user_tags_a_sentence_rates_and_quits(tmp_path, rules_cache):
 
 
 def test_keys_typed_in_one_burst_all_count(tmp_path, rules_cache):
-    """A fast typist: "s c 3 1 ⏎" reaches the app in one go, then "r 2 ⏎".
-    (Keys typed while one form is still closing and the next opening are not
-    yet carried over: see the closing notes of the workflow issue.)"""
+    """A fast typist: "s c 3 1 ⏎" reaches the app in one go, then "r 2 ⏎"
+    (test_forms_answered_in_one_burst_of_keys answers whole forms in one burst)."""
     env = run_env(tmp_path, FACTDESK_MODEL="rules", FACTDESK_CACHE_DIR=str(rules_cache))
     tmux = Tmux([PYTHON, "-m", "tui.cli"], env)
     try:
