@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +17,7 @@ from annotations.corroboration import (  # what the desk gives these screens
 )
 from annotations.labels import DEFAULT
 from corpus.text import visible
+from tui.screens.results import Place
 
 RELATIONS = DEFAULT.links
 
@@ -22,7 +25,23 @@ RELATIONS = DEFAULT.links
 STANCE = DEFAULT.stance
 
 
-class CorroborationScreen(ModalScreen[tuple | None]):
+@dataclass(frozen=True)
+class GroupStance:
+    """Set a claim group's stance (toward the event's first target)."""
+
+    group_id: str
+    stance: str
+
+
+@dataclass(frozen=True)
+class GroupWording:
+    """Edit a claim group's canonical wording, starting from ``canonical``."""
+
+    group_id: str
+    canonical: str
+
+
+class CorroborationScreen(ModalScreen[Place | GroupStance | GroupWording | None]):
     """Each claim group: who states it, who contradicts it, who is silent; each
     source: how many of its claims others back or contradict. Enter on a group
     jumps to its first claim; c edits its canonical wording."""
@@ -84,7 +103,7 @@ class CorroborationScreen(ModalScreen[tuple | None]):
             return
         event.stop()
         row = next(r for r in self.groups if r.group_id == event.row_key.value)
-        self.dismiss(("jump", *row.first))
+        self.dismiss(Place(*row.first))
 
     def _current(self) -> GroupRow | None:
         table = self.query_one("#groups", DataTable)
@@ -95,13 +114,13 @@ class CorroborationScreen(ModalScreen[tuple | None]):
     def action_canonical(self) -> None:
         row = self._current()
         if row is not None:
-            self.dismiss(("canonical", row.group_id, row.canonical))
+            self.dismiss(GroupWording(row.group_id, row.canonical))
 
     def action_stance(self, stance: str) -> None:
         """A stance's key: the group's stance toward the event's (first) target."""
         row = self._current()
         if row is not None:
-            self.dismiss(("stance", row.group_id, stance))
+            self.dismiss(GroupStance(row.group_id, stance))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

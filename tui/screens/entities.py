@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,7 +16,23 @@ from annotations.labels import DEFAULT
 from corpus.text import visible
 
 
-class EntitiesModal(ModalScreen[tuple | None]):
+@dataclass(frozen=True)
+class EntityChoice:
+    """``focus`` one entity group (``keys``: one), or ``merge`` two."""
+
+    action: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EntityLabel:
+    """The label chosen (None: not an entity), and whether for every identical mention."""
+
+    label: str | None
+    everywhere: bool
+
+
+class EntitiesModal(ModalScreen[EntityChoice | None]):
     """The event's entities by frequency. Enter focuses one; m on one row, then m
     on another, merges the two groups."""
 
@@ -45,7 +63,7 @@ class EntitiesModal(ModalScreen[tuple | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(("focus", (event.option.id,)))
+        self.dismiss(EntityChoice("focus", (event.option.id,)))
 
     def action_merge(self) -> None:
         option = self.query_one("#entities", OptionList).highlighted_option
@@ -55,13 +73,13 @@ class EntitiesModal(ModalScreen[tuple | None]):
             self.marked = option.id
             self.notify("Now m on the entity to merge it with.")
             return
-        self.dismiss(("merge", (self.marked, option.id)))
+        self.dismiss(EntityChoice("merge", (self.marked, option.id)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class EntityLabelModal(ModalScreen[tuple | None]):
+class EntityLabelModal(ModalScreen[EntityLabel | None]):
     """Pick an entity label (digits for the common ones, 0: not an entity);
     a toggles applying it to every identical mention in the event."""
 
@@ -106,11 +124,11 @@ class EntityLabelModal(ModalScreen[tuple | None]):
         label = DEFAULT.entities.by_key(event.character) if event.character else None
         if label is not None or event.character == "0":
             event.stop()
-            self.dismiss((label.name if label else None, self.everywhere))
+            self.dismiss(EntityLabel(label.name if label else None, self.everywhere))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss((None if event.option.id == "-" else event.option.id, self.everywhere))
+        self.dismiss(EntityLabel(None if event.option.id == "-" else event.option.id, self.everywhere))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

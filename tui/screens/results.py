@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +15,16 @@ from textual.widgets.option_list import Option
 from corpus.text import visible
 
 
-class ResultsModal(ModalScreen[tuple | None]):
+@dataclass(frozen=True)
+class Place:
+    """A span of an article to show and select: what a list's Enter jumps to."""
+
+    article_id: str
+    start: int
+    end: int
+
+
+class ResultsModal(ModalScreen[Place | None]):
     """Search results across the event: Enter jumps to one."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -43,7 +54,7 @@ class ResultsModal(ModalScreen[tuple | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         article_id, start, end = event.option.id.split("|")
-        self.dismiss((article_id, int(start), int(end)))
+        self.dismiss(Place(article_id, int(start), int(end)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +15,15 @@ from textual.widgets.option_list import Option
 from corpus.text import visible
 
 
-class TargetsModal(ModalScreen[tuple | None]):
+@dataclass(frozen=True)
+class TargetEdit:
+    """A target's new wording (``target_id`` None: a new target)."""
+
+    target_id: str | None
+    text: str
+
+
+class TargetsModal(ModalScreen[TargetEdit | None]):
     """The event's targets. Type a proposition and press Enter to add it; Enter
     on a listed one puts it in the box to reword it."""
 
@@ -46,7 +56,7 @@ class TargetsModal(ModalScreen[tuple | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.value.strip():
-            self.dismiss((self.editing, event.value))
+            self.dismiss(TargetEdit(self.editing, event.value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -12,6 +12,7 @@ from annotations.schema import ValidationError
 from annotations.store import StoreError
 from corpus.text import visible
 from tui.messages import IndexReady
+from tui.screens.results import Place
 
 
 class LinkActions:
@@ -143,11 +144,13 @@ class LinkActions:
 
         if result is None:
             return
-        if result[0] == "jump":
-            self.jump_to(*result[1:])
+        from tui.screens.corroboration import GroupStance
+
+        if isinstance(result, Place):
+            self.jump_to(result.article_id, result.start, result.end)
             return
-        if result[0] == "stance":
-            _, group_id, stance = result
+        if isinstance(result, GroupStance):
+            group_id, stance = result.group_id, result.stance
             try:
                 self.desk.set_group_stance(group_id, stance)
             except (ValidationError, StoreError) as exc:
@@ -156,7 +159,7 @@ class LinkActions:
             self.notify(f"Group stance: {stance}.")
             self.action_corroboration()
             return
-        _, group_id, canonical = result
+        group_id, canonical = result.group_id, result.canonical  # a GroupWording
 
         def save(text: str | None) -> None:
             if text is None or not text.strip():

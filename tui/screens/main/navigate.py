@@ -82,7 +82,7 @@ class ReadingActions:
         chosen = await self.app.push_screen_wait(ResultsModal(needle, self.desk.match_rows(needle, limit=500)))
         if chosen is not None:
             self.query_one("#search", Input).remove_class("-open")
-            self.jump_to(*chosen)
+            self.jump_to(chosen.article_id, chosen.start, chosen.end)
 
     def set_entity_focus(self, key: str | None, groups: dict[str, list] | None = None) -> None:
         self.focus_key = key
@@ -144,7 +144,7 @@ class ReadingActions:
         if result is None:
             return
         quote = article.text[start:end]
-        label, everywhere = result
+        label, everywhere = result.label, result.everywhere
         try:
             count = self.desk.label_entity(article.id, start, end, label, everywhere)
         except (ValidationError, StoreError) as exc:
@@ -162,7 +162,7 @@ class ReadingActions:
             result = await self.app.push_screen_wait(TargetsModal(self.targets))
             if result is None:
                 return
-            target_id, text = result
+            target_id, text = result.target_id, result.text
             try:
                 self.desk.set_target(text, target_id)
             except (ValidationError, StoreError) as exc:
@@ -180,7 +180,7 @@ class ReadingActions:
             result = await self.app.push_screen_wait(EntitiesModal(self.desk.entity_rows(groups)))
             if result is None:
                 return
-            action, keys = result
+            action, keys = result.action, result.keys
             if action == "merge":
                 try:
                     self.desk.merge_entities(*keys)
