@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 from corpus.text import visible
+from tui.cli_common import fail as _fail
+from tui.cli_common import load_corpus_at as _load_corpus
 from tui.cli_args import (
     assign_parser,
-    EXIT_USAGE,
     agreement_parser,
     export_parser,
     import_parser,
@@ -116,11 +117,6 @@ def _rebind(db: Path, corpus_path: str, annotator: str | None) -> int:
     return 0
 
 
-def _fail(message: str) -> int:
-    print(f"factdesk: error: {visible(message)}", file=sys.stderr)
-    return EXIT_USAGE
-
-
 def log_unexpected(exc: BaseException) -> str:
     """Write ``exc``'s full traceback to a new log file; the one line to show,
     naming the file (or saying why there is none)."""
@@ -144,13 +140,6 @@ def log_unexpected(exc: BaseException) -> str:
                 f"{log}: please include it when you report this.")
     return f"unexpected error ({detail}). Nothing saved before it is lost; no log file could be written."
 
-
-
-def _load_corpus(path: str | None):
-    from corpus.articles import sample_corpus_path
-    from corpus.importers import load_corpus
-
-    return load_corpus(Path(path) if path else sample_corpus_path())
 
 
 def pause_gc_for_startup() -> None:
@@ -319,59 +308,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_assign(args: argparse.Namespace) -> int:
-    from annotations.assign import make_plan, parse_annotators, write_plan
-
-    corpus = _load_corpus(args.path)
-    plan = make_plan(corpus, parse_annotators(args.annotators), args.overlap, args.seed, args.by)
-    write_plan(plan, Path(args.out))
-    print(f"Plan for {visible(corpus.name)} ({args.by}s, overlap {args.overlap:g}, seed {args.seed}): "
-          f"{visible(args.out)}")
-    for name, units, articles, doubled in plan.summary(corpus):
-        size = f", {articles} article(s)" if args.by == "event" else ""
-        print(f"  {visible(name, 40)}: {units} {args.by}(s){size}, {doubled} also another's")
-    print(f"Each annotator opens their share with `factdesk {visible(args.path or '')} --plan "
-          f"{visible(args.out)} --annotator NAME`.".replace("factdesk  ", "factdesk "))
-    return 0
-
-
-def cmd_agreement(args: argparse.Namespace) -> int:
-    import json
-
-    from annotations.agreement import (
-        AgreementError, cached_sentences, compute, gather, open_stores, out_target, write_folder,
-    )
-
-    try:
-        stores = open_stores(args.db)
-        try:
-            target = out_target(args.out, stores) if args.out else None
-            material = gather(stores, args.by)
-            roots: list = [None]  # the default cache, and an ingested corpus's own analysis folder
-            for bound in (store.bound_corpus() for store in stores):
-                if bound and isinstance(bound.get("path"), str) and (Path(bound["path"]) / "analysis").is_dir():
-                    roots.append(Path(bound["path"]) / "analysis")
-            report = compute(material, cached_sentences(roots, args.model))
-            out = write_folder(report, target) if target else None
-        finally:
-            for store in stores:
-                store.close()
-    except AgreementError as exc:
-        return _fail(str(exc))
-    for note in report.notes:
-        print(f"factdesk: note: {visible(note)}", file=sys.stderr)
-    if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=True))
-    else:
-        from tui.agreement_view import show_agreement
-
-        show_agreement(report)
-    if out is not None:
-        print(f"Written: {visible(out / 'agreement.json')} and agreement.md",
-              file=sys.stderr if args.json else sys.stdout)
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from annotations.export import ExportError
@@ -387,8 +323,12 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] == "ingest":
             return cmd_ingest(ingest_parser().parse_args(argv[1:]))
         if argv and argv[0] == "assign":
+            from tui.cli_team import cmd_assign
+
             return cmd_assign(assign_parser().parse_args(argv[1:]))
         if argv and argv[0] == "agreement":
+            from tui.cli_team import cmd_agreement
+
             return cmd_agreement(agreement_parser().parse_args(argv[1:]))
         if argv and argv[0] == "store":
             return cmd_store(store_parser().parse_args(argv[1:]))
