@@ -360,6 +360,12 @@ class Desk:
     def read_only(self) -> bool:
         return self.store.read_only
 
+    @property
+    def scheme(self):
+        """The store's label scheme (:class:`annotations.labels.LabelScheme`):
+        every label the screens offer, colour and count comes from it."""
+        return self.store.scheme
+
     def article(self, article_id: str) -> Article:
         """Any article of the corpus (a claim's link may lead out of the event)."""
         return self.corpus.article(article_id)

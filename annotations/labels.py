@@ -174,6 +174,8 @@ class LabelScheme:
     reliability: ReliabilityScale
     links: LinkRelations
     entities: EntityLabels
+    name: str = "default"  # the scheme file's stem, or "default"
+    guidelines: str = ""  # the annotation guidelines (Markdown), shown in the app
 
     def sets(self) -> dict[str, LabelSet]:
         """Every set of the scheme by its name (the reasons as ``rationale_codes``)."""

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from tinydb import Query, TinyDB
 
+from annotations.labels import DEFAULT, LabelScheme
 from annotations.journal import JournalStorage, OpenReport, StoreLocked
 from annotations.tinydb_table import JournalTable
 from annotations.schema import (
@@ -167,6 +168,7 @@ class AnnotationStore:
         self.path = Path(path).expanduser()
         self.annotator = annotator or default_annotator()
         self.read_only = read_only
+        self.scheme: LabelScheme = DEFAULT  # the labels this store's records use (issue 16: recorded per store)
         self.reanchored = ReanchorReport()
         options = {"read_only": read_only, "annotator": self.annotator}
         if snapshot_every is not None:
