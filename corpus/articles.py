@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus.builder import CorpusBuilder
-from corpus.formats import list_folder, path_kind, read_json_object, read_text_file, scalar_text
+from corpus.formats import list_folder, max_article_bytes, path_kind, read_json_object, read_text_file, scalar_text
 from corpus.model import Article, Corpus, CorpusError, Event, Target
 from corpus.text import visible
 
@@ -79,7 +79,7 @@ def load_folder(folder: str | Path) -> Corpus:
             except CorpusError as exc:
                 builder.warn(str(exc))
         try:
-            raw, notes = read_text_file(path)
+            raw, notes = read_text_file(path, limit=max_article_bytes())
         except CorpusError as exc:
             builder.warn(f"{exc} Skipped.")
             continue

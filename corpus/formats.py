@@ -16,7 +16,6 @@ import json
 import math
 import re
 import stat
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -27,6 +26,32 @@ from corpus.model import CorpusError
 from corpus.text import visible
 
 SNIFF_BYTES = 64 * 1024
+# The largest article read from outside: a text file, a CSV field or a JSONL
+# line. Analysing an article costs about 25 times its size in memory while it
+# is read (noise, duplicates, normalisation work on the whole text), so a
+# bigger one is refused, with a message naming it and this limit, instead of
+# taking the machine's memory. $FACTDESK_MAX_ARTICLE_MB changes it.
+DEFAULT_MAX_ARTICLE_MB = 16
+
+
+def max_article_bytes() -> int:
+    import os
+
+    try:
+        megabytes = float(os.environ.get("FACTDESK_MAX_ARTICLE_MB", DEFAULT_MAX_ARTICLE_MB))
+    except ValueError:
+        megabytes = DEFAULT_MAX_ARTICLE_MB
+    return max(1, int(megabytes * 2**20))
+
+
+def size_text(size: int) -> str:
+    """A size for people: ``16 MB``, ``5.7 MB``, ``10 KB``."""
+    return f"{size / 2**20:.3g} MB" if size >= 2**20 else f"{size / 1024:.3g} KB"
+
+
+def too_big(what: str, size: int, limit: int) -> str:
+    return (f"{what} is {size_text(size)}, over the {size_text(limit)} limit for one article; split it "
+            "into several articles, or raise the limit with FACTDESK_MAX_ARTICLE_MB")
 PREFERRED_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "cp1251", "shift_jis", "gb18030", "euc_kr")
 
 
@@ -139,9 +164,12 @@ def regular_file(path: Path) -> None:
                           "and give that.")
 
 
-def read_text_file(path: Path, allow_nul: bool = False) -> tuple[str, list[str]]:
+def read_text_file(path: Path, allow_nul: bool = False, limit: int | None = None) -> tuple[str, list[str]]:
+    """The text of a file; with ``limit``, a file of more bytes is refused before it is read."""
     regular_file(path)
     try:
+        if limit is not None and path.stat().st_size > limit:
+            raise CorpusError(f"{visible(path.name)}: {too_big('the file', path.stat().st_size, limit)}.")
         raw = path.read_bytes()
     except OSError as exc:
         raise CorpusError(f"{visible(path.name)}: cannot be read ({exc.strerror or exc}). "
@@ -275,7 +303,11 @@ def jsonl_text_lines(text: str) -> Iterator[JsonlLine]:
     U+0085 or form feed inside a JSON string does not end a line. A leading
     byte-order mark is dropped; blank lines are skipped; a line that is not
     JSON comes with its ``problem`` and the others are unaffected."""
+    limit = max_article_bytes()
     for number, line in enumerate(text.split("\n"), 1):
+        if len(line) > limit:  # characters: as for a CSV field
+            yield JsonlLine(number, None, too_big("the line", len(line), limit))
+            continue
         parsed = _jsonl_line(number, line)
         if parsed is not None:
             yield parsed
@@ -296,7 +328,20 @@ def read_jsonl(path: Path) -> Iterator[JsonlLine]:
                 yield from jsonl_text_lines(text)
                 return
             fh.seek(0)
-            for number, raw in enumerate(fh, 1):
+            limit = max_article_bytes()
+            number = 0
+            while True:
+                raw = fh.readline(limit + 1)  # never more than the limit in memory
+                if not raw:
+                    break
+                number += 1
+                if len(raw) > limit and not raw.endswith(b"\n"):
+                    size = len(raw)
+                    while raw and not raw.endswith(b"\n"):  # skip the rest of the line, a piece at a time
+                        raw = fh.readline(limit + 1)
+                        size += len(raw)
+                    yield JsonlLine(number, None, too_big("the line", size, limit))
+                    continue
                 raw = raw.rstrip(b"\n")
                 try:
                     line = raw.decode("utf-8")
@@ -372,7 +417,8 @@ def csv_rows(path: Path, required: tuple[str, ...] = (), notes: list[str] | None
               ) -> tuple[list[str], list[tuple[int, dict]]]:
     """The header and the rows of a CSV file, each row with the line it starts on."""
     content = open_table(path, notes)
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    limit = max_article_bytes()
+    csv.field_size_limit(limit)
     reader = csv.DictReader(csv_lines(content))
     shown = visible(path)
     try:
@@ -390,6 +436,10 @@ def csv_rows(path: Path, required: tuple[str, ...] = (), notes: list[str] | None
             rows.append((ended + 1, row))
             ended = reader.line_num
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise CorpusError(f"{shown} row {len(rows) + 1} (line {ended + 1}): a field is over the "
+                              f"{size_text(limit)} limit for one article; split it into several articles, "
+                              "or raise the limit with FACTDESK_MAX_ARTICLE_MB.") from exc
         raise CorpusError(f"{shown} line {reader.line_num}: {exc}. Fix the file and try again.") from exc
     return header, rows
 
