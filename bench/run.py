@@ -60,6 +60,7 @@ BENCHES = {
     "keys": lambda: __import__("bench.keys_bench", fromlist=["main"]).main(),
     "export": lambda: __import__("bench.export_bench", fromlist=["main"]).main(),
     "links": lambda: __import__("bench.links_bench", fromlist=["main"]).main(),
+    "huge": lambda: __import__("bench.huge_bench", fromlist=["main"]).main(),
 }
 
 if __name__ == "__main__":

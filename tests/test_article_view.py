@@ -4,6 +4,7 @@ instead of showing stale rows."""
 
 from __future__ import annotations
 
+from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.geometry import Offset
 
@@ -70,3 +71,107 @@ async def test_a_style_update_is_never_served_from_the_cache():
 
         assert style_of(styled, "Armenia") != style_of(plain, "Armenia")
         assert style_of(styled, "Azerbaijan") == style_of(plain, "Azerbaijan")
+
+
+# -- huge articles: long lines in pieces, spans found by range --------------
+
+from textual.widgets.text_area import Selection
+
+from tui.styles import CLAIM_STYLE, NOISE_STYLE, entity_style
+from tui.widgets.article_view import LONG_LINE, _document_lines, _Spans
+
+LONG = " ".join(f"word{n % 50}" for n in range(3 * LONG_LINE // 5))  # one line of about 3 x LONG_LINE
+LONG_TEXT = f"A title\n{LONG}\nAdvertisement\nThe end of it."
+
+
+class LongApp(App):
+    def compose(self) -> ComposeResult:
+        yield ArticleView(Article.from_text(LONG_TEXT, path="long.txt"), id="view")
+
+
+def test_a_long_line_is_held_in_pieces_cut_after_a_space():
+    lines, starts = _document_lines(LONG_TEXT)
+    assert len(lines) > LONG_TEXT.count("\n") + 1 and max(map(len, lines)) <= LONG_LINE
+    for line, start in zip(lines, starts):
+        assert LONG_TEXT[start:start + len(line)] == line  # every piece where it is in the text
+    assert "".join(lines) == LONG_TEXT.replace("\n", "")
+    pieces = [line for line in lines if len(line) > 100]
+    assert all(piece.endswith(" ") for piece in pieces[:-1]), "cut after a space, not in a word"
+    short = "one\ntwo\n"
+    assert _document_lines(short) == (["one", "two", ""], [0, 4, 8])
+
+
+def test_spans_are_found_by_range_in_the_order_given():
+    a, b, c = Style(bold=True), Style(italic=True), Style(underline=True)
+    spans = _Spans([(10, 20, a), (0, 100_000, b), (15, 16, c), (5, 5, a), (30, 40, a)])
+    assert [(s, e, st) for _, s, e, st in spans.overlapping(12, 18)] == [(10, 20, a), (0, 100_000, b), (15, 16, c)]
+    assert [(s, e) for _, s, e, _ in spans.overlapping(20, 30)] == [(0, 100_000)]
+    assert [(s, e) for _, s, e, _ in spans.overlapping(39, 41)] == [(0, 100_000), (30, 40)]
+    assert not _Spans([(3, 3, a)])
+
+
+async def test_offsets_selection_and_styles_are_exact_across_the_cut_of_a_long_line():
+    app = LongApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(ArticleView)
+        view.focus()
+        text = view.article.text
+        row = view.location_of(text.index(LONG))[0]
+        cut = view.offset_of((row + 1, 0))  # where the second piece starts
+        assert text[cut - 1] == " " and view.location_of(cut) == (row + 1, 0)
+        assert view.offset_of((row, len(view.document[row]))) == cut, "the cut takes no character"
+        for offset in range(cut - 30, cut + 30):
+            assert view.offset_of(view.location_of(offset)) == offset
+        start = text.rindex(" ", 0, cut - 2) + 1
+        word = text.index(" ", cut) - start  # two words, across the cut
+        view.set_entities([(start, start + word, "GPE")])
+        view.set_claims([(start, start + word)])
+        view.select_offsets(start, start + word)
+        await pilot.pause()
+        assert view.selection_offsets() == (start, start + word)
+        styled = {(r, s, e, st) for r in (row, row + 1) for s, e, st in view.styles_of_line(r)}
+        first, second = view.location_of(start), view.location_of(start + word)
+        assert (row, first[1], len(view.document[row]), CLAIM_STYLE) in styled
+        assert (row + 1, 0, second[1], entity_style("GPE")) in styled
+        # a move that only crosses the cut is made again: one key, one character
+        view.selection = Selection.cursor(view.location_of(cut - 1))
+        await pilot.press("right")
+        assert view.offset_of(view.cursor_location) == cut
+        await pilot.press("right")
+        assert view.offset_of(view.cursor_location) == cut + 1
+        await pilot.press("left", "left")
+        assert view.offset_of(view.cursor_location) == cut - 1
+
+
+async def test_folding_noise_keeps_the_selection_and_a_long_line():
+    app = LongApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(ArticleView)
+        text = view.article.text
+        ad = text.index("Advertisement")
+        view.set_noise([(ad, ad + len("Advertisement"), "ad")])
+        end = text.index("The end")
+        view.select_offsets(end, end + 3)
+        view.hide_noise(True)
+        await pilot.pause()
+        assert "Advertisement" not in view.text and view.selection_offsets() == (end, end + 3)
+        assert view.selection != Selection.cursor(view.selection.end)
+        assert [st for _, _, st in view.styles_of_line(view.location_of(end)[0])] == []
+        view.hide_noise(False)
+        await pilot.pause()
+        assert view.selection_offsets() == (end, end + 3)
+        assert any(st == NOISE_STYLE for _, _, st in view.styles_of_line(view.location_of(ad)[0]))
+
+
+async def test_moving_inside_a_long_line_rerenders_only_the_rows_it_changes():
+    app = LongApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(ArticleView)
+        view.focus()
+        view.move_to(view.article.text.index(LONG) + 5)
+        await pilot.pause()
+        before = [view.render_line(y) for y in range(view.size.height)]
+        await pilot.press("down")
+        after = [view.render_line(y) for y in range(view.size.height)]
+        changed = [y for y in range(view.size.height) if after[y] is not before[y]]
+        assert len(changed) == 2, "the row the cursor left and the row it came to"

@@ -72,3 +72,88 @@ def test_an_unhandled_error_is_raised_by_run_and_prints_no_traceback(tmp_path):
     out = subprocess.run([PYTHON, str(script)], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert "RAISED boom" in out.stdout
     assert "Traceback" not in out.stdout + out.stderr and "must not reach" not in out.stdout + out.stderr
+
+
+# -- RowIndex / RowIndexedTextArea: TextArea reads its wrapped document's private
+# _offset_to_line_info, builds it in its private _set_document, and wraps with
+# compute_wrap_offsets; the article view's RowIndex must answer all of it as
+# Textual's WrappedDocument does.
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from textual._wrap import compute_wrap_offsets
+from textual.geometry import Offset
+from textual.widgets import TextArea
+from textual.widgets.text_area import Document, WrappedDocument
+
+from tui.textual_adapter import RowIndex, RowIndexedTextArea, wrap_offsets
+
+_PIECES = st.sampled_from(["a", "bb", "word ", " ", "   ", "x" * 23, "“q”", "é", "—", "\u00a0", "中", "\t", "e\u0301"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=60).map("".join), st.integers(1, 30))
+def test_wrap_offsets_break_lines_where_textual_does(line, width):
+    assert wrap_offsets(line, width, 4) == compute_wrap_offsets(line, width, 4)
+
+
+_DOC = "\n".join([
+    "Paragraph one: Armenia and Azerbaijan agreed to a ceasefire on Saturday, the ministry said.",
+    "",
+    "short",
+    "   indented line with a verylongwordthatmustbefoldedacrossrows and more words after it",
+    "tabs\there\tand there, “quotes” and — dashes, 中文 wide characters",
+    "x" * 130,
+])
+
+
+def test_a_row_index_answers_as_the_wrapped_document_does():
+    for width in (0, 7, 20, 41, 200):
+        theirs = WrappedDocument(Document(_DOC), width, 4)
+        ours = RowIndex(Document(_DOC), width, 4)
+        assert ours.height == theirs.height
+        assert len(ours._offset_to_line_info) == len(theirs._offset_to_line_info)
+        assert [ours._offset_to_line_info[y] for y in range(theirs.height)] == theirs._offset_to_line_info
+        assert [ours._line_index_to_offsets[i] for i in range(6)] == theirs._line_index_to_offsets
+        assert [ours._tab_width_cache[i] for i in range(6)] == theirs._tab_width_cache
+        assert ours._wrap_offsets == theirs._wrap_offsets and ours.wrapped == theirs.wrapped
+        for i in range(6):
+            assert ours.get_sections(i) == theirs.get_sections(i)
+            assert ours.get_offsets(i) == theirs.get_offsets(i)
+            for column in range(len(_DOC.split("\n")[i]) + 1):
+                assert ours.location_to_offset((i, column)) == theirs.location_to_offset((i, column))
+        for y in range(theirs.height + 2):
+            for x in (0, 3, 50):
+                assert ours.offset_to_location(Offset(x, y)) == theirs.offset_to_location(Offset(x, y))
+
+
+class _Two(App):
+    def compose(self) -> ComposeResult:
+        yield TextArea(_DOC, id="theirs", read_only=True)
+        yield RowIndexedTextArea(_DOC, id="ours", read_only=True)
+
+
+async def test_a_row_indexed_text_area_draws_and_moves_as_a_text_area_does():
+    """Its _set_document puts a RowIndex in place of the WrappedDocument, wrapped
+    at the widget's width, and TextArea draws from it the rows it draws itself."""
+    app = _Two()
+    async with app.run_test(size=(60, 40)) as pilot:
+        theirs, ours = app.query_one("#theirs", TextArea), app.query_one("#ours", RowIndexedTextArea)
+        assert isinstance(ours.wrapped_document, RowIndex) and type(theirs.wrapped_document) is WrappedDocument
+        ours.load_text(_DOC)
+        theirs.load_text(_DOC)
+        await pilot.pause()
+        assert isinstance(ours.wrapped_document, RowIndex), "load_text goes through _set_document too"
+        assert ours.wrapped_document.height == theirs.wrapped_document.height > 6
+        rows = []
+        for area in (theirs, ours):
+            area.focus()
+            area.selection = ((0, 5), (3, 40))
+            await pilot.pause()
+            rows.append([list(area.render_line(y)) for y in range(area.size.height)])
+        assert rows[0] == rows[1]
+        for key in ("down", "down", "end", "down", "down", "right"):
+            for area in (theirs, ours):
+                area.focus()
+                await pilot.press(key)
+            assert ours.selection == theirs.selection

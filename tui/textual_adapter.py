@@ -52,3 +52,208 @@ class QuietExceptions(App):
         if self.unexpected_error is not None:  # after the terminal is restored
             raise self.unexpected_error
         return result
+
+
+# -- a TextArea whose wrapping does not cost the whole document on every frame --
+#
+# Textual's WrappedDocument (textual/document/_wrapped_document.py) keeps a list
+# entry per visual row and per line, and its ``height`` is a ``sum`` over every
+# line, which TextArea reads for every row it renders: a 5 MB article (50,000
+# lines) paid that sum 80 times per frame. ``wrap`` runs ``compute_wrap_offsets``
+# (a Python step per word) over the whole document on every resize and every
+# ``load_text``: 4 s for 5 MB. TextArea reads the wrapped document through its
+# private ``_offset_to_line_info`` (in ``_render_line``) and builds it in its
+# private ``_set_document``; there is no public way to give it another, so
+# :class:`RowIndexedTextArea` overrides ``_set_document`` and :class:`RowIndex`
+# answers TextArea's private reads from a prefix sum of rows per line.
+
+import re
+from bisect import bisect_right
+from itertools import accumulate, pairwise
+
+from rich.cells import get_character_cell_size
+from textual._wrap import compute_wrap_offsets
+from textual.expand_tabs import get_tab_widths
+from textual.widgets import TextArea
+from textual.widgets.text_area import Document, DocumentNavigator, WrappedDocument
+
+_CHUNK = re.compile(r"\S+\s*|\s+")  # textual._wrap's chunks: a word and the spaces after it
+_STRIPPED = re.compile("[\x07\x08\x0b\x0c\x0d]")  # what rich.Text drops (strip_control_codes)
+_NARROW: dict[str, bool] = {}
+
+
+def _plain_cells(line: str) -> bool:
+    """Every character one cell wide and the only white space a plain space."""
+    narrow = _NARROW
+    for c in set(line):
+        ok = narrow.get(c)
+        if ok is None:
+            ok = narrow[c] = (c == " " or not c.isspace()) and get_character_cell_size(c) == 1
+        if not ok:
+            return False
+    return True
+
+
+def wrap_offsets(line: str, width: int, tab_width: int = 4) -> list[int]:
+    """``compute_wrap_offsets(line, width, tab_width)``, the same breaks, found
+    with a few string searches per row (not a Python step per word) when every
+    character of the line is one cell wide and its only white space is " "."""
+    n = len(line)
+    if not width or not line:
+        return compute_wrap_offsets(line, width, tab_width) if width else []
+    if not _plain_cells(line):
+        return compute_wrap_offsets(line, width, tab_width)
+    breaks: list[int] = []
+    r = 0  # where the current row starts (a break, or inside a folded word)
+    while n - r > width:  # the rest does not fit on this row
+        limit = r + width
+        i = -1  # the last chunk start in (r, limit]: the chunks before it fit
+        j = line.rfind(" ", r, limit)
+        if j != -1:
+            if line[j + 1] != " ":
+                i = j + 1
+            else:  # j is inside a run of spaces that goes on past the row: back to its word
+                m = r + len(line[r:j].rstrip(" "))
+                j = line.rfind(" ", r, m)
+                i = j + 1 if j != -1 else -1
+        if i == -1:
+            if r:  # cannot happen (a row after a break holds at least its first chunk)
+                return compute_wrap_offsets(line, width, tab_width)
+            i = 0  # the line's first chunk is wider than a row: folded, no break before it
+        end = _CHUNK.match(line, i).end()
+        if i:
+            breaks.append(i)
+        if end - i > width:  # a chunk wider than a row is folded every `width` cells
+            folds = (end - i - 1) // width
+            breaks.extend(range(i + width, i + folds * width + 1, width))
+            r = i + folds * width
+        else:
+            r = i
+    return breaks
+
+
+class _RowInfo:
+    """``_offset_to_line_info[y]``: (line, section) of visual row y."""
+
+    def __init__(self, tops: list[int]) -> None:
+        self._tops = tops
+
+    def __len__(self) -> int:
+        return self._tops[-1]
+
+    def __getitem__(self, y: int) -> tuple[int, int]:
+        if y < 0:
+            y += self._tops[-1]
+        if not 0 <= y < self._tops[-1]:
+            raise IndexError(y)
+        line = bisect_right(self._tops, y) - 1
+        return line, y - self._tops[line]
+
+
+class _LineRows:
+    """``_line_index_to_offsets[line]``: the visual rows of a line."""
+
+    def __init__(self, tops: list[int]) -> None:
+        self._tops = tops
+
+    def __len__(self) -> int:
+        return len(self._tops) - 1
+
+    def __getitem__(self, line: int) -> list[int]:
+        if line < 0:
+            line += len(self._tops) - 1
+        if not 0 <= line < len(self._tops) - 1:
+            raise IndexError(line)
+        return list(range(self._tops[line], self._tops[line + 1]))
+
+
+class _TabWidths:
+    """``_tab_width_cache[line]``, computed for the lines that are asked for."""
+
+    def __init__(self, document, tab_width: int) -> None:
+        self._document, self._tab_width = document, tab_width
+
+    def __len__(self) -> int:
+        return self._document.line_count
+
+    def __getitem__(self, line: int) -> list[int]:
+        text = self._document[line]
+        return [width for _, width in get_tab_widths(text, self._tab_width)] if "\t" in text else [0] if text else []
+
+
+class RowIndex(WrappedDocument):
+    """A WrappedDocument that answers every question TextArea asks of it in
+    O(log lines), wraps a line of plain text with string searches, and keeps
+    each line's breaks in ``cache`` (a dict shared by the documents of one
+    view, by line text and width), so loading a subset of the same lines
+    (noise folded away) wraps nothing again."""
+
+    def __init__(self, document, width: int = 0, tab_width: int = 4, cache: dict | None = None) -> None:
+        self._cache = {} if cache is None else cache
+        super().__init__(document, width, tab_width)
+        self._fresh = (width, self._tab_width)
+
+    def wrap(self, width: int, tab_width: int | None = None) -> None:
+        if tab_width:
+            self._tab_width = tab_width
+        lines, tab = self.document.lines, self._tab_width
+        fresh, self._fresh = getattr(self, "_fresh", None), None
+        if fresh == (width, tab):  # TextArea wraps a new document twice: when made, and at once again
+            return
+        self._width = width
+        if width:
+            known = self._cache.get((width, tab))
+            if known is None:
+                self._cache.clear()
+                known = self._cache[(width, tab)] = {}
+            offsets = list(map(known.get, lines))
+            if None in offsets:
+                for i, line in enumerate(lines):
+                    if offsets[i] is None:
+                        offsets[i] = known[line] = wrap_offsets(line, width, tab)
+        else:
+            offsets = [[] for _ in lines]
+        self._wrap_offsets = offsets
+        self._tops = tops = list(accumulate(map((1).__add__, map(len, offsets)), initial=0))
+        self._offset_to_line_info = _RowInfo(tops)
+        self._line_index_to_offsets = _LineRows(tops)
+        self._tab_width_cache = _TabWidths(self.document, tab)
+        self._plain_lines: dict[int, bool] = {}
+
+    def wrap_range(self, start, old_end, new_end) -> None:
+        self.wrap(self._width)  # the view is read-only: an edit is rare, wrap it all again
+
+    @property
+    def height(self) -> int:
+        return self._tops[-1]
+
+    def get_sections(self, line_index: int) -> list[str]:
+        line = self.document[line_index]
+        if line_index not in self._plain_lines:  # asked for each row drawn: searched once per line
+            self._plain_lines[line_index] = not _STRIPPED.search(line)
+        if not self._plain_lines[line_index]:
+            return super().get_sections(line_index)
+        cuts = [0, *self._wrap_offsets[line_index], len(line)]
+        return [line[a:b] for a, b in pairwise(cuts)]
+
+
+class RowIndexedTextArea(TextArea):
+    """A TextArea whose plain-text documents are wrapped by a :class:`RowIndex`.
+
+    Overrides TextArea's private ``_set_document`` (what ``__init__`` and
+    ``load_text`` call) for documents without a language, doing what it does
+    with a RowIndex in place of the WrappedDocument.
+    """
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        if language:
+            return super()._set_document(text, language)
+        if not hasattr(self, "_row_cache"):
+            self._row_cache: dict = {}
+        self._highlight_query = None
+        self.document = Document(text)
+        self.wrapped_document = RowIndex(self.document, self.wrap_width, self.indent_width, cache=self._row_cache)
+        self.navigator = DocumentNavigator(self.wrapped_document)
+        self._build_highlight_map()
+        self.move_cursor((0, 0))
+        self._rewrap_and_refresh_virtual_size()

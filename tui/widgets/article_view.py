@@ -8,8 +8,9 @@ out or takes in is an article offset, whatever is hidden.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from itertools import accumulate
 
 from rich.style import Style
 from rich.text import Text
@@ -23,6 +24,14 @@ from textual.widgets.text_area import Selection
 from corpus.articles import Article
 from corpus.text import shown_body
 from tui.styles import CLAIM_STYLE, FOCUS_STYLE, LINKED_STYLE, NOISE_STYLE, entity_style
+from tui.textual_adapter import RowIndexedTextArea
+
+LONG_LINE = 2048
+"""A line longer than this is held by the view's document as pieces of at most
+this length, cut after a space where there is one: a single 2 MB line
+(HTML-to-text often gives one) would otherwise be styled, divided into rows
+and measured whole for every row drawn. The cut takes no character: offsets
+stay those of the article, and the piece wraps onto a row of its own."""
 
 
 def _visible_segments(text: str, hidden: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -46,7 +55,63 @@ def _visible_segments(text: str, hidden: Iterable[tuple[int, int]]) -> list[tupl
     return segments
 
 
-class ArticleView(TextArea):
+def _document_lines(display: str) -> tuple[list[str], list[int]]:
+    """The lines the view's document holds for a display text, and the display
+    offset where each starts: the text's lines, a line longer than LONG_LINE
+    cut into pieces (each piece a document line; the cut takes no character)."""
+    lines = display.split("\n")
+    if max(map(len, lines)) <= LONG_LINE:
+        starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))  # each line and its newline
+        starts.pop()
+        return lines, starts
+    pieces, starts, position = [], [], 0
+    for line in lines:
+        a = 0
+        while len(line) - a > LONG_LINE:
+            cut = line.rfind(" ", a + LONG_LINE // 2, a + LONG_LINE)
+            b = cut + 1 if cut != -1 else a + LONG_LINE
+            pieces.append(line[a:b])
+            starts.append(position + a)
+            a = b
+        pieces.append(line[a:])
+        starts.append(position + a)
+        position += len(line) + 1
+    return pieces, starts
+
+
+class _Spans:
+    """Styled article spans, found by the range they overlap: the short ones
+    by sorted starts and bisect (a span starting before ``start - reach`` ends
+    before ``start``), the few long ones (a block of noise) in a plain list.
+    ``overlapping`` gives them in the order they were given, which is the
+    order they are styled in."""
+
+    LONG = 2048
+
+    def __init__(self, spans: Iterable[tuple[int, int, Style]]) -> None:
+        short, long = [], []
+        for order, (start, end, style) in enumerate(spans):
+            if end > start:
+                (short if end - start <= self.LONG else long).append((start, order, end, style))
+        short.sort()
+        self._starts = [span[0] for span in short]
+        self._short = short
+        self._reach = max((end - start for start, _, end, _ in short), default=0)
+        self._long = long
+
+    def __bool__(self) -> bool:
+        return bool(self._short or self._long)
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int, int, Style]]:
+        lo = bisect_left(self._starts, start - self._reach)
+        hi = bisect_left(self._starts, end)
+        found = [(o, s, e, st) for s, o, e, st in self._short[lo:hi] if e > start]
+        found += [(o, s, e, st) for s, o, e, st in self._long if s < end and e > start]
+        found.sort()
+        return found
+
+
+class ArticleView(RowIndexedTextArea):
     """Read-only TextArea that stylises entity, claim and noise spans line by line.
 
     In visual mode (``visual``), every cursor movement extends the selection,
@@ -60,10 +125,19 @@ class ArticleView(TextArea):
 
     # every movement the TextArea binds, extended in visual mode
     def action_cursor_left(self, select: bool = False) -> None:
-        super().action_cursor_left(select or self.visual)
+        self._across_cuts(super().action_cursor_left, select or self.visual)
 
     def action_cursor_right(self, select: bool = False) -> None:
-        super().action_cursor_right(select or self.visual)
+        self._across_cuts(super().action_cursor_right, select or self.visual)
+
+    def _across_cuts(self, move, select: bool) -> None:
+        """Move; once more if the move only crossed the cut between two pieces
+        of a long line (the end of one piece is the start of the next)."""
+        before = self.selection.end
+        move(select)
+        after = self.selection.end
+        if after != before and self.offset_of(after) == self.offset_of(before):
+            move(select)
 
     def action_cursor_up(self, select: bool = False) -> None:
         super().action_cursor_up(select or self.visual)
@@ -72,10 +146,10 @@ class ArticleView(TextArea):
         super().action_cursor_down(select or self.visual)
 
     def action_cursor_word_left(self, select: bool = False) -> None:
-        super().action_cursor_word_left(select or self.visual)
+        self._across_cuts(super().action_cursor_word_left, select or self.visual)
 
     def action_cursor_word_right(self, select: bool = False) -> None:
-        super().action_cursor_word_right(select or self.visual)
+        self._across_cuts(super().action_cursor_word_right, select or self.visual)
 
     def action_cursor_line_start(self, select: bool = False) -> None:
         super().action_cursor_line_start(select or self.visual)
@@ -106,8 +180,13 @@ class ArticleView(TextArea):
         self.scroll_cursor_visible(animate=False)
 
     def __init__(self, article: Article, **kwargs) -> None:
+        self._shown = shown_body(article.text)  # what is displayed: the same length, the same lines
+        lines, starts = _document_lines(self._shown)
+        whole = (((0, len(article.text)),), "\n".join(lines), starts, len(article.text))
+        self._layouts = {False: whole}  # hide_noise -> (segments, document text, line starts, length)
+        self._text_of: tuple[object, str] = (None, "")
         super().__init__(
-            shown_body(article.text),
+            whole[1],
             read_only=True,
             soft_wrap=True,
             show_line_numbers=False,
@@ -123,25 +202,20 @@ class ArticleView(TextArea):
         self._noise: tuple[tuple[int, int, str], ...] = ()
         self._focus: tuple[tuple[int, int], ...] = ()
         self._hide_noise = False
-        self._by_line: dict[int, list[tuple[int, int, Style]]] = {}
+        self._index: dict[str, _Spans] = {}  # noise, claims, entities, focus: styled in that order
         self._rows: LRUCache[tuple, Strip] = LRUCache(1024)  # see render_line
-        self._set_segments([(0, len(article.text))], article.text)
+        self._set_segments(list(whole[0]), starts, len(article.text))
 
     # -- what is displayed ---------------------------------------------------
 
-    def _set_segments(self, segments: list[tuple[int, int]], display: str) -> None:
-        self._segments = segments  # article ranges shown, in order
+    def _set_segments(self, segments: list[tuple[int, int]], line_starts: list[int], length: int) -> None:
+        """The article ranges shown, in order; the display offset where each
+        document line starts; the length of the displayed text."""
+        self._segments = segments
         self._seg_src = [s for s, _ in segments]
-        self._seg_disp, total = [], 0
-        for s, e in segments:
-            self._seg_disp.append(total)
-            total += e - s
-        starts, offset = [], 0
-        for line in display.split("\n"):
-            starts.append(offset)
-            offset += len(line) + 1
-        self._line_starts = starts
-        self._display_length = len(display)
+        self._seg_disp = list(accumulate((e - s for s, e in segments[:-1]), initial=0))
+        self._line_starts = line_starts
+        self._display_length = length
 
     def _to_display(self, offset: int) -> int:
         """Display offset of an article offset (a hidden offset goes to the next shown text)."""
@@ -164,16 +238,19 @@ class ArticleView(TextArea):
         """Fold the lines that are wholly noise out of the display, or show them again."""
         if hide == self._hide_noise:
             return
-        cursor = self.offset_of(self.cursor_location)
+        anchor, cursor = (self.offset_of(location) for location in self.selection)
         self._hide_noise = hide
-        text = self.article.text
-        segments = _visible_segments(text, [(s, e) for s, e, _ in self._noise]) if hide else [(0, len(text))]
-        display = "".join(text[s:e] for s, e in segments)
-        self._set_segments(segments, display)
-        self.load_text(shown_body(display))
+        if hide not in self._layouts:  # the folded layout, made once for a set of noise regions
+            segments = _visible_segments(self.article.text, [(s, e) for s, e, _ in self._noise])
+            display = "".join(self._shown[s:e] for s, e in segments)
+            lines, starts = _document_lines(display)
+            self._layouts[hide] = (tuple(segments), "\n".join(lines), starts, len(display))
+        segments, text, starts, length = self._layouts[hide]
+        self._set_segments(list(segments), starts, length)
+        self.load_text(text)  # lines wrapped before keep their rows (RowIndex)
         self._rows.clear()
-        self._restyle()
-        self.cursor_location = self.location_of(cursor)
+        self._restyle(())
+        self.selection = Selection(self.location_of(anchor), self.location_of(cursor))  # kept, in article offsets
 
     # -- offsets <-> locations --------------------------------------------
 
@@ -185,7 +262,7 @@ class ArticleView(TextArea):
     def offset_of(self, location: tuple[int, int]) -> int:
         row, column = location
         row = max(0, min(row, len(self._line_starts) - 1))
-        return self._to_article(min(self._line_starts[row] + column, self._display_length))
+        return self._to_article(min(self._line_starts[row] + max(0, column), self._display_length))
 
     def selection_offsets(self) -> tuple[int, int]:
         start, end = (self.offset_of(loc) for loc in self.selection)
@@ -209,86 +286,109 @@ class ArticleView(TextArea):
         entities = tuple(entities)
         if entities != self._entities:
             self._entities = entities
-            self._restyle()
+            self._restyle(("entities",))
 
     def set_claims(self, spans: Iterable[tuple[int, int]], linked: Iterable[tuple[int, int]] = ()) -> None:
         """Claim spans; those in ``linked`` (linked to claims of other articles) are marked."""
         spans, linked = list(spans), frozenset(linked)
         if spans != self._claims or linked != self._linked:
             self._claims, self._linked = spans, linked
-            self._restyle()
+            self._restyle(("claims",))
 
     def set_focus_spans(self, spans: Iterable[tuple[int, int]]) -> None:
         """Spans shown in reverse video: the mentions of the focused entity."""
         spans = tuple(spans)
         if spans != self._focus:
             self._focus = spans
-            self._restyle()
+            self._restyle(("focus",))
 
     def set_noise(self, regions: Iterable[tuple[int, int, str]]) -> None:
         regions = tuple(regions)
         if regions != self._noise:
             self._noise = regions
+            self._layouts.pop(True, None)
             if self._hide_noise:
                 self._hide_noise = False
                 self.hide_noise(True)
             else:
-                self._restyle()
+                self._restyle(("noise",))
 
-    def _add(self, start: int, end: int, style: Style) -> None:
-        """File [start, end) (article offsets) under the display lines it covers."""
-        for seg_start, seg_end in self._segments:
-            s, e = max(start, seg_start), min(end, seg_end)
-            if s >= e:
-                continue
-            d_start, d_end = self._to_display(s), self._to_display(s) + (e - s)
-            row = bisect_right(self._line_starts, d_start) - 1
-            while d_start < d_end and row < len(self._line_starts):
-                line_end = self._line_starts[row + 1] - 1 if row + 1 < len(self._line_starts) else self._display_length
-                piece_end = min(d_end, line_end)
-                if piece_end > d_start:
-                    col = d_start - self._line_starts[row]
-                    self._by_line.setdefault(row, []).append((col, col + piece_end - d_start, style))
-                row, d_start = row + 1, line_end + 1
-
-    def _restyle(self) -> None:
-        self._by_line = {}
-        for start, end, _kind in self._noise:
-            self._add(start, end, NOISE_STYLE)
-        for start, end in self._claims:
-            self._add(start, end, LINKED_STYLE if (start, end) in self._linked else CLAIM_STYLE)
-        for start, end, label in self._entities:
-            self._add(start, end, entity_style(label))
-        for start, end in self._focus:
-            self._add(start, end, FOCUS_STYLE)
+    def _restyle(self, kinds: Iterable[str] = ("noise", "claims", "entities", "focus")) -> None:
+        """Index the spans of ``kinds`` again (the others keep their index) and
+        draw again. A drawn line asks the index for the spans it shows."""
+        for kind in kinds:
+            if kind == "noise":
+                spans = ((s, e, NOISE_STYLE) for s, e, _ in self._noise)
+            elif kind == "claims":
+                spans = ((s, e, LINKED_STYLE if (s, e) in self._linked else CLAIM_STYLE) for s, e in self._claims)
+            elif kind == "entities":
+                spans = ((s, e, entity_style(label)) for s, e, label in self._entities)
+            else:
+                spans = ((s, e, FOCUS_STYLE) for s, e in self._focus)
+            self._index[kind] = _Spans(spans)
         self.notify_style_update()
         self.refresh()
+
+    def styles_of_line(self, line_index: int) -> list[tuple[int, int, Style]]:
+        """The highlight spans of a document line, as (start column, end column,
+        style) in the order they are applied."""
+        if not 0 <= line_index < len(self._line_starts):
+            return []
+        length = len(self.document[line_index])
+        start = self._to_article(self._line_starts[line_index])  # a line is shown whole, in one piece
+        end = start + length
+        found = []
+        for kind in ("noise", "claims", "entities", "focus"):
+            index = self._index.get(kind)
+            if index:
+                found += [(max(s, start) - start, min(e, end) - start, style)
+                          for _, s, e, style in index.overlapping(start, end)]
+        return found
 
     def render_line(self, y: int):
         """TextArea.render_line behind a finer cache of our own.
 
         With soft wrap, TextArea keys every row's cache entry on the whole
         selection, so moving the cursor re-renders every visible row. A row's
-        content only depends on the selection where its document line is inside
-        the selection or holds the cursor; other rows keep their cached strip.
-        Only public API: the document line of a row comes from
-        ``wrapped_document.offset_to_location``, a miss is TextArea's own
-        ``render_line``, and the cache is cleared wherever TextArea clears its
-        own for what we show (a style update; a new text restyles too).
+        content depends on the selection only through the columns of the row
+        that are selected and the cursor, if it is in the row: the cache key
+        holds those, so a move re-renders the rows it changes and no others
+        (a row of a 2,048-character line, or of a selection that spans the
+        screen, stays cached while the cursor moves elsewhere in it).
+        Only public API: a row's line and first column come from
+        ``wrapped_document.offset_to_location``, its last from ``get_offsets``;
+        a miss is TextArea's own ``render_line``, and the cache is cleared
+        wherever TextArea clears its own for what we show (a style update; a
+        new text restyles too).
         """
         scroll_x, scroll_y = self.scroll_offset
         absolute_y = scroll_y + y
         wrapped = self.wrapped_document
-        line_index = wrapped.offset_to_location(Offset(0, absolute_y))[0] if absolute_y < wrapped.height else -1
-        selection = self.selection
-        top, bottom = sorted((selection.start[0], selection.end[0]))
-        involved = top <= line_index <= bottom or line_index == selection.end[0]
+        selected = cursor = None
+        if absolute_y < wrapped.height:
+            line_index, first = wrapped.offset_to_location(Offset(0, absolute_y))
+            breaks = wrapped.get_offsets(line_index)
+            after = bisect_right(breaks, first)
+            length = len(self.document[line_index])
+            last = breaks[after] if after < len(breaks) else length + 1  # the row's columns: [first, last)
+            selection = self.selection
+            (top_row, top_column), (bottom_row, bottom_column) = sorted(selection)
+            cursor_row, cursor_column = selection.end
+            if selection.start != selection.end and top_row <= line_index <= bottom_row:
+                if length == 0 and line_index != cursor_row:
+                    selected = "empty line marked"
+                else:
+                    start = max(first, top_column if line_index == top_row else 0)
+                    end = min(last, bottom_column if line_index == bottom_row else length)
+                    selected = (start, end) if start < end else None
+            if line_index == cursor_row and first <= cursor_column < last:
+                cursor = (cursor_column, self.has_focus)  # the cursor shows when focused
         cache_key = (
             self.size,
             scroll_x,
             absolute_y,
-            selection if involved else None,
-            self.has_focus if line_index == selection.end[0] else None,  # the cursor shows when focused
+            selected,
+            cursor,
             self.theme,
             self.soft_wrap,
             self.read_only,
@@ -305,6 +405,19 @@ class ArticleView(TextArea):
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
-        for start, end, style in self._by_line.get(line_index, ()):
+        for start, end, style in self.styles_of_line(line_index):
             line.stylize(style, start, end)
         return line
+
+    @property
+    def text(self) -> str:
+        """The displayed text (TextArea's ``text``, which joins every line of the
+        document on each call, and TextArea asks for it for every row it draws)."""
+        document = self.document
+        if self._text_of[0] is not document:  # the view is read-only: a document never changes
+            self._text_of = (document, document.text)
+        return self._text_of[1]
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.load_text(value)
