@@ -22,6 +22,7 @@ from tui.cli_args import (
     import_parser,
     ingest_parser,
     open_parser,
+    review_parser,
     store_parser,
 )
 
@@ -330,6 +331,10 @@ def main(argv: list[str] | None = None) -> int:
             from tui.cli_team import cmd_agreement
 
             return cmd_agreement(agreement_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "review":
+            from tui.cli_review import cmd_review
+
+            return cmd_review(review_parser().parse_args(argv[1:]))
         if argv and argv[0] == "store":
             return cmd_store(store_parser().parse_args(argv[1:]))
         return cmd_open(open_parser().parse_args(argv))

@@ -52,7 +52,7 @@ def open_parser() -> argparse.ArgumentParser:
         prog="factdesk",
         description="Read news articles about one event side by side, tag claims, "
         "their stance and each article's reliability.",
-        epilog="Other commands: `factdesk ingest --help`, `factdesk export --help`, `factdesk import --help`, `factdesk store --help`, `factdesk agreement --help`, `factdesk assign --help`.",
+        epilog="Other commands: `factdesk ingest --help`, `factdesk export --help`, `factdesk import --help`, `factdesk store --help`, `factdesk agreement --help`, `factdesk assign --help`, `factdesk review --help`.",
     )
     parser.add_argument("path", nargs="?", help="a corpus: a folder of .txt/.md articles, a .jsonl or .csv file, "
                         "an FNC-1 folder, or a folder made by `factdesk ingest` (default: the bundled sample corpus)")
@@ -176,4 +176,19 @@ def assign_parser() -> argparse.ArgumentParser:
                         help="what is dealt out: whole events (default) or single articles")
     parser.add_argument("--out", type=_nonempty_path, required=True,
                         help="the plan file to write (a new file, or a plan written before)")
+    return parser
+
+
+def review_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="factdesk review",
+        description="Adjudicate: the disagreements of two or more annotators' stores, event by event, each "
+        "annotator's version side by side and one key to decide; the decisions go into a gold store (a normal "
+        "factdesk store: journalled, undoable, resumable). What the annotators agree on is accepted without asking.",
+    )
+    parser.add_argument("--db", action="append", type=_nonempty_path, required=True,
+                        help="an annotator's store; repeat for each (at least two); they are only read")
+    parser.add_argument("--out", type=_nonempty_path, required=True,
+                        help="the gold store: a new file, or the gold store of an earlier review (it resumes)")
+    _common(parser)
     return parser
