@@ -302,6 +302,7 @@ class Desk:
         if not self.articles:
             raise ValidationError(f"the event {visible(self.event.id, limit=80)!r} has no articles")
         self._positions = {a.id: n for n, a in enumerate(self.articles)}
+        self._by_hash: dict[str, list[str]] | None = None  # text hash -> the event's articles with that text
         self.focused_id = self.articles[0].id
         self.analyses: dict[str, object] = {}
         self.targets = self._load_targets()
@@ -412,9 +413,17 @@ class Desk:
         return [a for a in self.articles if a.id not in self.analyses
                 and not self.analyser.cache.has(a.text_hash, self.analyser.choice)]
 
+    def articles_with_text(self, text_hash: str) -> list[str]:
+        """The ids of the event's articles with this text (its analysis is theirs)."""
+        if self._by_hash is None:
+            self._by_hash = {}
+            for article in self.articles:
+                self._by_hash.setdefault(article.text_hash, []).append(article.id)
+        return self._by_hash.get(text_hash, [])
+
     def set_analysis(self, analysis) -> list[str]:
         """An analysis arrived: the ids of the event's articles it belongs to."""
-        ids = [a.id for a in self.articles if a.text_hash == analysis.text_hash]
+        ids = self.articles_with_text(analysis.text_hash)
         for article_id in ids:
             self.analyses[article_id] = analysis
         return ids
@@ -523,7 +532,7 @@ class Desk:
         return apply_marks(list(self.article(article_id).noise), self.store.noise_marks(article_id))
 
     def progress(self) -> Progress:
-        claims, rated = self.store.event_progress(list(self._positions))
+        claims, rated = self.store.event_progress(self._positions)
         return Progress(len(self.articles), claims, rated)
 
     def _sentences(self, article_id: str) -> list[tuple[int, int]]:
@@ -778,13 +787,17 @@ class Desk:
     def index_inputs(self) -> tuple[tuple, list]:
         """What the sentence index is built from: per article its id, text,
         hash, analysis if loaded, and the reader's entity edits; and a key that
-        changes when any of it does."""
-        inputs = [(a.id, a.text, a.text_hash, self.analyses.get(a.id), self.store.entity_edits(a.id))
-                  for a in self.articles]
-        key = (tuple(a.id for a in self.articles if a.id in self.analyses or
-                     self.analyser.cache.has(a.text_hash, self.analyser.choice)),
-               sum(len(i[4]) for i in inputs))
-        return key, inputs
+        changes when any of it does. Cheap on the UI thread, whatever the
+        event's size: no file is looked at (the worker reads the cache) and
+        the edits are read in one pass."""
+        edits = self.store.entity_edits_by_article()
+        inputs = [(a.id, a.text, a.text_hash, self.analyses.get(a.id), edits.get(a.id, [])) for a in self.articles]
+        return self._index_key(edits), inputs
+
+    def _index_key(self, edits: dict[str, list] | None = None) -> tuple:
+        edits = self.store.entity_edits_by_article() if edits is None else edits
+        return (sum(1 for a in self.articles if a.id in self.analyses),
+                sum(len(edits.get(a.id, ())) for a in self.articles))
 
     @staticmethod
     def build_index(inputs, analyser: Analyser):
@@ -803,12 +816,14 @@ class Desk:
         return SentenceIndex(event_sentences(items)), loaded
 
     def index_stale(self) -> bool:
-        return self.index_key != self.index_inputs()[0]
+        return self.index_key != self._index_key()
 
     def set_index(self, key: tuple, index, loaded: dict) -> None:
-        """An index built ahead (in a worker) from the inputs of ``key``."""
+        """An index built ahead (in a worker) from the inputs of ``key``; the
+        analyses it read from the cache are the desk's now, and count in the key."""
         for article_id, analysis in loaded.items():
             self.analyses.setdefault(article_id, analysis)
+        key = (sum(1 for a in self.articles if a.id in self.analyses), key[1])  # the edits as they were read
         self._index, self.index_key = index, key
 
     def sentence_index(self):

@@ -3,8 +3,10 @@
 It reads one pickled request from standard input (the model choice, the cache
 folder and the ``(text_hash, text)`` pairs to analyse), analyses them one at a
 time, caching each, and writes a frame per message to standard output: an
-8-byte big-endian length, then a pickle of ``("result", Analysis)``, ``("done",
-ModelChoice)`` or ``("error", "one line")``. It ends by itself if the app that
+8-byte big-endian length, then a pickle of ``("ready", text_hash, ModelChoice)``
+(the analysis is in the cache, under that pipeline's key: the app reads it
+only if it shows the article), ``("done", ModelChoice)`` or ``("error", "one
+line")``. It ends by itself if the app that
 started it is gone.
 """
 
@@ -34,6 +36,10 @@ def _orphan_watch(parent: int) -> None:
 
 def main() -> int:
     parent = os.getppid()
+    try:
+        os.nice(10)  # the reader's keys come first: the app gets the CPU before the analysis
+    except OSError:
+        pass
     threading.Thread(target=_orphan_watch, args=(parent,), daemon=True).start()
     # the frames get their own descriptor; whatever a library prints goes to stderr
     out = os.fdopen(os.dup(1), "wb")
@@ -49,7 +55,8 @@ def main() -> int:
         from corpus.analysis import Analyser, AnalysisCache
 
         analyser = Analyser(request["choice"], AnalysisCache(request["cache_root"]))
-        analyser.analyse(request["items"], on_result=lambda analysis: send(("result", analysis)), batch_size=1)
+        analyser.analyse(request["items"], batch_size=1,
+                         on_result=lambda analysis: send(("ready", analysis.text_hash, analyser.choice)))
         send(("done", analyser.choice))
     except BrokenPipeError:  # the app stopped listening
         return 0

@@ -6,11 +6,12 @@ hand was done (asyncio joins its executor's threads on the way out), which
 took seconds on the sample and minutes on a large folder. Here the articles
 missing from the cache go to a child process, ``python -m
 corpus.analysis_child`` (a fresh interpreter: it shares nothing with the
-app's threads and never re-imports the app's main module). Results come back
-one article at a time; the end of :meth:`BackgroundAnalysis.run`, however it
-ends, terminates the child, so quitting never waits for spaCy. The child also
-keeps spaCy's memory and its GIL out of the app, so keys stay quick while it
-works. Articles already in the cache are read in this process, without spaCy.
+app's threads and never re-imports the app's main module). It caches each
+article and says so, one article at a time: only the text hash comes back,
+so the app reads an analysis only when it shows the article (5,000 articles
+arriving do not hold the keys). The end of :meth:`BackgroundAnalysis.run`,
+however it ends, terminates the child, so quitting never waits for spaCy. The
+child also keeps spaCy's memory and its GIL out of the app.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from corpus.analysis import Analyser, Analysis
+from corpus.analysis import Analyser
 from corpus.analysis_child import HEADER
 
 POLL = 0.05  # seconds between looks at should_stop while the child works
@@ -40,19 +41,19 @@ class BackgroundAnalysis:
     def __init__(self, analyser: Analyser) -> None:
         self.analyser = analyser
 
-    def run(self, items: Sequence[tuple[str, str]], on_result: Callable[[Analysis], None],
+    def run(self, items: Sequence[tuple[str, str]], on_ready: Callable[[str], None],
             should_stop: Callable[[], bool] = lambda: False) -> bool:
-        """Call ``on_result`` for each analysis as it is ready; True when all
-        are done, False when ``should_stop()`` ended it first. The analyser's
-        ``choice`` becomes the child's (a model that failed to load falls back
-        to the rules, with a warning). Raises :class:`AnalysisFailed`."""
+        """Call ``on_ready(text_hash)`` as each text's analysis is in the cache
+        (``analyser.cached(text_hash)`` reads it); True when all are, False
+        when ``should_stop()`` ended it first. The analyser's ``choice``
+        becomes the child's (a model that failed to load falls back to the
+        rules, with a warning). Raises :class:`AnalysisFailed`."""
         missing = []
         for text_hash, text in items:
-            hit = self.analyser.cached(text_hash)
-            if hit is None:
-                missing.append((text_hash, text))
+            if self.analyser.cache.has(text_hash, self.analyser.choice):
+                on_ready(text_hash)
             else:
-                on_result(hit)
+                missing.append((text_hash, text))
             if should_stop():
                 return False
         if not missing:
@@ -64,14 +65,15 @@ class BackgroundAnalysis:
         # the request can be large (a 50 MB article): written from its own thread, so this one keeps watching
         threading.Thread(target=_write, args=(process.stdin, request), daemon=True).start()
         try:
-            for kind, payload in _frames(process, should_stop):
-                if kind == "result":
-                    on_result(payload)
+            for kind, *payload in _frames(process, should_stop):
+                if kind == "ready":
+                    text_hash, self.analyser.choice = payload  # the choice first: the cache's key
+                    on_ready(text_hash)
                 elif kind == "done":
-                    self.analyser.choice = payload
+                    self.analyser.choice = payload[0]
                     return True
                 else:
-                    raise AnalysisFailed(payload)
+                    raise AnalysisFailed(payload[0])
             if should_stop():
                 return False
             raise AnalysisFailed(f"the analysis process ended unexpectedly (exit code {process.poll()})")

@@ -39,15 +39,21 @@ def near_duplicates(items: list[tuple[str, str]], threshold: float = THRESHOLD) 
     for doc_id, _ in items:
         sketch = sorted(sets[doc_id])[:SKETCH]
         candidates = {other for h in sketch for other in index[h]}
+        # the earliest original wins: try candidates by their original's order,
+        # and stop at the first match (articles that all share one original,
+        # boilerplate-heavy sites, cost one comparison each, not one per pair)
         best = None
-        for other in candidates:
+        for other in sorted(candidates, key=lambda o: (order[result.get(o, o)], order[o])):
             if jaccard(sets[doc_id], sets[other]) >= threshold:
-                original = result.get(other, other)
-                if best is None or order[original] < order[best]:
-                    best = original
+                best = result.get(other, other)
+                break
         if best is not None:
             result[doc_id] = best
+        # a duplicate is indexed only under the hashes its original does not
+        # already hold: copies of one story do not pile up as candidates
+        held = set(sorted(sets[best])[:SKETCH]) if best is not None else set()
         for h in sketch:
-            index[h].append(doc_id)
+            if h not in held:
+                index[h].append(doc_id)
     return result
 

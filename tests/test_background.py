@@ -48,21 +48,21 @@ def test_every_result_arrives_once_and_is_cached(tmp_path, popens):
     analyser = Analyser(rules_choice(warning=None), AnalysisCache(tmp_path))
     items = _texts(3)
     got = []
-    assert BackgroundAnalysis(analyser).run(items, on_result=got.append) is True
-    assert sorted(a.text_hash for a in got) == sorted(h for h, _ in items)
-    assert all(a.ents for a in got)  # the rules find Paris and Berlin
+    assert BackgroundAnalysis(analyser).run(items, on_ready=got.append) is True
+    assert sorted(got) == sorted(h for h, _ in items)  # only the hashes come back: each is in the cache
+    assert all(analyser.cached(h).ents for h in got)  # the rules find Paris and Berlin
     assert len(popens) == 1 and popens[0].poll() is not None
-    # the second time everything comes from the cache, in this process
+    # the second time everything is in the cache already: no child, nothing read
     again = []
-    assert BackgroundAnalysis(analyser).run(items, on_result=again.append) is True
-    assert [a.text_hash for a in again] == [h for h, _ in items] and len(popens) == 1
+    assert BackgroundAnalysis(analyser).run(items, on_ready=again.append) is True
+    assert again == [h for h, _ in items] and len(popens) == 1
 
 
 def test_stop_ends_the_child_before_it_is_done(tmp_path, popens):
     analyser = Analyser(rules_choice(warning=None), AnalysisCache(tmp_path))
     items = _texts(400, words=3000)  # far more than one result's time
     got = []
-    assert BackgroundAnalysis(analyser).run(items, on_result=got.append, should_stop=lambda: len(got) >= 1) is False
+    assert BackgroundAnalysis(analyser).run(items, on_ready=got.append, should_stop=lambda: len(got) >= 1) is False
     [child] = popens
     assert child.poll() is not None  # ended by run itself, nobody killed it by hand
     assert 1 <= len(got) < len(items)
@@ -71,15 +71,15 @@ def test_stop_ends_the_child_before_it_is_done(tmp_path, popens):
 def test_a_model_that_does_not_load_falls_back_to_the_rules_with_a_warning(tmp_path):
     analyser = Analyser(ModelChoice("/no/such/model", "0"), AnalysisCache(tmp_path))
     got = []
-    assert BackgroundAnalysis(analyser).run(_texts(1), on_result=got.append) is True
+    assert BackgroundAnalysis(analyser).run(_texts(1), on_ready=got.append) is True
     assert analyser.choice.is_rules and "Could not load /no/such/model" in analyser.warning
-    assert len(got) == 1
+    assert len(got) == 1 and analyser.cached(got[0]) is not None  # cached under the rules' key
 
 
 def test_an_error_in_the_child_is_one_line(tmp_path):
     analyser = Analyser(rules_choice(warning=None), AnalysisCache(tmp_path))
     with pytest.raises(AnalysisFailed) as raised:
-        BackgroundAnalysis(analyser).run([("0" * 64, None)], on_result=lambda a: None)  # not a text
+        BackgroundAnalysis(analyser).run([("0" * 64, None)], on_ready=lambda h: None)  # not a text
     assert "\n" not in str(raised.value) and "Error" in str(raised.value)
 
 
@@ -87,13 +87,13 @@ def test_a_child_killed_from_outside_is_reported(tmp_path, popens):
     analyser = Analyser(rules_choice(warning=None), AnalysisCache(tmp_path))
     got = []
 
-    def kill_after_first(analysis) -> None:
-        got.append(analysis)
+    def kill_after_first(text_hash) -> None:
+        got.append(text_hash)
         if len(got) == 1:
             popens[0].send_signal(signal.SIGKILL)
 
     with pytest.raises(AnalysisFailed, match="ended unexpectedly"):
-        BackgroundAnalysis(analyser).run(_texts(300, words=3000), on_result=kill_after_first)
+        BackgroundAnalysis(analyser).run(_texts(300, words=3000), on_ready=kill_after_first)
 
 
 def test_the_child_ends_itself_when_the_app_is_killed(tmp_path):
@@ -109,7 +109,7 @@ def test_the_child_ends_itself_when_the_app_is_killed(tmp_path):
         background.subprocess.Popen = popen
         items = [(f"{{i:064x}}", "Paris met Berlin. " * 3000) for i in range(400)]
         background.BackgroundAnalysis(Analyser(rules_choice(None), AnalysisCache({str(tmp_path)!r}))).run(
-            items, on_result=lambda a: print("result", flush=True))
+            items, on_ready=lambda h: print("result", flush=True))
     """)
     app = subprocess.Popen([PYTHON, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     child = int(app.stdout.readline())
@@ -134,7 +134,7 @@ def test_the_app_never_imports_spacy_for_analysis(tmp_path):
     code = ("import sys; from corpus.analysis import Analyser, AnalysisCache; from corpus.nlp import rules_choice;"
             "from corpus.background import BackgroundAnalysis;"
             f"BackgroundAnalysis(Analyser(rules_choice(None), AnalysisCache({str(tmp_path)!r}))).run("
-            "[('a' * 64, 'Paris met Berlin.')], on_result=print); print('spacy' in sys.modules)")
+            "[('a' * 64, 'Paris met Berlin.')], on_ready=print); print('spacy' in sys.modules)")
     out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().endswith("False")

@@ -9,11 +9,14 @@ from corpus.analysis import Analysis
 
 
 class AnalysisReady(Message):
-    """The analysis of one article is available."""
+    """Texts whose analyses are now in the cache (their hashes): those done
+    since the last message. A worker sends them in batches, so thousands of
+    articles are a few messages, not thousands queued before the reader's
+    keys; the screen reads the analyses of the articles it shows."""
 
-    def __init__(self, analysis: Analysis) -> None:
+    def __init__(self, text_hashes: list[str]) -> None:
         super().__init__()
-        self.analysis = analysis
+        self.text_hashes = text_hashes
 
 
 class AnalysisFinished(Message):

@@ -15,11 +15,17 @@ from tui.messages import IndexReady
 from tui.screens.results import Place
 
 
+WARM_INDEX_MAX_ARTICLES = 300
+
+
 class LinkActions:
     """Part of :class:`~tui.screens.main.MainScreen`: links across articles."""
 
     def _warm_index(self) -> None:
-        if self.desk.index_stale():
+        # Built ahead only for events a worker thread can index without
+        # holding the interpreter from the keys for long; a bigger event's
+        # index is built when k first asks for suggestions.
+        if len(self.articles) <= WARM_INDEX_MAX_ARTICLES and self.desk.index_stale():
             self.build_index(*self.desk.index_inputs())
 
     @work(thread=True, exclusive=True, group="index")

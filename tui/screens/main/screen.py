@@ -4,6 +4,8 @@ legend and the status line. It reads and writes the event only through its
 
 from __future__ import annotations
 
+import time
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -35,6 +37,9 @@ from tui.widgets.article_column import ArticleColumn
 from tui.widgets.article_view import ArticleView
 from tui.widgets.claims_panel import ClaimsPanel, legend
 from tui.widgets.status_line import Status, StatusLine, TabStrip
+
+
+BATCH_SECONDS = 0.1  # analyses arriving within this time reach the screen as one message
 
 
 class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Screen):
@@ -136,22 +141,40 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
         """Analyse articles missing from the cache, in a child process that a
         quit (or a newer analysis) stops at once; posts results, touches no widget."""
         worker = get_current_worker()
+        batch: list = []
+        sent = [time.monotonic()]
+
+        def arrived(text_hash: str) -> None:
+            batch.append(text_hash)
+            if time.monotonic() - sent[0] >= BATCH_SECONDS:
+                flush()
+
+        def flush() -> None:
+            if batch:
+                self.post_message(AnalysisReady(batch[:]))
+                batch.clear()
+            sent[0] = time.monotonic()
+
         try:
             done = BackgroundAnalysis(self.analyser).run(
-                [(a.text_hash, a.text) for a in articles],
-                on_result=lambda analysis: self.post_message(AnalysisReady(analysis)),
+                [(a.text_hash, a.text) for a in articles], on_ready=arrived,
                 should_stop=lambda: worker.is_cancelled,
             )
         except Exception as exc:  # report, never crash the app
+            flush()
             self.post_message(AnalysisFinished(error=f"{exc.__class__.__name__}: {exc}"))
             return
+        flush()
         if done:
             self.post_message(AnalysisFinished(warning=self.analyser.warning))
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
-        for article_id in self.desk.set_analysis(message.analysis):
-            self._analysing.discard(article_id)
-            self._refresh_article(article_id)
+        for text_hash in message.text_hashes:
+            for article_id in self.desk.articles_with_text(text_hash):
+                self._analysing.discard(article_id)
+                if article_id in self.columns:  # the others read theirs when they are first shown
+                    self.desk.analysis(article_id)
+                    self._refresh_article(article_id)
         self._update_status()
 
     def on_analysis_finished(self, message: AnalysisFinished) -> None:
