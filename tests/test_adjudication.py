@@ -501,3 +501,44 @@ def test_review_errors_are_one_line(tmp_path, corpus, capsys):
         assert err.startswith("factdesk: error: ") and message in err and err.count("\n") == 1, err
         assert "Traceback" not in err
     assert not (tmp_path / "gold.json").exists()  # nothing was written before the terminal check
+
+
+def test_three_annotators(tmp_path, corpus):
+    a0 = corpus.articles[0]
+    stores = [open_store(tmp_path / f"{n}.json", corpus, n) for n in ("a", "b", "c")]
+    for store, stance in zip(stores, ("agree", "disagree", "agree")):
+        store.add_claim(a0.id, *span_of(a0.text, TOLL_0), {"t1": stance})
+    stores[2].add_claim(a0.id, *span_of(a0.text, WITHDRAW), {"t1": "discuss"})
+    gold = open_store(tmp_path / "gold.json", corpus, "judge")
+    review = Review(stores, gold)
+    review.accept_agreed()
+    assert kinds(review.pending()) == ["span", "stance"]
+    [stance] = [i for i in review.pending() if i.kind == "stance"]
+    assert [v.value for v in stance.versions] == ["agree", "disagree", "agree"]
+    review.decide(stance, Take(2))
+    [span] = review.pending()
+    assert [v.record is not None for v in span.versions] == [False, False, True]
+    review.decide(span, Take(0))  # annotator 1 made no claim there: no claim
+    assert [c["quote"] for c in gold.claims()] == [TOLL_0]
+    for s in (*stores, gold):
+        s.close()
+
+
+async def test_a_rating_is_edited_in_the_rating_form(pair, corpus, analyser):
+    from tests.helpers import wait_for
+    from tui.screens.rating import ReliabilityModal
+
+    a, b, gold = pair
+    app, review = review_app(corpus, gold, analyser, [a, b])
+    async with app.run_test(size=SIZE) as pilot:
+        while app.screen.current.kind != "rating":
+            await pilot.press("right_square_bracket")
+        await pilot.press("right")  # bob's version highlighted: the form starts from it
+        await pilot.press("e")
+        form = await wait_for(pilot, lambda: isinstance(app.screen, ReliabilityModal) and app.screen)
+        assert form.current["label"] == "mixed"
+        await pilot.press("1", "enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ReliabilityModal))
+    rating = gold.rating(corpus.articles[3].id)
+    assert rating["label"] == "reliable" and rating["origin"] == ADJUDICATED
+    assert review.decisions()[f"rating:{corpus.articles[3].id}"]["choice"] == "edit"
