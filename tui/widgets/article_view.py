@@ -80,35 +80,43 @@ def _document_lines(display: str) -> tuple[list[str], list[int]]:
 
 
 class _Spans:
-    """Styled article spans, found by the range they overlap: the short ones
-    by sorted starts and bisect (a span starting before ``start - reach`` ends
-    before ``start``), the few long ones (a block of noise) in a plain list.
-    ``overlapping`` gives them in the order they were given, which is the
-    order they are styled in."""
+    """Styled article spans, found by the range they overlap: by sorted starts
+    and bisect (a span starting before ``start - reach`` ends before
+    ``start``). A span longer than LONG (a block of noise, a long claim) is
+    filed as pieces of at most LONG, put together again when found, so the
+    reach stays short. ``overlapping`` gives the spans (clipped to the range
+    asked for where they were filed in pieces) in the order they were given,
+    which is the order they are styled in."""
 
     LONG = 2048
 
     def __init__(self, spans: Iterable[tuple[int, int, Style]]) -> None:
-        short, long = [], []
+        filed = []
+        long = self.LONG
         for order, (start, end, style) in enumerate(spans):
-            if end > start:
-                (short if end - start <= self.LONG else long).append((start, order, end, style))
-        short.sort()
-        self._starts = [span[0] for span in short]
-        self._short = short
-        self._reach = max((end - start for start, _, end, _ in short), default=0)
-        self._long = long
+            if end - start > long:
+                filed += [(p, order, min(p + long, end), style) for p in range(start, end, long)]
+            elif end > start:
+                filed.append((start, order, end, style))
+        filed.sort()
+        self._starts = [span[0] for span in filed]
+        self._filed = filed
+        self._reach = max((end - start for start, _, end, _ in filed), default=0)
 
     def __bool__(self) -> bool:
-        return bool(self._short or self._long)
+        return bool(self._filed)
 
     def overlapping(self, start: int, end: int) -> list[tuple[int, int, int, Style]]:
         lo = bisect_left(self._starts, start - self._reach)
         hi = bisect_left(self._starts, end)
-        found = [(o, s, e, st) for s, o, e, st in self._short[lo:hi] if e > start]
-        found += [(o, s, e, st) for s, o, e, st in self._long if s < end and e > start]
-        found.sort()
-        return found
+        found: dict[int, tuple[int, int, int, Style]] = {}
+        for s, o, e, style in self._filed[lo:hi]:
+            if e > start:
+                if o in found:  # another piece of the same span
+                    _, s0, e0, _ = found[o]
+                    s, e = min(s, s0), max(e, e0)
+                found[o] = (o, s, e, style)
+        return [found[o] for o in sorted(found)]
 
 
 class ArticleView(RowIndexedTextArea):
