@@ -34,17 +34,41 @@ class TargetsModal(ModalScreen[TargetEdit | None]):
         self.targets = targets
         self.editing: str | None = None
 
+    SHOWN = 200  # options built at a time: an event may have 20,000 targets
+
     def compose(self) -> ComposeResult:
-        options = [Option(Text(visible(t["text"], limit=300)), id=t["id"]) for t in self.targets]
         with Vertical(classes="form"):
             yield Label(Text("Target propositions of this event"), classes="form-title")
-            yield OptionList(*options, id="targets")
+            yield OptionList(id="targets")
+            yield Label(id="targets-count", classes="form-hint")
             yield Input(placeholder="A new proposition, e.g. Turkey sent fighters from Syria", id="target-text")
-            yield Label(Text("Enter on one rewords it · type and Enter adds · Tab switches · Esc closes"),
-                        classes="form-hint")
+            yield Label(Text("Enter on one rewords it · type and Enter adds (the list shows the targets with "
+                             "those words) · Tab switches · Esc closes"), classes="form-hint")
 
     def on_mount(self) -> None:
+        self._show("")
         self.query_one("#target-text", Input).focus()
+
+    def _show(self, typed: str) -> None:
+        """The targets holding every word typed, at most :attr:`SHOWN` of them:
+        a list of any length opens at once and narrows as the reader types."""
+        words = typed.casefold().split()
+        matching = [t for t in self.targets if all(w in t["text"].casefold() for w in words)] if words \
+            else self.targets
+        options = self.query_one("#targets", OptionList)
+        options.clear_options()
+        options.add_options([Option(Text(visible(t["text"], limit=300)), id=t["id"]) for t in matching[:self.SHOWN]])
+        if matching:
+            options.highlighted = 0
+        more = len(matching) - self.SHOWN
+        count = self.query_one("#targets-count", Label)
+        count.update(Text(f"{self.SHOWN} of {len(matching):,} shown: type words to narrow the list" if more > 0
+                          else ""))
+        count.display = more > 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "target-text" and self.editing is None:
+            self._show(event.value)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

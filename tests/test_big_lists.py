@@ -1,0 +1,39 @@
+"""Big lists stay lists: a popup over 20,000 items builds what it shows, and
+typing narrows it."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.widgets import Label, OptionList
+
+from tui.screens.targets import TargetEdit, TargetsModal
+
+
+class Host(App):
+    def __init__(self, screen) -> None:
+        super().__init__()
+        self.popup, self.results = screen, []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.popup, callback=self.results.append)
+
+
+TARGETS = [{"id": f"t{i}", "text": f"Proposition {i} about the ceasefire."} for i in range(20_000)]
+
+
+async def test_twenty_thousand_targets_open_as_a_window_that_typing_narrows():
+    app = Host(TargetsModal(TARGETS))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#targets", OptionList)
+        assert options.option_count == TargetsModal.SHOWN
+        assert "200 of 20,000 shown" in str(app.screen.query_one("#targets-count", Label).render())
+        await pilot.press(*"proposition 1999")
+        await pilot.pause()
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        matching = [x for x in TARGETS if "1999" in x["text"]]  # every word typed is in them
+        assert shown == [x["text"] for x in matching] and 1 < len(matching) < TargetsModal.SHOWN
+        assert not app.screen.query_one("#targets-count", Label).display  # all of them shown
+        await pilot.press("shift+tab", "down", "enter", "ctrl+u", *"Reworded", "enter")
+        await pilot.pause()
+    assert app.results == [TargetEdit(matching[1]["id"], "Reworded")]
