@@ -63,3 +63,52 @@ class TestLinks:
 
     def test_corroboration_view(self, snap_compare, linked_app):
         assert snap_compare(linked_app, terminal_size=(140, 36), press=["o"])
+
+
+class TestLabelScheme:
+    """The forms with the project's scheme (issue 16): a FEVER stance scheme of
+    three labels with hints and guidelines, and one of thirty labels (digits,
+    then letters); F1 shows the guidelines at the focused label."""
+
+    FEVER = {"SUPPORTS": "If the claim is true, the target is true.",
+             "REFUTES": "If the claim is true, the target is false.",
+             "NOT ENOUGH INFO": "The claim alone does not settle the target."}
+
+    @staticmethod
+    def _scheme(hints, **changes):
+        from dataclasses import replace
+
+        from annotations.labels import DEFAULT, label_set
+
+        return replace(DEFAULT, stance=label_set(tuple(hints), hints, required=True), **changes)
+
+    @staticmethod
+    def _bind(store, scheme) -> None:
+        """The store's scheme is ``scheme`` (bind_scheme: issue 16's core part; else its attribute)."""
+        if hasattr(type(store), "bind_scheme"):
+            store.bind_scheme(scheme)
+        else:
+            store.scheme = scheme
+
+    @pytest.fixture
+    def fever_app(self, app, store):
+        sections = "".join(f"## {name}\n\n" + "Read the claim, then the target, then decide.\n\n" * 8
+                           for name in self.FEVER)
+        self._bind(store, self._scheme(self.FEVER, name="fever",
+                                          guidelines=f"# FEVER guidelines\n\n{sections}"))
+        return app
+
+    @pytest.fixture
+    def thirty_app(self, app, store):
+        self._bind(store, self._scheme({f"stance {n:02d}": f"what stance {n:02d} means" for n in range(1, 31)},
+                                          name="thirty"))
+        return app
+
+    def test_fever_claim_form_with_the_focused_labels_hint(self, snap_compare, fever_app):
+        assert snap_compare(fever_app, terminal_size=(120, 36), press=["shift+end", "c", "right", "right"])
+
+    def test_thirty_stances_with_their_keys(self, snap_compare, thirty_app):
+        assert snap_compare(thirty_app, terminal_size=(120, 40), press=["shift+end", "c", "o", "shift+tab"])
+
+    def test_f1_guidelines_at_the_focused_label(self, snap_compare, fever_app):
+        assert snap_compare(fever_app, terminal_size=(120, 36), press=["shift+end", "c", "right", "right", "f1"])

@@ -132,8 +132,8 @@ REGISTRY: tuple[Action | Key, ...] = (
            "the event's entities by frequency: `enter` highlights one, `m` on two merges them"),
     Action("label_entity", "l", "label_entity", "Entity label",
            "correct the entity at the cursor, or label the selection (a: every identical mention)", "Entities",
-           "correct the entity at the cursor, or label the selection: a label (`1`–`9`, arrows for the rest), `0` "
-           "not an entity, `a` every identical mention in the event"),
+           "correct the entity at the cursor, or label the selection: a label by the key shown before it (`1`–`9`, "
+           "then letters), or arrows and `enter`; `0` not an entity, `a` every identical mention in the event"),
     # -- the event and the view -------------------------------------------------
     Action("targets", "t", "targets", "Targets", "the event's target propositions: add one, or reword one",
            "Event and view"),
@@ -168,6 +168,11 @@ REGISTRY: tuple[Action | Key, ...] = (
     Action("redo", "ctrl+y,U", "redo", "Redo", "redo", "History and app", priority=True),
     Action("help", "question_mark", "help", "Help", "this help", "History and app", "help",
            key_display="?"),
+    Action("guidelines", "f1", "guidelines", "Guidelines",
+           "the project's annotation guidelines, at the section of the label in focus", "History and app",
+           "the project's annotation guidelines (the scheme's `[guidelines] file`, Markdown), scrolled to the "
+           "section of the label in focus: the claim's or entity's under the cursor here, the focused label in "
+           "a form (`f1` works in every form too); `esc` closes"),
     Key("ctrl+p", "command palette: every action, and the themes", "History and app"),
     Key("ctrl+q", "quit (everything is already saved)", "History and app"),
 )

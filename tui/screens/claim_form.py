@@ -1,10 +1,12 @@
 """The claim form: every field from the keyboard.
 
-Each field is a row of choices, each with its key (a label's key, from
-:mod:`annotations.labels`: the digits 1, 2, …). A key chooses in the focused
-row (and moves on to the next), ←/→ move within it, Tab moves between rows, Enter saves,
-ctrl+n saves and opens the form on the next sentence not yet annotated, Esc
-cancels. Stances come first, so ``c 1 Enter`` tags a claim that agrees.
+Each field is a row of choices, each with its key (a label's key, from the
+project's scheme, :class:`annotations.labels.LabelScheme`: the digits 1, 2, …
+0, then letters, see :mod:`tui.widgets.choice_row`). A key chooses in the
+focused row (and moves on to the next), ←/→ move within it, Tab moves between
+rows, Enter saves, ctrl+n saves and opens the form on the next sentence not
+yet annotated, F1 shows the guidelines at the focused label, Esc cancels.
+Stances come first, so ``c 1 Enter`` tags a claim with the first stance.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from annotations.labels import (
     CONFIDENCE,
     DEFAULT,
     SPEAKER_KINDS,
+    LabelScheme,
 )
 from corpus.text import visible
-from tui.widgets.choice_row import Choice, ChoiceRow, label_choices
+from tui.widgets.choice_row import KEYS, Choice, ChoiceRow, label_choices
 
 SPEAKER_LABELS = DEFAULT.entities.speakers  # entities that can say a claim
 
@@ -39,7 +42,8 @@ class ClaimFormResult:
     next: bool = False  # save, then annotate the next sentence
 
 
-def speaker_choices(text: str, entities, sentences, start: int, end: int, limit: int = 8) -> list[Choice]:
+def speaker_choices(text: str, entities, sentences, start: int, end: int, limit: int = 8,
+                    speaker_labels: tuple[str, ...] = SPEAKER_LABELS) -> list[Choice]:
     """People, organisations, places and groups near the claim: those in its own
     sentence first, then in the sentences around it, each nearest the claim
     first; then the journalist and unattributed."""
@@ -58,7 +62,7 @@ def speaker_choices(text: str, entities, sentences, start: int, end: int, limit:
     near = sorted(
         (*rank(s, e), s, e, label)
         for s, e, label in entities
-        if label in SPEAKER_LABELS and s >= window_start and e <= window_end
+        if label in speaker_labels and s >= window_start and e <= window_end
     )
     seen, choices = set(), []
     for _, _, s, e, label in near:
@@ -83,11 +87,13 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("enter", "save", "Save"),
         Binding("ctrl+n", "save_next", "Save, next sentence"),
+        Binding("f1", "guidelines", "Guidelines"),
     ]
 
     def __init__(self, quote: str, targets: list[dict], speakers: list[Choice], claim: dict | None = None,
-                 save: Callable[[ClaimFormResult], bool] | None = None) -> None:
+                 save: Callable[[ClaimFormResult], bool] | None = None, scheme: LabelScheme = DEFAULT) -> None:
         super().__init__()
+        self.scheme = scheme  # the project's labels: desk.scheme
         quote = visible(quote)
         self.quote = quote if len(quote) <= 300 else quote[:297] + "…"
         self.targets = targets
@@ -97,15 +103,16 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
 
     def compose(self) -> ComposeResult:
         stances = self.claim.get("stances", {})
+        scheme = self.scheme
         with VerticalScroll(classes="form claim-form"):
             yield Label(Text("Edit claim" if self.claim else "New claim"), classes="form-title")
             yield Static(Text(f"“{self.quote}”"), classes="form-subject")
             for target in self.targets:
                 yield ChoiceRow(f"stance:{target['id']}", f"Stance toward “{visible(target['text'], limit=200)}”",
-                                label_choices(DEFAULT.stance), stances.get(target["id"]),
-                                required=DEFAULT.stance.required)
-            yield ChoiceRow("claim_type", "Type", label_choices(DEFAULT.claim_type), self.claim.get("claim_type"))
-            yield ChoiceRow("checkworthiness", "Check-worthiness", label_choices(DEFAULT.checkworthiness),
+                                label_choices(scheme.stance), stances.get(target["id"]),
+                                required=scheme.stance.required)
+            yield ChoiceRow("claim_type", "Type", label_choices(scheme.claim_type), self.claim.get("claim_type"))
+            yield ChoiceRow("checkworthiness", "Check-worthiness", label_choices(scheme.checkworthiness),
                             self.claim.get("checkworthiness"))
             speaker = self.claim.get("speaker")
             speaker = speaker if isinstance(speaker, dict) else None
@@ -116,7 +123,10 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
             yield ChoiceRow("attribution", "How", label_choices(ATTRIBUTION), self.claim.get("attribution"))
             yield ChoiceRow("confidence", "Confidence", label_choices(CONFIDENCE), self.claim.get("confidence"))
             yield Input(value=visible(self.claim.get("note") or ""), placeholder="Note (optional)", id="note")
-            yield Label(Text("digits choose · Tab next · Enter saves · ctrl+n saves, next sentence · Esc cancels"),
+            many = max(len(scheme.stance), len(scheme.claim_type), len(scheme.checkworthiness)) > len(KEYS)
+            keys = "keys choose" if many else "digits choose"
+            guide = " · F1 guidelines" if scheme.guidelines.strip() else ""
+            yield Label(Text(f"{keys} · Tab next · Enter saves · ctrl+n saves, next sentence{guide} · Esc cancels"),
                         classes="form-hint")
 
     def on_mount(self) -> None:
@@ -163,5 +173,22 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
     def action_save_next(self) -> None:
         self._finish(True)
 
+    def action_guidelines(self) -> None:
+        """F1: the guidelines, at the section of the focused row's label (or of its set)."""
+        from tui.screens.guidelines import open_guidelines
+
+        open_guidelines(self.app, self.scheme, focused_labels(self.focused))
+
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def focused_labels(widget) -> list[str]:
+    """What F1 looks for in the guidelines from a form's focused widget: the
+    focused row's chosen label, then the name of its set (``stance`` for the
+    stance rows, ``claim type``, ``check-worthiness``…)."""
+    if not isinstance(widget, ChoiceRow):
+        return []
+    chosen = widget.chosen
+    return [*([chosen.label] if chosen is not None else []), widget.field.split(":", 1)[0].replace("_", " "),
+            widget.title.split(" toward ", 1)[0]]

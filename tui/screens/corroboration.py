@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from types import new_class
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,14 +17,29 @@ from annotations.corroboration import (  # what the desk gives these screens
     GroupRow,
     SourceRow,
 )
-from annotations.labels import DEFAULT
+from annotations.labels import DEFAULT, LabelScheme, LabelSet
 from corpus.text import visible
 from tui.screens.results import Place
+from tui.widgets.choice_row import form_keys, key_range
 
 RELATIONS = DEFAULT.links
-
-
 STANCE = DEFAULT.stance
+OWN_KEYS = "c"  # the view's own key (canonical wording): no stance gets it
+
+
+def stance_keys(stances: LabelSet) -> list[tuple[str, str]]:
+    """(key, stance) of each stance: its own key, else the next free one, never ``c``."""
+    keys = form_keys([s.key for s in stances], OWN_KEYS)
+    return [(key, s.name) for key, s in zip(keys, stances) if key]
+
+
+def _bindings(stances: LabelSet) -> list[Binding]:
+    return [
+        Binding("escape", "cancel", "Close"),
+        Binding("c", "canonical", "Canonical wording"),
+        Binding("f1", "guidelines", "Guidelines"),
+        *[Binding(key, f"stance({name!r})", visible(name, limit=30), show=False) for key, name in stance_keys(stances)],
+    ]
 
 
 @dataclass(frozen=True)
@@ -46,14 +63,13 @@ class CorroborationScreen(ModalScreen[Place | GroupStance | GroupWording | None]
     source: how many of its claims others back or contradict. Enter on a group
     jumps to its first claim; c edits its canonical wording."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Close"),
-        Binding("c", "canonical", "Canonical wording"),
-        *[Binding(s.key, f"stance('{s.name}')", s.name, show=False) for s in STANCE if s.key],
-    ]
+    BINDINGS = _bindings(STANCE)  # the default scheme's; corroboration_view() gives another scheme's its own
+    stances: LabelSet = STANCE
 
-    def __init__(self, groups: list[GroupRow], sources: list[SourceRow], unlinked: int) -> None:
+    def __init__(self, groups: list[GroupRow], sources: list[SourceRow], unlinked: int,
+                 scheme: LabelScheme = DEFAULT) -> None:
         super().__init__()
+        self.scheme = scheme
         self.groups = groups
         self.sources = sources
         self.unlinked = unlinked
@@ -61,15 +77,18 @@ class CorroborationScreen(ModalScreen[Place | GroupStance | GroupWording | None]
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form corroboration"):
             yield Label(Text("Corroboration in this event"), classes="form-title")
+            groups = self.scheme.links.groups
             if not self.groups:
-                yield Static(Text(f"No claim groups yet: link claims of different articles as "
-                                  f"“{RELATIONS.groups[0]}” (k on a claim).", style="dim"))
+                how = (f"link claims of different articles as “{visible(groups[0], limit=30)}” (k on a claim)"
+                       if groups else "this project's link relations form no groups")
+                yield Static(Text(f"No claim groups yet: {how}.", style="dim"))
             yield DataTable(id="groups", cursor_type="row", zebra_stripes=True)
             yield Static(Text("Sources", style="bold"))
             yield DataTable(id="sources", cursor_type="row", zebra_stripes=True)
             yield Label(Text(f"{self.unlinked} claim(s) in no group · Enter jumps to a group's claim · "
-                             f"c edits its canonical wording · {STANCE.key_range()} sets its stance "
-                             f"({', '.join(STANCE.names)}) · Tab switches table · Esc closes"), classes="form-hint")
+                             f"c edits its canonical wording · {key_range([k for k, _ in stance_keys(self.stances)])} "
+                             f"sets its stance ({visible(', '.join(self.stances.names), limit=300)}) · "
+                             "Tab switches table · Esc closes"), classes="form-hint")
 
     def on_mount(self) -> None:
         groups = self.query_one("#groups", DataTable)
@@ -122,5 +141,28 @@ class CorroborationScreen(ModalScreen[Place | GroupStance | GroupWording | None]
         if row is not None:
             self.dismiss(GroupStance(row.group_id, stance))
 
+    def action_guidelines(self) -> None:
+        """F1: the guidelines, at the section of the group's stance (or of stance)."""
+        from tui.screens.guidelines import open_guidelines
+
+        row = self._current()
+        open_guidelines(self.app, self.scheme, [*([row.stance] if row is not None and row.stance else []),
+                                                "stance"])
+
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+@lru_cache(maxsize=16)
+def _view_class(stances: LabelSet) -> type[CorroborationScreen]:
+    """The corroboration view with the keys of ``stances`` (its bindings are the class's)."""
+    if stances == STANCE:
+        return CorroborationScreen
+    return new_class("CorroborationScreen", (CorroborationScreen,), {"inherit_bindings": False},
+                     lambda ns: ns.update(BINDINGS=_bindings(stances), stances=stances, __module__=__name__))
+
+
+def corroboration_view(groups: list[GroupRow], sources: list[SourceRow], unlinked: int,
+                       scheme: LabelScheme = DEFAULT) -> CorroborationScreen:
+    """The corroboration view for ``scheme``'s stances and their keys."""
+    return _view_class(scheme.stance)(groups, sources, unlinked, scheme)

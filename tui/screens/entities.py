@@ -12,8 +12,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotations.labels import DEFAULT
+from annotations.labels import DEFAULT, LabelScheme
 from corpus.text import visible
+from tui.widgets.choice_row import form_keys
+
+# the label form's own keys, never a label's: 0 not an entity, a every mention, m
+# (kept as annotations.labels keeps it for entities: the merge key of the list)
+OWN_KEYS = "0am"
 
 
 @dataclass(frozen=True)
@@ -80,30 +85,42 @@ class EntitiesModal(ModalScreen[EntityChoice | None]):
 
 
 class EntityLabelModal(ModalScreen[EntityLabel | None]):
-    """Pick an entity label (digits for the common ones, 0: not an entity);
-    a toggles applying it to every identical mention in the event."""
+    """Pick an entity label of the scheme by its key (its own: 1–9 for the
+    common ones; then letters, shown before each), 0: not an entity; a toggles
+    applying it to every identical mention in the event; F1 the guidelines."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("a", "toggle_all", "Every mention")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("a", "toggle_all", "Every mention"),
+                Binding("f1", "guidelines", "Guidelines")]
 
-    def __init__(self, quote: str, current: str | None) -> None:
+    def __init__(self, quote: str, current: str | None, scheme: LabelScheme = DEFAULT) -> None:
         super().__init__()
+        self.scheme = scheme  # the project's labels: desk.scheme
+        entities = scheme.entities
+        self.keys = dict(zip(form_keys([label.key for label in entities], OWN_KEYS), entities.names))
+        self.keys.pop(None, None)
         self.quote = quote
         self.current = current
         self.everywhere = False
 
     def compose(self) -> ComposeResult:
-        self.labels: list[str | None] = [None, *DEFAULT.entities.names]
+        entities = self.scheme.entities
+        self.labels: list[str | None] = [None, *entities.names]
+        key_of = {name: key for key, name in self.keys.items()}
         options = [Option(Text("0  not an entity"), id="-")]
-        for label in DEFAULT.entities:
-            options.append(Option(Text(f"{label.key or ' '}  {label.name}"), id=label.name))
+        for n, label in enumerate(entities):
+            line = Text(f"{key_of.get(label.name, ' ')}  {visible(label.name, limit=60)}")
+            if label.hint:
+                line.append(f"  {visible(label.hint, limit=100)}", style="dim")
+            options.append(Option(line, id=f"label-{n}"))
+        now = f" — now {visible(self.current, limit=60)}" if self.current else ""
+        keys = "0–9" if len(self.keys) <= 9 else "0–9, letters"
         with Vertical(classes="form"):
             yield Label(Text("Entity label"), classes="form-title")
-            yield Static(Text(f"“{visible(self.quote, limit=300)}”" + (f" — now {self.current}" if self.current else "")),
-                         classes="form-subject")
+            yield Static(Text(f"“{visible(self.quote, limit=300)}”{now}"), classes="form-subject")
             yield OptionList(*options, id="labels")
             yield Static(id="everywhere")
-            yield Label(Text("0–9 or ↑↓ Enter choose · a: every identical mention in the event · Esc cancels"),
-                        classes="form-hint")
+            yield Label(Text(f"{keys} or ↑↓ Enter choose · a: every identical mention in the event · F1 guidelines · "
+                             "Esc cancels"), classes="form-hint")
 
     def on_mount(self) -> None:
         options = self.query_one("#labels", OptionList)
@@ -121,14 +138,22 @@ class EntityLabelModal(ModalScreen[EntityLabel | None]):
         self._show_everywhere()
 
     def on_key(self, event) -> None:
-        label = DEFAULT.entities.by_key(event.character) if event.character else None
+        label = self.keys.get(event.character) if event.character else None
         if label is not None or event.character == "0":
             event.stop()
-            self.dismiss(EntityLabel(label.name if label else None, self.everywhere))
+            self.dismiss(EntityLabel(label, self.everywhere))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(EntityLabel(None if event.option.id == "-" else event.option.id, self.everywhere))
+        self.dismiss(EntityLabel(self.labels[event.option_index], self.everywhere))
+
+    def action_guidelines(self) -> None:
+        """F1: the guidelines, at the section of the highlighted label (or of entities)."""
+        from tui.screens.guidelines import open_guidelines
+
+        index = self.query_one("#labels", OptionList).highlighted
+        label = self.labels[index] if index is not None else None
+        open_guidelines(self.app, self.scheme, [*([label] if label else []), "entities"])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

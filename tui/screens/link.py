@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from types import new_class
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,11 +17,29 @@ from textual.widgets.option_list import Option
 from annotations.corroboration import (  # what the desk gives these screens
     Candidate,
 )
-from annotations.labels import DEFAULT
+from annotations.labels import DEFAULT, LabelScheme, LinkRelations
 from corpus.text import visible
-from tui.styles import LINK_COLOURS
+from tui.styles import label_style
+from tui.widgets.choice_row import form_keys
 
 RELATIONS = DEFAULT.links
+OWN_KEYS = "d"  # the form's own key (unlink): no relation gets it
+
+
+def relation_keys(relations: LinkRelations) -> list[tuple[str, str]]:
+    """(key, relation) of each relation: its own key, else the next free one
+    (digits, then letters), never the form's own ``d``."""
+    keys = form_keys([r.key for r in relations], OWN_KEYS)
+    return [(key, r.name) for key, r in zip(keys, relations) if key]
+
+
+def _bindings(relations: LinkRelations) -> list[Binding]:
+    return [
+        Binding("escape", "cancel", "Cancel"),
+        *[Binding(key, f"link({name!r})", visible(name, limit=30).capitalize()) for key, name in relation_keys(relations)],
+        Binding("d", "unlink", "Unlink"),
+        Binding("f1", "guidelines", "Guidelines"),
+    ]
 
 
 @dataclass
@@ -35,14 +55,12 @@ class LinkModal(ModalScreen[LinkResult | None]):
     contradicts, e elaborates, r related; Enter: the first relation); d
     unlinks; Tab to write a note first."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        *[Binding(r.key, f"link('{r.name}')", r.name.capitalize()) for r in RELATIONS if r.key],
-        Binding("d", "unlink", "Unlink"),
-    ]
+    BINDINGS = _bindings(RELATIONS)  # the default scheme's; link_form() gives another scheme's its own
+    relations: LinkRelations = RELATIONS
 
-    def __init__(self, quote: str, title: str, candidates: list[Candidate]) -> None:
+    def __init__(self, quote: str, title: str, candidates: list[Candidate], scheme: LabelScheme = DEFAULT) -> None:
         super().__init__()
+        self.scheme = scheme
         self.quote = quote
         self.article_title = title
         self.candidates = candidates
@@ -59,16 +77,15 @@ class LinkModal(ModalScreen[LinkResult | None]):
             else:
                 yield Static(Text("No similar sentence in the other articles of this event.", style="dim"))
             yield Input(placeholder="What differs: a number, a date, an actor (optional)", id="link-note")
-            keys = " · ".join(f"{r.key} {r.name}" for r in RELATIONS if r.key)
-            yield Label(Text(f"↑↓ choose · {keys} · Enter {RELATIONS.default} · d unlink · Tab: note first · "
-                             "Esc cancels"), classes="form-hint")
+            keys = " · ".join(f"{key} {visible(name, limit=30)}" for key, name in relation_keys(self.relations))
+            yield Label(Text(f"↑↓ choose · {keys} · Enter {visible(self.relations.default, limit=30)} · d unlink · "
+                             "Tab: note first · Esc cancels"), classes="form-hint")
 
-    @staticmethod
-    def _line(n: int, c: Candidate) -> Text:
+    def _line(self, n: int, c: Candidate) -> Text:
         line = Text()
         line.append(f"{n + 1:>2} ", style="dim")
         if c.link_label:
-            line.append(f"[{visible(c.link_label, limit=20)}] ", style=LINK_COLOURS.get(c.link_label, "bold"))
+            line.append(f"[{visible(c.link_label, limit=20)}] ", style=label_style(self.relations, c.link_label))
         line.append("claim " if c.claim_id else "sentence ", style="italic")
         line.append(f"{visible(c.title)[:40]} · {visible(c.source)[:30]}", style="bold")
         line.append(f"  {c.score:.2f}\n" if not c.link_id else "\n", style="dim")
@@ -100,7 +117,7 @@ class LinkModal(ModalScreen[LinkResult | None]):
         if candidate is None:
             self.notify("Nothing to link to.", severity="warning")
             return
-        assert label in RELATIONS
+        assert label in self.relations
         self.dismiss(LinkResult(candidate, label, self.query_one("#link-note", Input).value.strip()))
 
     def action_unlink(self) -> None:
@@ -112,11 +129,34 @@ class LinkModal(ModalScreen[LinkResult | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.action_link(RELATIONS.default)
+        self.action_link(self.relations.default)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_link(RELATIONS.default)
+        self.action_link(self.relations.default)
+
+    def action_guidelines(self) -> None:
+        """F1: the guidelines, at the section of the highlighted one's relation (or of links)."""
+        from tui.screens.guidelines import open_guidelines
+
+        candidate = self._highlighted()
+        open_guidelines(self.app, self.scheme, [*([candidate.link_label] if candidate and candidate.link_label
+                                                  else []), "links"])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+@lru_cache(maxsize=16)
+def _form_class(relations: LinkRelations) -> type[LinkModal]:
+    """The link form with the keys of ``relations`` (its bindings are the class's)."""
+    if relations == RELATIONS:
+        return LinkModal
+    return new_class("LinkModal", (LinkModal,), {"inherit_bindings": False},
+                     lambda ns: ns.update(BINDINGS=_bindings(relations), relations=relations,
+                                          __module__=__name__))
+
+
+def link_form(quote: str, title: str, candidates: list[Candidate], scheme: LabelScheme = DEFAULT) -> LinkModal:
+    """The link form for ``scheme``'s relations and their keys."""
+    return _form_class(scheme.links)(quote, title, candidates, scheme)

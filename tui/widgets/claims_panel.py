@@ -10,10 +10,10 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from annotations.labels import DEFAULT, EntityLabels
 from corpus.text import visible
 from tui.styles import (
     CLAIM_STYLE,
-    LEGEND_LABELS,
     LINKED_STYLE,
     NOISE_STYLE,
     entity_style,
@@ -74,10 +74,12 @@ class ClaimsPanel(Vertical):
             options.add_option(Option(Text("No claims yet: select text, press c", style="dim"), disabled=True))
 
 
-def legend() -> Text:
+def legend(entities: EntityLabels = DEFAULT.entities) -> Text:
+    """The colours of the scheme's legend labels (its first eight labels when
+    it names none), the claim, the linked claim and noise."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    for label in LEGEND_LABELS:
-        text.append(f" {label} ", style=entity_style(label))
+    for label in entities.legend or entities.names[:8]:
+        text.append(f" {visible(label, limit=30)} ", style=entity_style(label, entities))
     text.append(" ")
     text.append(" claim ", style=CLAIM_STYLE)
     text.append(" ")

@@ -44,8 +44,10 @@ class ClaimActions:
         analysis = self.desk.analysis(article.id, load=False)
         entities = self.desk.entities_of(article.id)
         sentences = analysis.sents if analysis else ()
-        speakers = speaker_choices(article.text, entities, sentences, start, end)
-        return ClaimForm(article.text[start:end], self.targets, speakers, claim, save=save)
+        scheme = self.desk.scheme  # the project's labels
+        speakers = speaker_choices(article.text, entities, sentences, start, end,
+                                   speaker_labels=scheme.entities.speakers)
+        return ClaimForm(article.text[start:end], self.targets, speakers, claim, save=save, scheme=scheme)
 
     def _not_saved(self, what: str, exc: Exception) -> bool:
         """Say that ``what`` was NOT saved and why; the form stays open with it."""
@@ -75,7 +77,7 @@ class ClaimActions:
         if result is None:
             self.notify("Claim not saved.")
             return
-        self.notify(f"Claim saved ({', '.join(result.stances.values())}).")
+        self.notify(f"Claim saved ({visible(', '.join(result.stances.values()), limit=200)}).")
         if result.next:
             following = self.desk.next_unannotated(article_id, end)
             if following is None:
@@ -116,7 +118,8 @@ class ClaimActions:
         current = self.desk.rating(article.id) if what == "article" else self.desk.source_rating(article.source)
         self.app.push_screen(ReliabilityModal(article.title, article.source, current, what,
                                               signal=self.desk.source_signal(article),
-                                              save=lambda result: self._save_rating(article, what, result)),
+                                              save=lambda result: self._save_rating(article, what, result),
+                                              scheme=self.desk.scheme),
                              callback=lambda result: self._rated(article, what, result))
 
     def _save_rating(self, article: Article, what: str, result) -> bool:
@@ -134,7 +137,7 @@ class ClaimActions:
         """After the rating form closed on a saved rating: show it."""
         if result is None:
             return
-        self.notify(f"Rated {'the source ' if what == 'source' else ''}{result.label}.")
+        self.notify(f"Rated {'the source ' if what == 'source' else ''}{visible(result.label, limit=60)}.")
 
     def show_claim(self, claim_id: str) -> None:
         """Focus a claim's article with the claim selected (Enter in the claims panel)."""

@@ -42,7 +42,7 @@ class LinkActions:
 
     def action_link(self) -> None:
         """k: link the claim under the cursor to a claim or sentence of another article."""
-        from tui.screens.link import LinkModal
+        from tui.screens.link import link_form
 
         claim = self._claim_under_focus()
         if claim is None:
@@ -52,7 +52,7 @@ class LinkActions:
             self.notify("This event has one article: there is nothing to link to.")
             return
         title = self.desk.article(claim["article_id"]).title
-        self.app.push_screen(LinkModal(claim["quote"], title, self.desk.link_candidates(claim)),
+        self.app.push_screen(link_form(claim["quote"], title, self.desk.link_candidates(claim), self.desk.scheme),
                              callback=lambda result: self._linked(claim, result))
 
     def _linked(self, claim: dict, result) -> None:
@@ -92,7 +92,7 @@ class LinkActions:
                 return
             self._said_linked(done[0])
 
-        self.notify(f"Linking ({result.label}) to a sentence of “{visible(target.title, limit=40)}”: "
+        self.notify(f"Linking ({visible(result.label, limit=40)}) to a sentence of “{visible(target.title, limit=40)}”: "
                     "it becomes a claim, give its stance.", timeout=6)
         self.app.push_screen(self._form_for(self.desk.article(target.article_id), target.start, target.end,
                                             save=save), callback=closed)
@@ -132,17 +132,17 @@ class LinkActions:
         if not self._in_window(here):
             self.current_id = shown["article_id"]
             self.columns[self.current_id].view.focus()
-        summary = "; ".join(f"{o.link['label']} in {visible(self.articles[o.position].title, limit=30)}"
+        summary = "; ".join(f"{visible(o.link['label'], limit=40)} in {visible(self.articles[o.position].title, limit=30)}"
                             for o in others)
         more = " g: the next." if len(others) > 1 else ""
         self.notify(f"{len(others)} counterpart(s): {summary}.{more}", timeout=8)
 
     def action_corroboration(self) -> None:
         """o: which sources state, contradict or are silent on each claim group."""
-        from tui.screens.corroboration import CorroborationScreen
+        from tui.screens.corroboration import corroboration_view
 
         view = self.desk.corroboration()
-        self.app.push_screen(CorroborationScreen(view.groups, view.sources, view.unlinked),
+        self.app.push_screen(corroboration_view(view.groups, view.sources, view.unlinked, self.desk.scheme),
                              callback=self._corroboration_done)
 
     def _corroboration_done(self, result) -> None:
@@ -162,7 +162,7 @@ class LinkActions:
             except (ValidationError, StoreError) as exc:
                 self.notify(f"Stance not saved: {exc}", severity="error")
                 return
-            self.notify(f"Group stance: {stance}.")
+            self.notify(f"Group stance: {visible(stance, limit=60)}.")
             self.action_corroboration()
             return
         group_id, canonical = result.group_id, result.canonical  # a GroupWording

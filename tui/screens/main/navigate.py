@@ -137,7 +137,7 @@ class ReadingActions:
             start, end = span
         article = self.current_article
         quote = article.text[start:end]
-        self.app.push_screen(EntityLabelModal(quote, current),
+        self.app.push_screen(EntityLabelModal(quote, current, self.desk.scheme),
                              callback=lambda result: self._labelled(article, start, end, result))
 
     def _labelled(self, article: Article, start: int, end: int, result) -> None:
@@ -150,7 +150,7 @@ class ReadingActions:
         except (ValidationError, StoreError) as exc:
             self.notify(str(exc), severity="error")
             return
-        what = label or "not an entity"
+        what = visible(label, limit=60) if label else "not an entity"
         self.notify(f"“{visible(quote, limit=60)}” is {what}" + (f" in {count} places." if count > 1 else "."))
 
     @work(exclusive=True, group="form")

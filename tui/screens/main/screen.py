@@ -91,7 +91,7 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
             yield ClaimsPanel(id="claims").set_styles(f"display: {'block' if self._panel_shown(width) else 'none'};")
         yield Input(placeholder="Search this event: Enter finds the next match, ctrl+r lists them all, Esc closes",
                     id="search")
-        yield Static(legend(), id="legend")
+        yield Static(legend(self.desk.scheme.entities), id="legend")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -218,7 +218,7 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
             title = visible(self.current_article.title, limit=200)
         if self.panel_filter:
             claims = [c for c in claims if self.panel_filter in c.get("stances", {}).values()]
-            title = f"{self.panel_filter} · {title}"
+            title = f"{visible(self.panel_filter, limit=60)} · {title}"
         self.query_one(ClaimsPanel).show(title, claims, self.targets, self.desk.link_counts())
 
     def action_panel_scope(self) -> None:
@@ -227,12 +227,13 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
         self.notify("Claims panel: the whole event." if self.panel_event else "Claims panel: the focused article.")
 
     def action_panel_filter(self) -> None:
-        from annotations.schema import STANCES
-
-        cycle = [None, *STANCES]
-        self.panel_filter = cycle[(cycle.index(self.panel_filter) + 1) % len(cycle)]
+        """f: the claims panel shows the claims of one stance of the scheme, then the next, then all."""
+        cycle = [None, *self.desk.scheme.stance.names]
+        now = cycle.index(self.panel_filter) if self.panel_filter in cycle else 0
+        self.panel_filter = cycle[(now + 1) % len(cycle)]
         self._refresh_panel()
-        self.notify(f"Claims panel: {self.panel_filter or 'every stance'}.")
+        shown = visible(self.panel_filter, limit=60) if self.panel_filter else "every stance"
+        self.notify(f"Claims panel: {shown}.")
 
     def _update_status(self) -> None:
         counts = self.desk.progress()
@@ -265,6 +266,26 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
         from tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(actions.help_rows(getattr(self.app, "user_keymap", None))))
+
+    def action_guidelines(self) -> None:
+        """F1: the project's guidelines, at the section of the labels under the cursor."""
+        from tui.screens.guidelines import open_guidelines
+
+        open_guidelines(self.app, self.desk.scheme, self._labels_in_focus())
+
+    def _labels_in_focus(self) -> list[str]:
+        """The labels of the claim under the cursor (or highlighted in the panel):
+        its stances, type and check-worthiness; else the entity under the cursor's."""
+        claim = self._claim_under_focus()
+        if claim is not None:
+            return [*(claim.get("stances") or {}).values(),
+                    *(claim[f] for f in ("claim_type", "checkworthiness") if claim.get(f))]
+        focused = self.focused
+        if isinstance(focused, ArticleView):
+            entity = self.desk.entity_at(self.current_id, focused.offset_of(focused.cursor_location))
+            if entity is not None:
+                return [entity[2]]
+        return []
 
     def action_stats(self) -> None:
         from tui.screens.stats import StatsScreen
