@@ -118,3 +118,25 @@ async def test_review_stats_show_agreement_before_and_against_gold(tmp_path, cor
         assert "annotators, before: κ" in text and "a.json against gold: κ" in text
     for s in stores:
         s.close()
+
+
+async def test_the_counts_follow_the_projects_scheme(corpus, store, analyser):
+    """A FEVER project's stance bars are its own labels, in its order."""
+    from dataclasses import replace
+
+    from annotations.labels import DEFAULT, label_set
+
+    names = ("SUPPORTS", "REFUTES", "NOT ENOUGH INFO")
+    fever = replace(DEFAULT, stance=label_set(names, {n: n for n in names}, required=True))
+    claims = [{"stances": {"t1": "REFUTES"}}, {"stances": {"t1": "REFUTES"}}, {"stances": {"t1": "SUPPORTS"}}]
+    from tui.app import FactdeskApp
+    from tui.screens.stats import StatsScreen
+
+    app = FactdeskApp(corpus, store, analyser)
+    stats = StatsScreen(claims, [], 5, scheme=fever)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(stats)
+        await wait_for(pilot, lambda: "REFUTES " + "█" * 40 + " 2" in screen_text(app), "the scheme's bars")
+        text = screen_text(app)
+        assert text.index("SUPPORTS") < text.index("REFUTES") < text.index("NOT ENOUGH INFO")
+        assert "disagree" not in text

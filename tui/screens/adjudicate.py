@@ -298,7 +298,10 @@ class AdjudicateScreen(Screen):
         def save(result: ClaimFormResult) -> bool:
             return self.decide(EditClaim(dict(result.stances), dict(result.fields), base=base.annotator))
 
-        form = ClaimForm(text[start:end], targets, speaker_choices(text, [], [], start, end), claim, save=save)
+        scheme = self.review.gold.scheme
+        form = ClaimForm(text[start:end], targets,
+                         speaker_choices(text, [], [], start, end, speaker_labels=scheme.entities.speakers),
+                         claim, save=save, scheme=scheme)
         self.app.push_screen(form)
 
     def _edit_rating(self, item: Item) -> None:
@@ -313,7 +316,8 @@ class AdjudicateScreen(Screen):
 
         what = "article" if item.kind == "rating" else "source"
         source = item.source if item.kind == "source_rating" else article.get("source", "")
-        self.app.push_screen(ReliabilityModal(article.get("title", ""), source or "", base.record, what, save=save))
+        self.app.push_screen(ReliabilityModal(article.get("title", ""), source or "", base.record, what, save=save,
+                                              scheme=self.review.gold.scheme))
 
     # -- history and the rest -------------------------------------------------------
 
@@ -350,7 +354,7 @@ class AdjudicateScreen(Screen):
         gold = self.review.gold
         sources = self.review.sources
         self.app.push_screen(StatsScreen(gold.claims(), gold.ratings(), len(gold.records("articles")),
-                                         agreement=lambda: agreement_summary(sources, gold)))
+                                         agreement=lambda: agreement_summary(sources, gold), scheme=gold.scheme))
 
 
 __all__ = ["AdjudicateScreen", "AgreedScreen", "Decided", "KEYS", "name_style"]

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, Sparkline, Static
 
-from annotations.labels import DEFAULT
+from annotations.labels import DEFAULT, LabelScheme
 from corpus.text import visible
 
 BAR = 40
@@ -152,19 +152,20 @@ class StatsScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,S", "close", "Close")]
 
     def __init__(self, claims: list[dict], ratings: list[dict], articles: int,
-                 agreement: Callable[[], object] | None = None) -> None:
+                 agreement: Callable[[], object] | None = None, scheme: LabelScheme = DEFAULT) -> None:
         super().__init__()
+        self.scheme = scheme  # the labels counted, in their order: desk.scheme
         self.claims, self.ratings, self.articles = claims, ratings, articles
         self.agreement = agreement  # computes an AgreementSummary (the review app), or None
         self.summary = None
 
     def _distributions(self) -> list[tuple[str, Counter, tuple[str, ...]]]:
         return [
-            ("Stance", Counter(s for c in self.claims for s in c.get("stances", {}).values()), DEFAULT.stance.names),
-            ("Claim type", Counter(c.get("claim_type") for c in self.claims), DEFAULT.claim_type.names),
+            ("Stance", Counter(s for c in self.claims for s in c.get("stances", {}).values()), self.scheme.stance.names),
+            ("Claim type", Counter(c.get("claim_type") for c in self.claims), self.scheme.claim_type.names),
             ("Check-worthiness", Counter(c.get("checkworthiness") for c in self.claims),
-             DEFAULT.checkworthiness.names),
-            ("Article reliability", Counter(r["label"] for r in self.ratings), DEFAULT.reliability.names),
+             self.scheme.checkworthiness.names),
+            ("Article reliability", Counter(r["label"] for r in self.ratings), self.scheme.reliability.names),
         ]
 
     def compose(self) -> ComposeResult:
@@ -236,7 +237,7 @@ class StatsScreen(ModalScreen[None]):
             return
         self.summary = summary = message.summary
         self.query_one("#agreement", Static).update(agreement_text(summary))
-        labels = list(DEFAULT.stance.names)
+        labels = list(self.scheme.stance.names)
         series = {"annotators": [per_label(summary.before.get("stance")).get(v) or 0 for v in labels]}
         for name, tasks in summary.against_gold.items():
             series[f"{visible(name, 20)} vs gold"] = [per_label(tasks.get("stance")).get(v) or 0 for v in labels]

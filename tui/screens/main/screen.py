@@ -290,5 +290,6 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
     def action_stats(self) -> None:
         from tui.screens.stats import StatsScreen
 
-        self.app.push_screen(StatsScreen(self.desk.claims(), self.desk.ratings(), len(self.articles)))
+        self.app.push_screen(StatsScreen(self.desk.claims(), self.desk.ratings(), len(self.articles),
+                                         scheme=self.desk.scheme))
 
