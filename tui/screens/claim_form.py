@@ -20,7 +20,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from annotations.labels import (
     ATTRIBUTION,
@@ -33,6 +34,10 @@ from corpus.text import visible
 from tui.widgets.choice_row import KEYS, Choice, ChoiceRow, label_choices
 
 SPEAKER_LABELS = DEFAULT.entities.speakers  # entities that can say a claim
+
+
+MANY_TARGETS = 12  # more targets than this: the form finds them by their words instead of a row each
+SHOWN_TARGETS = 50  # targets listed at a time by the finder
 
 
 @dataclass
@@ -107,10 +112,16 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
         with VerticalScroll(classes="form claim-form"):
             yield Label(Text("Edit claim" if self.claim else "New claim"), classes="form-title")
             yield Static(Text(f"“{self.quote}”"), classes="form-subject")
-            for target in self.targets:
-                yield ChoiceRow(f"stance:{target['id']}", f"Stance toward “{visible(target['text'], limit=200)}”",
-                                label_choices(scheme.stance), stances.get(target["id"]),
-                                required=scheme.stance.required)
+            if len(self.targets) <= MANY_TARGETS:
+                for target in self.targets:
+                    yield self._stance_row(target, stances.get(target["id"]))
+            else:  # an event with thousands of targets: the reader finds the ones this claim is about
+                for target in self.targets:
+                    if target["id"] in stances:
+                        yield self._stance_row(target, stances[target["id"]])
+                yield Input(placeholder=f"Find a target among {len(self.targets):,}: type words, Enter adds "
+                                        "its stance row (empty: Enter saves)", id="target-find")
+                yield OptionList(id="target-options")
             yield ChoiceRow("claim_type", "Type", label_choices(scheme.claim_type), self.claim.get("claim_type"))
             yield ChoiceRow("checkworthiness", "Check-worthiness", label_choices(scheme.checkworthiness),
                             self.claim.get("checkworthiness"))
@@ -129,10 +140,55 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
             yield Label(Text(f"{keys} · Tab next · Enter saves · ctrl+n saves, next sentence{guide} · Esc cancels"),
                         classes="form-hint")
 
+    def _stance_row(self, target: dict, value) -> ChoiceRow:
+        scheme = self.scheme
+        return ChoiceRow(f"stance:{target['id']}", f"Stance toward “{visible(target['text'], limit=200)}”",
+                         label_choices(scheme.stance), value, required=scheme.stance.required)
+
     def on_mount(self) -> None:
         # set_focus, at once: focus() would move it only after the messages
         # already queued, behind keys typed ahead that need it
+        if self.query("#target-find") and not any(r.field.startswith("stance:") for r in self.query(ChoiceRow)):
+            self._find_targets("")
+            self.set_focus(self.query_one("#target-find", Input))
+            return
         self.set_focus(self.query(ChoiceRow).first())
+
+    # -- many targets: find them by their words ---------------------------------
+
+    def _find_targets(self, typed: str) -> None:
+        """At most :data:`SHOWN_TARGETS` targets holding every word typed, not yet in the form."""
+        words = typed.casefold().split()
+        have = {r.field.split(":", 1)[1] for r in self.query(ChoiceRow) if r.field.startswith("stance:")}
+        found = []
+        for target in self.targets:
+            if target["id"] not in have and all(w in target["text"].casefold() for w in words):
+                found.append(target)
+                if len(found) == SHOWN_TARGETS:
+                    break
+        options = self.query_one("#target-options", OptionList)
+        options.clear_options()
+        options.add_options([Option(Text(visible(t["text"], limit=200)), id=t["id"]) for t in found])
+        if found:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "target-find":
+            event.stop()
+            self._find_targets(event.value)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._add_target(event.option.id)
+
+    def _add_target(self, target_id: str | None) -> None:
+        target = next((t for t in self.targets if t["id"] == target_id), None)
+        if target is None:
+            return
+        row = self._stance_row(target, None)
+        self.query_one(VerticalScroll).mount(row, before=self.query_one("#target-find", Input))
+        self.query_one("#target-find", Input).value = ""
+        self.set_focus(row)
 
     def on_key(self, event: events.Key) -> None:
         """A choice's key that reached the screen itself (typed before the first
@@ -147,6 +203,10 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
     def _result(self, next_: bool) -> ClaimFormResult | None:
         rows = {row.field: row for row in self.query(ChoiceRow)}
         missing = [r.title for r in rows.values() if r.required and r.value is None]
+        if self.query("#target-find") and not any(f.startswith("stance:") for f in rows) and self.scheme.stance.required:
+            self.notify("Find a target (type its words) and give the claim's stance toward it.", severity="warning")
+            self.set_focus(self.query_one("#target-find", Input))
+            return None
         if missing:
             self.notify(f"Choose: {', '.join(missing)}", severity="warning")
             self.set_focus(rows[next(f for f, r in rows.items() if r.required and r.value is None)])
@@ -159,6 +219,10 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()  # Enter in the note saves, as everywhere in the form
+        if event.input.id == "target-find" and event.value.strip():  # adds the highlighted target
+            option = self.query_one("#target-options", OptionList).highlighted_option
+            self._add_target(option.id if option is not None else None)
+            return
         self.action_save()
 
     def _finish(self, next_: bool) -> None:

@@ -28,7 +28,7 @@ class LinkActions:
         if len(self.articles) <= WARM_INDEX_MAX_ARTICLES and self.desk.index_stale():
             self.build_index(*self.desk.index_inputs())
 
-    @work(thread=True, exclusive=True, group="index")
+    @work(thread=True, exclusive=True, group="index", description="sentence index")  # not a repr of 5 MB of inputs
     def build_index(self, key: tuple, inputs: list) -> None:
         """Build the event's sentence index ahead of the first suggestion; posts it."""
         try:

@@ -136,7 +136,7 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
             self._refresh_panel()
         self._update_status()
 
-    @work(thread=True, exclusive=True, group="analysis")
+    @work(thread=True, exclusive=True, group="analysis", description="analysis")
     def analyse(self, articles: list[Article]) -> None:
         """Analyse articles missing from the cache, in a child process that a
         quit (or a newer analysis) stops at once; posts results, touches no widget."""
