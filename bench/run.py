@@ -61,6 +61,7 @@ BENCHES = {
     "export": lambda: __import__("bench.export_bench", fromlist=["main"]).main(),
     "links": lambda: __import__("bench.links_bench", fromlist=["main"]).main(),
     "huge": lambda: __import__("bench.huge_bench", fromlist=["main"]).main(),
+    "quit": lambda: __import__("bench.quit_bench", fromlist=["main"]).main(),
 }
 
 if __name__ == "__main__":
