@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from annotations.labels import DEFAULT, LabelScheme
 from annotations.schema import ValidationError, check_span
 from annotations.store import AnnotationStore
 from corpus.text import text_hash as hash_text
+from corpus.text import visible
 
 
 class ExportError(Exception):
@@ -35,6 +37,7 @@ class Dataset:
     groups: list[dict] = field(default_factory=list)
     gold: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    scheme: LabelScheme = DEFAULT  # the stores' label scheme (they share one)
 
     def event_of(self, article_id: str) -> str:
         return self.articles.get(article_id, {}).get("event_id", "")
@@ -103,9 +106,29 @@ def validate(dataset: Dataset) -> None:
             raise ExportError(f"reliability rating by {rating['annotator']}: article {rating['article_id']} is not in the store")
 
 
+def common_scheme(stores: list[AnnotationStore], error: type[Exception] | None = None,
+                  doing: str = "Export") -> LabelScheme:
+    """The label scheme of the stores: the first store's, when every store has
+    the same labels; an :class:`ExportError` (or ``error``) naming two that
+    differ otherwise."""
+    from annotations.scheme_file import same_labels
+
+    if not stores:
+        return DEFAULT
+    first = stores[0].scheme
+    for store in stores[1:]:
+        if not same_labels(first, store.scheme):
+            raise (error or ExportError)(
+                f"{visible(stores[0].path)} uses the label scheme {visible(first.name, 40)!r} and "
+                f"{visible(store.path)} the scheme {visible(store.scheme.name, 40)!r}, whose labels differ; nothing "
+                f"was written. {doing} them one at a time, or give them one scheme (`factdesk scheme rename` / "
+                "`drop`, or open each with the same scheme file).")
+    return first
+
+
 def collect(stores: list[AnnotationStore]) -> Dataset:
     """Gather and merge the stores' records, then :func:`validate` them."""
-    data = Dataset(stores=[str(s.path) for s in stores])
+    data = Dataset(stores=[str(s.path) for s in stores], scheme=common_scheme(stores))
     claims: dict = {}
     rejections: dict = {}
     ratings: dict = {}
@@ -160,4 +183,4 @@ def collect(stores: list[AnnotationStore]) -> Dataset:
     return data
 
 
-__all__ = ["Dataset", "ExportError", "collect", "validate"]
+__all__ = ["Dataset", "ExportError", "collect", "common_scheme", "validate"]

@@ -26,7 +26,6 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 from annotations.corroboration import Candidate, Corroboration, group_rows, source_rows, source_signal
-from annotations.labels import DEFAULT
 from annotations.schema import ValidationError
 from annotations.store import AnnotationStore, StoreError
 from corpus.analysis import Analyser
@@ -906,7 +905,7 @@ class Desk:
                 self.store.link_claims(claim["id"], target.claim_id, label, note)
                 message = f"Linked ({label}) to “{visible(target.title, limit=40)}”."
         mismatch = number_mismatch(claim["quote"], target.text)
-        if mismatch and label in DEFAULT.links.backs:  # backing claims whose numbers differ
+        if mismatch and label in self.scheme.links.backs:  # backing claims whose numbers differ
             return LinkOutcome(message + f" ⚠ {describe_mismatch(mismatch)}.", warning=True)
         return LinkOutcome(message)
 
@@ -929,7 +928,7 @@ class Desk:
         groups = [g for g in self.store.claim_groups() if all(c in claims for c in g.claim_ids)]
         source_of = {a.id: a.source or a.title for a in self.articles}
         return claims, groups, source_of, corroboration(groups, links, claims, source_of,
-                                                        sorted(set(source_of.values())))
+                                                        sorted(set(source_of.values())), self.scheme.links)
 
     def corroboration(self) -> Corroboration:
         """The corroboration view's rows for this event."""

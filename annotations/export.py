@@ -7,9 +7,10 @@ with a manifest of every file's size and SHA-256 written last, then swapped
 in whole (:mod:`annotations.outdir`), so ``--out`` is the complete old export
 or the complete new one. ``--out`` is checked first: a file, an input, or a
 folder holding anything factdesk did not write is refused. Files and fields
-are described once, in :data:`FILES`, label sets in :mod:`annotations.labels`
-(``labels.json`` is :func:`annotations.labels.label_sets`); the output's
-``README.md`` is written from them.
+are described once, in :func:`files_for` (with the stores' label scheme;
+:data:`FILES` for the default), label sets in :mod:`annotations.labels`
+(``labels.json`` is :func:`annotations.labels.label_sets` of the stores'
+scheme); the output's ``README.md`` is written from them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import orjson
 
 from annotations.alignment import Aligned, align, cover
 from annotations.dataset import Dataset, ExportError, collect
-from annotations.labels import BIO_LABELS, CLAIM_LABEL, DEFAULT, SPANS, SPEAKER_LABEL, LabelSet, label_sets
+from annotations.labels import BIO_LABELS, CLAIM_LABEL, DEFAULT, SPANS, SPEAKER_LABEL, LabelScheme, LabelSet, label_sets
 from annotations.schema import CLAIM_FIELDS
 from annotations.outdir import MANIFEST, SUMS, ExportTarget
 from annotations.store import AnnotationStore
@@ -64,187 +65,208 @@ def _described(labels: LabelSet) -> str:
     return f"{labels.spoken()} ({labels.about})" if labels.about else labels.spoken()
 
 
-_groups = "/".join(DEFAULT.links.groups)  # the relation(s) whose links form claim groups
-FILES = (
-    FileSpec("articles.jsonl", "articles", "jsonl", "Every article: the normalised text all offsets point into.", (
-        ("doc_id", "str", "article id (first 16 hex digits of text_sha256)"),
-        ("event_id", "str", "the event the article is read in"),
-        ("source", "str", "the site or outlet"),
-        ("url", "str", "where it was found (empty when unknown)"),
-        ("title", "str", "the title (first line)"),
-        ("text", "str", "the text: NFC, \\n line ends; offsets are code points into it"),
-        ("text_sha256", "str", "SHA-256 of the UTF-8 text"),
-        ("meta", "object", "path and published date, when known"),
-    )),
-    FileSpec("claims.jsonl", "claims", "jsonl",
-             "Prodigy-style span tasks (`spans_manual`), one per article and annotator: claims and their speakers. "
-             "Rejected spans imported from Prodigy come back as tasks with `answer` `reject`.", (
-        ("text", "str", "the article text"),
-        ("tokens", "list", "{text, start, end, id, ws}: every token, whitespace tokens too"),
-        ("spans", "list", "{start, end, token_start, token_end (inclusive), "
-                          f"label ({SPANS.spoken()}), claim_id, ...}}; "
-                          f"{CLAIM_LABEL} spans also carry the claim's stances {{target_id: label}}, claim_type, "
-                          "checkworthiness, attribution, confidence, note, speaker_kind and origin when set"),
-        ("meta", "object", "doc_id, event_id, source, title, url, targets {target_id: proposition}"),
-        ("answer", "str", "accept or reject"),
-        ("_input_hash", "int", "signed 32-bit hash of the text"),
-        ("_task_hash", "int", "signed 32-bit hash of the text and spans"),
-        ("_annotator_id", "str", "who annotated"),
-        ("_timestamp", "int", "Unix time of the last change"),
-        ("_view_id", "str", "spans_manual"),
-    )),
-    FileSpec("claims_bio.jsonl", "bio", "jsonl",
-             "Hugging Face token classification: one row per sentence (sentences a claim crosses are kept "
-             "together) of every article an annotator made claims in; whitespace tokens left out.", (
-        ("id", "str", "doc_id:annotator:n"),
-        ("doc_id", "str", "article id"),
-        ("annotator_id", "str", "who annotated"),
-        ("tokens", "list[str]", "the words"),
-        ("ner_tags", "list[int]", f"indices into labels.json `claims_bio` ({', '.join(BIO_LABELS)})"),
-    )),
-    FileSpec("checkworthiness.jsonl", "checkworthiness", "jsonl",
-             "Sentence classification: the sentence(s) of each claim that has a check-worthiness label.", (
-        ("id", "str", "the claim id"),
-        ("text", "str", "the sentence(s) holding the claim"),
-        ("label", "str", _described(DEFAULT.checkworthiness)),
-        ("claim", "str", "the claim's own text"),
-        ("doc_id", "str", "article id"),
-        ("start", "int", "offset of the sentence in the article"),
-        ("end", "int", "end offset of the sentence"),
-        ("annotator_id", "str", "who annotated"),
-    )),
-    FileSpec("stance.jsonl", "stance", "jsonl", "Text pairs: a claim (premise) and a target proposition (hypothesis).", (
-        ("id", "str", "claim_id:target_id"),
-        ("claim_id", "str", "the claim"),
-        ("target_id", "str", "the target proposition"),
-        ("doc_id", "str", "article id"),
-        ("event_id", "str", "event id"),
-        ("start", "int", "claim start offset"),
-        ("end", "int", "claim end offset"),
-        ("premise", "str", "the sentence(s) holding the claim (the claim's own text when the article's "
-                           "analysis has no sentence there)"),
-        ("hypothesis", "str", "the target proposition"),
-        ("label", "str", _described(DEFAULT.stance)),
-        ("claim", "str", "the claim's own text (the article's text at start..end)"),
-        ("origin", "str", "factdesk, or where an imported claim came from"),
-        ("annotator_id", "str", "who annotated"),
-    )),
-    FileSpec("reliability.jsonl", "reliability", "jsonl", "Reliability ratings: one row per rated article and one per rated source.", (
-        ("id", "str", "article:doc_id:annotator or source:name:annotator"),
-        ("level", "str", "article or source"),
-        ("doc_id", "str|null", "article id (null for a source)"),
-        ("source", "str", "the site or outlet"),
-        ("title", "str", "article title (empty for a source)"),
-        ("text_sha256", "str", "hash of the rated text (empty for a source)"),
-        ("label", "str", _described(DEFAULT.reliability)),
-        ("rationale_codes", "list[str]", "why (see labels.json `rationale_codes`)"),
-        ("note", "str", "the reader's note"),
-        ("annotator_id", "str", "who rated"),
-    )),
-    FileSpec("claim_pairs.jsonl", "pairs", "jsonl", "Claim links across articles, as sentence pairs.", (
-        ("id", "str", "link id"),
-        ("claim_id_a", "str", "the claim linked from"),
-        ("claim_id_b", "str", "the claim linked to"),
-        ("doc_id_a", "str", "its article"),
-        ("doc_id_b", "str", "the other article"),
-        ("sentence1", "str", "text of claim a"),
-        ("sentence2", "str", "text of claim b"),
-        ("label", "str", _described(DEFAULT.links)),
-        ("note", "str", "the reader's note on what differs (a number, a date, an actor)"),
-        ("numbers", "str", "the numbers each claim states, when they differ (e.g. numbers differ: 900 vs 300)"),
-        ("numbers_differ", "bool", "the two claims state different numbers"),
-        ("annotator_id", "str", "who linked"),
-        ("created", "str", f"when it was linked (ISO 8601): the oldest {_groups} link names a group"),
-    )),
-    FileSpec("claim_groups.jsonl", "groups", "jsonl", f"Groups of claims linked as `{_groups}` across articles.", (
-        ("group_id", "str", "group id"),
-        ("event_id", "str", "event id"),
-        ("canonical", "str", "the group's short canonical wording"),
-        ("members", "list", "{doc_id, claim_id, start, end, text, source}"),
-        ("stance", "object", "{target_id: label}: the group's stance toward the event's targets"),
-        ("sources", "object", "{states: [...], contradicts: [...], silent: [...]}: the event's sources"),
-    )),
-    FileSpec("gold_stances.jsonl", "gold", "jsonl", "Gold stances imported with the corpus (FNC-1), in the source's "
-             "row order: article-level text pairs, the body (premise) and the headline (hypothesis).", (
-        ("row", "int", "row number in the source file"),
-        ("target_id", "str", "the headline's target id"),
-        ("premise", "str", "the article text of the body"),
-        ("hypothesis", "str", "the headline"),
-        ("doc_id", "str", "article id of the body"),
-        ("source_id", "str", "the FNC-1 Body ID"),
-        ("label", "str", "the gold stance"),
-        ("origin", "str", "gold"),
-    )),
-    FileSpec("stances.csv", "gold", "csv", "The gold stances in FNC-1's own layout (Headline, Body ID, Stance).", (
-        ("Headline", "str", "the headline"), ("Body ID", "str", "the body"), ("Stance", "str", "the gold stance"),
-    )),
-    FileSpec("entities.spacy", "entities", "spacy",
-             "spaCy DocBin: every annotated article with the model's entities and the readers' corrections in "
-             "`doc.ents`, sentence starts set; `doc.user_data` has doc_id and event_id.", (
-        ("doc.ents", "Span", f"named entities ({DEFAULT.entities.about})"),
-    )),
-    FileSpec("claims.spacy", "claims", "spacy",
-             "spaCy DocBin: one doc per article and annotator, claims and speakers in `doc.spans[\"sc\"]`, "
-             "entities in `doc.ents`, the annotator's article reliability in `doc.cats`.", (
-        ("doc.spans[\"sc\"]", "SpanGroup", f"{SPANS.spoken('and')} spans"),
-        ("doc.ents", "Span", "named entities, corrected"),
-        ("doc.cats", "dict", f"{'/'.join(DEFAULT.reliability.names)}: 1.0 for the rating given, else 0.0 "
-                             "(empty if unrated)"),
-    )),
-    FileSpec("fever.jsonl", "stance", "fever",
-             "FEVER (Thorne et al., 2018, fever.ai): one row per claim and target it has a stance toward, "
-             "labelled agree → SUPPORTS, disagree → REFUTES, discuss → NOT ENOUGH INFO (or as `--map` says); "
-             "`unrelated` stances have no FEVER label and are left out (the export's notes count them). "
-             "The fields after `evidence` are factdesk's, so that `factdesk import` brings the rows back.", (
-        ("id", "str", "claim_id:target_id"),
-        ("claim", "str", "the claim's own text"),
-        ("label", "str", "SUPPORTS, REFUTES or NOT ENOUGH INFO"),
-        ("evidence", "list", "[doc_id, sentence_index] of every sentence of the claims linked to this one (any "
-                             "relation, same included); sentence_index counts the article's sentences from 0, "
-                             "as Sentence_id in checkthat.tsv"),
-        ("claim_id", "str", "the claim"),
-        ("doc_id", "str", "its article"),
-        ("start", "int", "claim start offset"),
-        ("end", "int", "claim end offset"),
-        ("target_id", "str", "the target proposition"),
-        ("target", "str", "its text"),
-        ("stance", "str", "the claim's stance toward it"),
-        ("annotator_id", "str", "who annotated"),
-        ("linked", "list", "{link_id, claim_id_a, claim_id_b, label}: the links evidence comes from"),
-    )),
-    FileSpec("checkthat.tsv", "checkworthiness", "checkthat",
-             "CLEF CheckThat! check-worthiness (task 1, checkthat.gitlab.io), tab-separated with a header: one row "
-             "per sentence of every article with a claim. A sentence is Yes when a claim in it is check-worthy. "
-             "A field holding a tab or a double quote is quoted as in CSV (`pd.read_csv(path, sep=\"\\t\")` reads it).", (
-        ("Sentence_id", "str", "doc_id:n, n counting the article's sentences from 0"),
-        ("Text", "str", "the sentence"),
-        ("class_label", "str", "Yes or No"),
-    )),
-    FileSpec("claimbuster.csv", "checkworthiness", "claimbuster",
-             "ClaimBuster (Arslan et al., 2020, idir.uta.edu/claimbuster): one row per sentence of every article "
-             "with a claim. Verdict 1 when a claim in it is check-worthy, else 0 when a claim in it is unimportant "
-             "or has no check-worthiness label, else -1 (no claim, or only not-factual claims); all annotators' "
-             "claims count.", (
-        ("Sentence_id", "str", "doc_id:n, as in checkthat.tsv"),
-        ("Text", "str", "the sentence"),
-        ("Verdict", "int", "1 check-worthy, 0 unimportant, -1 not factual (ClaimBuster's CFS, UFS, NFS)"),
-    )),
-    FileSpec("claimreview.jsonld", "groups", "claimreview",
-             "schema.org ClaimReview (schema.org/ClaimReview) as a JSON-LD list: one per claim group and target "
-             "of the group's stance (a group with no stance: one, without reviewRating).", (
-        ("@type", "str", "ClaimReview"),
-        ("identifier", "str", "the group id"),
-        ("claimReviewed", "str", "the group's canonical wording"),
-        ("itemReviewed", "object", "a Claim: author (the sources stating it, as Organization), datePublished "
-                                   "(the earliest article's date, when known), appearance (a CreativeWork per "
-                                   "member claim: url of its article when known, identifier doc_id, headline, "
-                                   "text: the member's own text)"),
-        ("reviewRating", "object", "a Rating: alternateName the group's stance, identifier the target id, "
-                                   "ratingExplanation the stance and the target proposition"),
-        ("author", "object", "a Person: the annotator who set the group's wording or stance (else who linked it)"),
-        ("datePublished", "str", "when the group was last edited, or linked (YYYY-MM-DD)"),
-    )),
-)
+def _fever_rule(scheme: LabelScheme) -> str:
+    from annotations.fc_formats import default_fever_map
+
+    mapping = default_fever_map(scheme)
+    return ", ".join(f"{s} → {f}" for s, f in mapping.items()) if mapping else "only as `--map` says"
+
+
+def _fever_left_out(scheme: LabelScheme) -> str:
+    from annotations.fc_formats import default_fever_map
+
+    left = [s for s in scheme.stance.names if s not in default_fever_map(scheme)]
+    if not left:
+        return "a stance `--map` does not name is left out"
+    return f"{', '.join(f'`{s}`' for s in left)} stances have no FEVER label and are left out"
+
+
+def files_for(scheme: LabelScheme = DEFAULT) -> tuple[FileSpec, ...]:
+    """Every file the export can write, its fields described with the labels of ``scheme``."""
+    _groups = "/".join(scheme.links.groups)  # the relation(s) whose links form claim groups
+    return (
+        FileSpec("articles.jsonl", "articles", "jsonl", "Every article: the normalised text all offsets point into.", (
+            ("doc_id", "str", "article id (first 16 hex digits of text_sha256)"),
+            ("event_id", "str", "the event the article is read in"),
+            ("source", "str", "the site or outlet"),
+            ("url", "str", "where it was found (empty when unknown)"),
+            ("title", "str", "the title (first line)"),
+            ("text", "str", "the text: NFC, \\n line ends; offsets are code points into it"),
+            ("text_sha256", "str", "SHA-256 of the UTF-8 text"),
+            ("meta", "object", "path and published date, when known"),
+        )),
+        FileSpec("claims.jsonl", "claims", "jsonl",
+                 "Prodigy-style span tasks (`spans_manual`), one per article and annotator: claims and their speakers. "
+                 "Rejected spans imported from Prodigy come back as tasks with `answer` `reject`.", (
+            ("text", "str", "the article text"),
+            ("tokens", "list", "{text, start, end, id, ws}: every token, whitespace tokens too"),
+            ("spans", "list", "{start, end, token_start, token_end (inclusive), "
+                              f"label ({SPANS.spoken()}), claim_id, ...}}; "
+                              f"{CLAIM_LABEL} spans also carry the claim's stances {{target_id: label}}, claim_type, "
+                              "checkworthiness, attribution, confidence, note, speaker_kind and origin when set"),
+            ("meta", "object", "doc_id, event_id, source, title, url, targets {target_id: proposition}"),
+            ("answer", "str", "accept or reject"),
+            ("_input_hash", "int", "signed 32-bit hash of the text"),
+            ("_task_hash", "int", "signed 32-bit hash of the text and spans"),
+            ("_annotator_id", "str", "who annotated"),
+            ("_timestamp", "int", "Unix time of the last change"),
+            ("_view_id", "str", "spans_manual"),
+        )),
+        FileSpec("claims_bio.jsonl", "bio", "jsonl",
+                 "Hugging Face token classification: one row per sentence (sentences a claim crosses are kept "
+                 "together) of every article an annotator made claims in; whitespace tokens left out.", (
+            ("id", "str", "doc_id:annotator:n"),
+            ("doc_id", "str", "article id"),
+            ("annotator_id", "str", "who annotated"),
+            ("tokens", "list[str]", "the words"),
+            ("ner_tags", "list[int]", f"indices into labels.json `claims_bio` ({', '.join(BIO_LABELS)})"),
+        )),
+        FileSpec("checkworthiness.jsonl", "checkworthiness", "jsonl",
+                 "Sentence classification: the sentence(s) of each claim that has a check-worthiness label.", (
+            ("id", "str", "the claim id"),
+            ("text", "str", "the sentence(s) holding the claim"),
+            ("label", "str", _described(scheme.checkworthiness)),
+            ("claim", "str", "the claim's own text"),
+            ("doc_id", "str", "article id"),
+            ("start", "int", "offset of the sentence in the article"),
+            ("end", "int", "end offset of the sentence"),
+            ("annotator_id", "str", "who annotated"),
+        )),
+        FileSpec("stance.jsonl", "stance", "jsonl", "Text pairs: a claim (premise) and a target proposition (hypothesis).", (
+            ("id", "str", "claim_id:target_id"),
+            ("claim_id", "str", "the claim"),
+            ("target_id", "str", "the target proposition"),
+            ("doc_id", "str", "article id"),
+            ("event_id", "str", "event id"),
+            ("start", "int", "claim start offset"),
+            ("end", "int", "claim end offset"),
+            ("premise", "str", "the sentence(s) holding the claim (the claim's own text when the article's "
+                               "analysis has no sentence there)"),
+            ("hypothesis", "str", "the target proposition"),
+            ("label", "str", _described(scheme.stance)),
+            ("claim", "str", "the claim's own text (the article's text at start..end)"),
+            ("origin", "str", "factdesk, or where an imported claim came from"),
+            ("annotator_id", "str", "who annotated"),
+        )),
+        FileSpec("reliability.jsonl", "reliability", "jsonl", "Reliability ratings: one row per rated article and one per rated source.", (
+            ("id", "str", "article:doc_id:annotator or source:name:annotator"),
+            ("level", "str", "article or source"),
+            ("doc_id", "str|null", "article id (null for a source)"),
+            ("source", "str", "the site or outlet"),
+            ("title", "str", "article title (empty for a source)"),
+            ("text_sha256", "str", "hash of the rated text (empty for a source)"),
+            ("label", "str", _described(scheme.reliability)),
+            ("rationale_codes", "list[str]", "why (see labels.json `rationale_codes`)"),
+            ("note", "str", "the reader's note"),
+            ("annotator_id", "str", "who rated"),
+        )),
+        FileSpec("claim_pairs.jsonl", "pairs", "jsonl", "Claim links across articles, as sentence pairs.", (
+            ("id", "str", "link id"),
+            ("claim_id_a", "str", "the claim linked from"),
+            ("claim_id_b", "str", "the claim linked to"),
+            ("doc_id_a", "str", "its article"),
+            ("doc_id_b", "str", "the other article"),
+            ("sentence1", "str", "text of claim a"),
+            ("sentence2", "str", "text of claim b"),
+            ("label", "str", _described(scheme.links)),
+            ("note", "str", "the reader's note on what differs (a number, a date, an actor)"),
+            ("numbers", "str", "the numbers each claim states, when they differ (e.g. numbers differ: 900 vs 300)"),
+            ("numbers_differ", "bool", "the two claims state different numbers"),
+            ("annotator_id", "str", "who linked"),
+            ("created", "str", f"when it was linked (ISO 8601): the oldest {_groups} link names a group"),
+        )),
+        FileSpec("claim_groups.jsonl", "groups", "jsonl", f"Groups of claims linked as `{_groups}` across articles.", (
+            ("group_id", "str", "group id"),
+            ("event_id", "str", "event id"),
+            ("canonical", "str", "the group's short canonical wording"),
+            ("members", "list", "{doc_id, claim_id, start, end, text, source}"),
+            ("stance", "object", "{target_id: label}: the group's stance toward the event's targets"),
+            ("sources", "object", "{states: [...], contradicts: [...], silent: [...]}: the event's sources"),
+        )),
+        FileSpec("gold_stances.jsonl", "gold", "jsonl", "Gold stances imported with the corpus (FNC-1), in the source's "
+                 "row order: article-level text pairs, the body (premise) and the headline (hypothesis).", (
+            ("row", "int", "row number in the source file"),
+            ("target_id", "str", "the headline's target id"),
+            ("premise", "str", "the article text of the body"),
+            ("hypothesis", "str", "the headline"),
+            ("doc_id", "str", "article id of the body"),
+            ("source_id", "str", "the FNC-1 Body ID"),
+            ("label", "str", "the gold stance"),
+            ("origin", "str", "gold"),
+        )),
+        FileSpec("stances.csv", "gold", "csv", "The gold stances in FNC-1's own layout (Headline, Body ID, Stance).", (
+            ("Headline", "str", "the headline"), ("Body ID", "str", "the body"), ("Stance", "str", "the gold stance"),
+        )),
+        FileSpec("entities.spacy", "entities", "spacy",
+                 "spaCy DocBin: every annotated article with the model's entities and the readers' corrections in "
+                 "`doc.ents`, sentence starts set; `doc.user_data` has doc_id and event_id.", (
+            ("doc.ents", "Span", f"named entities ({scheme.entities.about})"),
+        )),
+        FileSpec("claims.spacy", "claims", "spacy",
+                 "spaCy DocBin: one doc per article and annotator, claims and speakers in `doc.spans[\"sc\"]`, "
+                 "entities in `doc.ents`, the annotator's article reliability in `doc.cats`.", (
+            ("doc.spans[\"sc\"]", "SpanGroup", f"{SPANS.spoken('and')} spans"),
+            ("doc.ents", "Span", "named entities, corrected"),
+            ("doc.cats", "dict", f"{'/'.join(scheme.reliability.names)}: 1.0 for the rating given, else 0.0 "
+                                 "(empty if unrated)"),
+        )),
+        FileSpec("fever.jsonl", "stance", "fever",
+                 "FEVER (Thorne et al., 2018, fever.ai): one row per claim and target it has a stance toward, "
+                 f"labelled {_fever_rule(scheme)} (or as `--map` says); "
+                 f"{_fever_left_out(scheme)} (the export's notes count them). "
+                 "The fields after `evidence` are factdesk's, so that `factdesk import` brings the rows back.", (
+            ("id", "str", "claim_id:target_id"),
+            ("claim", "str", "the claim's own text"),
+            ("label", "str", "SUPPORTS, REFUTES or NOT ENOUGH INFO"),
+            ("evidence", "list", "[doc_id, sentence_index] of every sentence of the claims linked to this one (any "
+                                 "relation, same included); sentence_index counts the article's sentences from 0, "
+                                 "as Sentence_id in checkthat.tsv"),
+            ("claim_id", "str", "the claim"),
+            ("doc_id", "str", "its article"),
+            ("start", "int", "claim start offset"),
+            ("end", "int", "claim end offset"),
+            ("target_id", "str", "the target proposition"),
+            ("target", "str", "its text"),
+            ("stance", "str", "the claim's stance toward it"),
+            ("annotator_id", "str", "who annotated"),
+            ("linked", "list", "{link_id, claim_id_a, claim_id_b, label}: the links evidence comes from"),
+        )),
+        FileSpec("checkthat.tsv", "checkworthiness", "checkthat",
+                 "CLEF CheckThat! check-worthiness (task 1, checkthat.gitlab.io), tab-separated with a header: one row "
+                 "per sentence of every article with a claim. A sentence is Yes when a claim in it is check-worthy. "
+                 "A field holding a tab or a double quote is quoted as in CSV (`pd.read_csv(path, sep=\"\\t\")` reads it).", (
+            ("Sentence_id", "str", "doc_id:n, n counting the article's sentences from 0"),
+            ("Text", "str", "the sentence"),
+            ("class_label", "str", "Yes or No"),
+        )),
+        FileSpec("claimbuster.csv", "checkworthiness", "claimbuster",
+                 "ClaimBuster (Arslan et al., 2020, idir.uta.edu/claimbuster): one row per sentence of every article "
+                 "with a claim. Verdict 1 when a claim in it is check-worthy, else 0 when a claim in it is unimportant "
+                 "or has no check-worthiness label, else -1 (no claim, or only not-factual claims); all annotators' "
+                 "claims count.", (
+            ("Sentence_id", "str", "doc_id:n, as in checkthat.tsv"),
+            ("Text", "str", "the sentence"),
+            ("Verdict", "int", "1 check-worthy, 0 unimportant, -1 not factual (ClaimBuster's CFS, UFS, NFS)"),
+        )),
+        FileSpec("claimreview.jsonld", "groups", "claimreview",
+                 "schema.org ClaimReview (schema.org/ClaimReview) as a JSON-LD list: one per claim group and target "
+                 "of the group's stance (a group with no stance: one, without reviewRating).", (
+            ("@type", "str", "ClaimReview"),
+            ("identifier", "str", "the group id"),
+            ("claimReviewed", "str", "the group's canonical wording"),
+            ("itemReviewed", "object", "a Claim: author (the sources stating it, as Organization), datePublished "
+                                       "(the earliest article's date, when known), appearance (a CreativeWork per "
+                                       "member claim: url of its article when known, identifier doc_id, headline, "
+                                       "text: the member's own text)"),
+            ("reviewRating", "object", "a Rating: alternateName the group's stance, identifier the target id, "
+                                       "ratingExplanation the stance and the target proposition"),
+            ("author", "object", "a Person: the annotator who set the group's wording or stance (else who linked it)"),
+            ("datePublished", "str", "when the group was last edited, or linked (YYYY-MM-DD)"),
+        )),
+    )
+
+
+FILES = files_for(DEFAULT)
 
 
 # -- options ---------------------------------------------------------------
@@ -534,7 +556,7 @@ class _Builder:
     def _cats(self, article_id: str, annotator: str) -> dict[str, float]:
         for rating in self.data.ratings:
             if rating["article_id"] == article_id and rating["annotator"] == annotator:
-                return {label: float(label == rating["label"]) for label in DEFAULT.reliability.names}
+                return {label: float(label == rating["label"]) for label in self.data.scheme.reliability.names}
         return {}
 
     def _doc_spec(self, article_id, aligned: Aligned, spans, cats, user_data, what):
@@ -726,9 +748,16 @@ def build(data: Dataset, analyser: Analyser | None, tasks: tuple[str, ...], form
         if task in jsonl_tasks:
             method()
     if "stance" in tasks and "fever" in formats:
-        from annotations.fc_formats import DEFAULT_FEVER_MAP
+        from annotations.fc_formats import check_map, default_fever_map
 
-        builder.fever(dict(DEFAULT_FEVER_MAP) if fever_map is None else fever_map)
+        if fever_map is None:
+            mapping = default_fever_map(data.scheme)
+            if not mapping:
+                warnings.append(f"fever.jsonl: the scheme's stances ({', '.join(data.scheme.stance.names)}) have no "
+                                "FEVER label; give them with --map STANCE=SUPPORTS,STANCE=REFUTES")
+        else:
+            mapping = check_map(fever_map, data.scheme)
+        builder.fever(mapping)
     if "checkworthiness" in tasks:
         builder.sentence_labels(formats)
     if "groups" in tasks and "claimreview" in formats:
@@ -740,7 +769,7 @@ def build(data: Dataset, analyser: Analyser | None, tasks: tuple[str, ...], form
 
 def _selected(tasks, formats, data: Dataset) -> list[FileSpec]:
     out = []
-    for spec in FILES:
+    for spec in files_for(data.scheme):
         if spec.task not in tasks or spec.format not in formats:
             continue
         if spec.task == "gold" and not data.gold:
@@ -780,7 +809,8 @@ def export(stores: list[AnnotationStore], out_dir: str | Path, analyser: Analyse
            fever_map: dict[str, str] | None = None) -> ExportReport:
     """Check ``out_dir``, validate everything, build every row, then write the
     export into a sibling folder and swap it in whole (see :mod:`annotations.outdir`).
-    ``fever_map``: stance → FEVER label (default: :data:`annotations.fc_formats.DEFAULT_FEVER_MAP`)."""
+    ``fever_map``: stance → FEVER label (default: :func:`annotations.fc_formats.default_fever_map` of the
+    stores' scheme)."""
     with _collector_paused():
         return _export(stores, out_dir, analyser, tasks, formats, split, progress, fever_map)
 
@@ -877,7 +907,7 @@ def _export(stores, out_dir, analyser, tasks, formats, split, progress, fever_ma
                 report.counts[name] = report.counts.get(name, 0) + report_counts[part][name]
             if part:
                 report.split_counts[part] = dict(report_counts[part])
-        folder.write("labels.json", json.dumps(label_sets(), indent=2).encode("utf-8") + b"\n")
+        folder.write("labels.json", json.dumps(label_sets(data.scheme), indent=2).encode("utf-8") + b"\n")
         if split:
             membership = {name: sorted(a for a, n in article_split.items() if n == name) for name in order}
             folder.write("splits.json", json.dumps(
@@ -1047,6 +1077,6 @@ def readme(data: Dataset, files: list[FileSpec], report: ExportReport, split: Sp
 
 
 __all__ = [
-    "ExportError", "ExportReport", "FILES", "FORMATS", "TASKS", "Split", "assign_splits", "build",
+    "ExportError", "ExportReport", "FILES", "files_for", "FORMATS", "TASKS", "Split", "assign_splits", "build",
     "export", "export_store", "export_target", "fnc1_csv", "label_sets", "parse_choice", "parse_split",
 ]

@@ -40,8 +40,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from annotations.dataset import Dataset, ExportError
-from annotations.labels import CLAIM_LABEL, DEFAULT
-from annotations.schema import STANCES, ValidationError, now, validate_claim
+from annotations.labels import CLAIM_LABEL, DEFAULT, LabelScheme
+from annotations.schema import ValidationError, now, validate_claim
 from corpus.text import normalise, visible
 
 # -- FEVER labels and the stance mapping ---------------------------------------------------
@@ -52,8 +52,28 @@ DEFAULT_FEVER_MAP = {_AGREE: "SUPPORTS", _DISAGREE: "REFUTES", _DISCUSS: "NOT EN
 CHECKTHAT_COLUMNS = ("Sentence_id", "Text", "class_label")
 CLAIMBUSTER_COLUMNS = ("Sentence_id", "Text", "Verdict")
 CHECKWORTHY, UNIMPORTANT, NOT_FACTUAL = DEFAULT.checkworthiness.names
-VERDICTS = {CHECKWORTHY: 1, UNIMPORTANT: 0, NOT_FACTUAL: -1}
 SCHEMA = "https://schema.org"
+
+
+def verdicts(scheme: LabelScheme = DEFAULT) -> dict[str, int]:
+    """The ClaimBuster verdict of each check-worthiness label, by position: the
+    first label is check-worthy (1), the last of three or more not factual
+    (-1), the others unimportant (0). The default: check-worthy 1,
+    unimportant 0, not-factual -1; CheckThat!'s Yes/No: Yes 1, No 0."""
+    names = scheme.checkworthiness.names
+    return {name: 1 if i == 0 else -1 if len(names) >= 3 and i == len(names) - 1 else 0
+            for i, name in enumerate(names)}
+
+
+VERDICTS = verdicts(DEFAULT)
+
+
+def verdict_label(verdict: int, scheme: LabelScheme = DEFAULT) -> str | None:
+    """The check-worthiness label of a verdict (the inverse of :func:`verdicts`;
+    None: no claim). 0 is the first unimportant label."""
+    if verdict == -1:
+        return None
+    return next((name for name, v in verdicts(scheme).items() if v == verdict), None)
 
 
 def _fever_label(text: str) -> str | None:
@@ -61,12 +81,40 @@ def _fever_label(text: str) -> str | None:
     return {"NEI": "NOT ENOUGH INFO"}.get(name, name) if name else None
 
 
-def parse_map(text: str | None) -> dict[str, str]:
+def default_fever_map(scheme: LabelScheme = DEFAULT) -> dict[str, str]:
+    """The FEVER label of each of the scheme's stances when ``--map`` gives
+    none: a stance that is a FEVER label (any case, ``_`` for a space, NEI) is
+    itself; FNC-1's agree, disagree and discuss are SUPPORTS, REFUTES and NOT
+    ENOUGH INFO; any other stance has none (fever.jsonl leaves it out)."""
+    out: dict[str, str] = {}
+    for stance in scheme.stance.names:
+        fever = _fever_label(stance)
+        if fever in FEVER_LABELS and fever not in out.values():
+            out[stance] = fever
+        elif stance in DEFAULT_FEVER_MAP and DEFAULT_FEVER_MAP[stance] not in out.values():
+            out[stance] = DEFAULT_FEVER_MAP[stance]
+    return out
+
+
+def check_map(mapping: dict[str, str], scheme: LabelScheme) -> dict[str, str]:
+    """``mapping`` (from :func:`parse_map`) if every stance it names is one of the
+    scheme's; else an :class:`ExportError` (one line)."""
+    unknown = [s for s in mapping if s not in scheme.stance]
+    if unknown:
+        raise ExportError(f"--map names the stance {visible(unknown[0], 60)!r}, which is not in the scheme "
+                          f"{visible(scheme.name, 40)!r}; its stances: {visible(', '.join(scheme.stance.names), 300)}")
+    return mapping
+
+
+def parse_map(text: str | None, scheme: LabelScheme | None = DEFAULT) -> dict[str, str]:
     """``agree=SUPPORTS,disagree=REFUTES,discuss=NOT ENOUGH INFO`` → a mapping
     from stances to FEVER labels. The map given is the whole map: a stance it
-    does not name is left out. Raises :class:`ExportError` (one line)."""
+    does not name is left out. ``scheme``: whose stances the map may name
+    (None: any, checked later with :func:`check_map`). Raises
+    :class:`ExportError` (one line)."""
+    stances = scheme.stance.names if scheme is not None else None
     if text is None:
-        return dict(DEFAULT_FEVER_MAP)
+        return default_fever_map(scheme or DEFAULT)
     out: dict[str, str] = {}
     shown = "'" + visible(text, limit=80) + "'"
     for part in text.split(","):
@@ -74,9 +122,11 @@ def parse_map(text: str | None) -> dict[str, str]:
             continue
         stance, sep, label = part.partition("=")
         stance, fever = stance.strip(), _fever_label(label)
-        if not sep or stance not in STANCES or fever not in FEVER_LABELS or stance in out:
+        if (not sep or not stance or (stances is not None and stance not in stances) or fever not in FEVER_LABELS
+                or stance in out):
+            known = f"stances: {visible(', '.join(stances), 200)}; " if stances is not None else ""
             raise ExportError(f"--map {shown}: give stance=LABEL pairs, each stance once, such as "
-                              f"agree=SUPPORTS,disagree=REFUTES; stances: {', '.join(STANCES)}; "
+                              f"agree=SUPPORTS,disagree=REFUTES; {known}"
                               f"labels: {', '.join(FEVER_LABELS)}")
         out[stance] = fever
     if not out:
@@ -169,6 +219,7 @@ def sentence_verdicts(data: Dataset, analyses: dict):
     a claim in it is unimportant or has no check-worthiness label, else -1
     (no claim, or only not-factual ones). All annotators' claims count."""
     sentences = _SentenceIndex(data, analyses)
+    values = verdicts(data.scheme)
     by_article: dict[str, list[dict]] = defaultdict(list)
     for claim in data.claims:
         by_article[claim["article_id"]].append(claim)
@@ -176,7 +227,7 @@ def sentence_verdicts(data: Dataset, analyses: dict):
         sents = sentences(article_id)
         verdict = [-1] * len(sents.spans)
         for claim in by_article[article_id]:
-            value = VERDICTS.get(claim.get("checkworthiness") or UNIMPORTANT, 0)
+            value = values.get(claim.get("checkworthiness"), 0)
             for i in sents.covering(claim["start"], claim["end"]):
                 verdict[i] = max(verdict[i], value)
         for i, (start, end) in enumerate(sents.spans):
@@ -221,10 +272,10 @@ def claimreview_rows(data: Dataset):
 
     claims = {c["id"]: c for c in data.claims}
     records = {g["id"]: g for g in data.groups}
-    for group in build_groups(data.links, claims, records):
+    for group in build_groups(data.links, claims, records, data.scheme.links):
         members = sorted((claims[c] for c in group.claim_ids), key=lambda c: (c["article_id"], c["start"], c["id"]))
         ids = set(group.claim_ids)
-        own = [l for l in data.links if l["a"] in ids and l["b"] in ids and l["label"] in DEFAULT.links.groups]
+        own = [l for l in data.links if l["a"] in ids and l["b"] in ids and l["label"] in data.scheme.links.groups]
         record = records.get(group.id) or {}
         oldest = min(own, key=lambda l: (l["created"], l.get("n", 0), l["id"]))
         author = record.get("annotator") or oldest.get("annotator", "")
@@ -338,7 +389,7 @@ def _save_claims(store, claims: list[tuple[str, dict]], report, targets: set[str
             report.present["claims"] += 1
             continue
         try:
-            validate_claim(claim, store.article(claim["article_id"])["text"], targets)
+            validate_claim(claim, store.article(claim["article_id"])["text"], targets, store.scheme)
         except ValidationError as exc:
             report.warnings.append(f"{where}: {exc}; skipped.")
             continue
@@ -403,7 +454,7 @@ def _import_sentences(store, path: Path, report, delimiter: str, column: str, ve
         try:
             if None in row:
                 raise _Bad(f"{len(row[None])} field(s) more than the header's {len(header)}")
-            label = verdict_of(row.get(column))
+            label = verdict_of(row.get(column), store.scheme)
             text = normalise(row.get("Text") or "").strip()
             sentence_id = (row.get("Sentence_id") or "").strip()
             doc_id = sentence_id.rsplit(":", 1)[0] if ":" in sentence_id else ""
@@ -434,21 +485,28 @@ def _import_sentences(store, path: Path, report, delimiter: str, column: str, ve
     _save_claims(store, claims, report, {t["id"] for t in store.targets})
 
 
-def _checkthat_label(value) -> str | None:
+def _checkthat_label(value, scheme: LabelScheme = DEFAULT) -> str | None:
+    """Yes: the scheme's first check-worthiness label (check-worthy); No: no claim."""
     name = (value or "").strip().lower()
     if name in ("yes", "1", "true"):
-        return CHECKWORTHY
+        return verdict_label(1, scheme)
     if name in ("no", "0", "false"):
         return None
     raise _Bad(f"class_label {_show(value)} is not Yes or No")
 
 
-def _claimbuster_label(value) -> str | None:
+def _claimbuster_label(value, scheme: LabelScheme = DEFAULT) -> str | None:
+    """1, 0: the scheme's label of that verdict (see :func:`verdicts`); -1: no claim."""
     name = (value or "").strip().replace("\u2212", "-")
-    verdict = {"1": CHECKWORTHY, "0": UNIMPORTANT, "-1": NOT_FACTUAL}.get(name)
+    verdict = {"1": 1, "0": 0, "-1": -1}.get(name)
     if verdict is None:
         raise _Bad(f"Verdict {_show(value)} is not 1, 0 or -1")
-    return None if verdict == NOT_FACTUAL else verdict
+    label = verdict_label(verdict, scheme)
+    if label is None and verdict == 0:
+        raise _Bad(f"Verdict 0 (unimportant) has no label in the store's scheme {visible(scheme.name, 40)!r} "
+                   f"(check-worthiness: {visible(', '.join(scheme.checkworthiness.names), 200)}); the record is "
+                   "not imported")
+    return label
 
 
 def import_checkthat(store, path: Path, report, progress=None) -> None:
@@ -469,15 +527,26 @@ def import_claimbuster(store, path: Path, report, progress=None) -> None:
 INVERSE_FEVER_MAP = {v: k for k, v in DEFAULT_FEVER_MAP.items()}
 
 
-def _check_fever(row: dict) -> tuple[str, str]:
+def _check_fever(row: dict, store=None, report=None) -> tuple[str, str]:
+    """The claim's text and its stance in the store's scheme: the row's
+    ``stance`` (a factdesk export's), else its FEVER label, each translated by
+    ``--map`` and then by :func:`default_fever_map` read backwards."""
+    from annotations.imports import outside_scheme
+
+    scheme = store.scheme if store is not None else DEFAULT
+    mapped = report.mapped if report is not None else (lambda value: value)
     claim = _str(row, "claim", required=True)
     label = row.get("label")
     fever = _fever_label(label) if isinstance(label, str) else None
     if fever not in FEVER_LABELS:
         raise _Bad(f"label {_show(label)} is not one of {', '.join(FEVER_LABELS)}")
     stance = row.get("stance")
-    if stance is not None and stance not in STANCES:
-        raise _Bad(f"stance {_show(stance)} is not one of {', '.join(STANCES)}")
+    if stance is not None and not isinstance(stance, str):
+        raise _Bad(f"stance must be text, not {_kind(stance)}")
+    if stance is not None:
+        stance = mapped(stance)
+        if stance not in scheme.stance:
+            raise _Bad(outside_scheme(scheme, "stance", stance))
     for name in ("id", "claim_id", "doc_id", "target_id", "target", "annotator_id"):
         if name == "id" and _int(row.get(name)):
             continue
@@ -495,9 +564,17 @@ def _check_fever(row: dict) -> tuple[str, str]:
         for link in linked:
             for name in ("link_id", "claim_id_a", "claim_id_b", "label"):
                 _str(link, name, required=True)
-            if link["label"] not in DEFAULT.links:
-                raise _Bad(f"linked: label {_show(link['label'])} is not one of {', '.join(DEFAULT.links.names)}")
-    return claim, stance or INVERSE_FEVER_MAP[fever]
+            link["label"] = mapped(link["label"])
+            if link["label"] not in scheme.links:
+                raise _Bad("linked: " + outside_scheme(scheme, "links", link["label"], "label"))
+    if stance is None:
+        stance = mapped(fever)
+        if stance not in scheme.stance:
+            inverse = {f: s for s, f in default_fever_map(scheme).items()}
+            if fever not in inverse:
+                raise _Bad(outside_scheme(scheme, "stance", fever))
+            stance = inverse[fever]
+    return claim, stance
 
 
 def import_fever(store, path: Path, report, progress=None) -> None:
@@ -522,7 +599,7 @@ def import_fever(store, path: Path, report, progress=None) -> None:
             progress(done, len(rows))
         where = f"{shown} line {n}"
         try:
-            text, stance = _check_fever(row)
+            text, stance = _check_fever(row, store, report)
             doc_id, start, end = _str(row, "doc_id"), row.get("start"), row.get("end")
             article = place.articles.get(doc_id)
             if article is not None and start is not None:
@@ -672,6 +749,10 @@ def import_claimreview(store, path: Path, report, progress=None) -> None:
     Two or more appearances are linked as ``same`` (one claim group, its id
     the review's ``identifier``), the group keeping the wording and stance."""
     items = _claimreview_items(path, report)
+    if not store.scheme.links.groups:
+        report.warnings.append(f"{visible(path.name)}: the store's scheme has no link relation that forms claim "
+                               "groups; the appearances of a review are not linked.")
+    group_relation = store.scheme.links.groups[0] if store.scheme.links.groups else None
     place = _Place(store)
     targets = {t["id"] for t in store.targets}
     shown = visible(path.name)
@@ -688,9 +769,9 @@ def import_claimreview(store, path: Path, report, progress=None) -> None:
         except _Bad as exc:
             report.warnings.append(f"{where}: {exc}; skipped.")
             continue
-        verdict = rating.get("alternateName") or ""
+        verdict = report.mapped(rating.get("alternateName") or "")
         target = rating.get("identifier") or ""
-        stance = {target: verdict} if verdict in STANCES and target in targets else {}
+        stance = {target: verdict} if verdict in store.scheme.stance and target in targets else {}
         note = "" if stance or not verdict else f"ClaimReview: {verdict}" + (f" ({author})" if author else "")
         annotator = author or store.annotator
         members = []
@@ -712,10 +793,10 @@ def import_claimreview(store, path: Path, report, progress=None) -> None:
                 claim["note"] = note
             members.append(claim)
         group_id = identifier or _stable_id(reviewed, *(c["id"] for c in members))
-        for a, b in zip(members, members[1:]):
+        for a, b in zip(members, members[1:]) if group_relation else ():
             link_id = group_id if a is members[0] else _stable_id(group_id, a["id"], b["id"])
             links.append((where, {"link_id": link_id, "claim_id_a": a["id"], "claim_id_b": b["id"],
-                                  "label": DEFAULT.links.groups[0]}))
+                                  "label": group_relation}))
         if len(members) > 1:
             record = groups.setdefault(group_id, {"id": group_id, "canonical": " ".join(reviewed.split()),
                                                   "stance": {}, "annotator": annotator, "created": date or now(),
@@ -732,7 +813,8 @@ def import_claimreview(store, path: Path, report, progress=None) -> None:
 
 
 __all__ = [
-    "CHECKTHAT_COLUMNS", "CLAIMBUSTER_COLUMNS", "DEFAULT_FEVER_MAP", "FEVER_LABELS", "Sentences", "checkthat_rows",
+    "CHECKTHAT_COLUMNS", "CLAIMBUSTER_COLUMNS", "DEFAULT_FEVER_MAP", "FEVER_LABELS", "Sentences", "check_map",
+    "checkthat_rows", "default_fever_map", "verdict_label", "verdicts",
     "checkthat_tsv", "claim_sentence", "claimbuster_csv", "claimbuster_rows", "claimreview_json",
     "claimreview_rows", "fever_rows", "import_checkthat", "import_claimbuster", "import_claimreview",
     "import_fever", "parse_map", "sentence_verdicts", "table_header",

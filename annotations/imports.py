@@ -20,11 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from annotations.labels import CLAIM_LABEL, DEFAULT, SPEAKER_KINDS, SPEAKER_LABEL
+from annotations.labels import CLAIM_LABEL, DEFAULT, SPEAKER_KINDS, SPEAKER_LABEL, LabelScheme
 from annotations.schema import (
-    CLAIM_FIELDS,
-    STANCES,
     ValidationError,
+    claim_fields,
     now,
     validate_claim,
     validate_rating,
@@ -43,6 +42,11 @@ class ImportReport:
     added: Counter = field(default_factory=Counter)
     present: Counter = field(default_factory=Counter)  # already in the store: not added again
     warnings: list[str] = field(default_factory=list)
+    label_map: dict[str, str] = field(default_factory=dict)  # --map: a label of the file → the store's label
+
+    def mapped(self, value):
+        """A label of the imported file as the store's scheme calls it (``--map``)."""
+        return self.label_map.get(value, value) if isinstance(value, str) else value
 
     def summary(self) -> str:
         added = ", ".join(f"{n} {k}" for k, n in sorted(self.added.items()) if n) or "nothing new"
@@ -55,6 +59,44 @@ def _stable_id(*parts) -> str:
 
 
 MAX_TIMESTAMP = 253402300799  # 9999-12-31T23:59:59Z
+
+
+def outside_scheme(scheme: LabelScheme, set_name: str, value: object, what: str | None = None) -> str:
+    """Why a record whose label is not in the store's scheme is refused (one
+    line; the caller says what happens to the record)."""
+    label_set = getattr(scheme, set_name)
+    message = (f"{what or set_name} {visible(repr(value), 60)} is not one of "
+               f"{visible(', '.join(label_set.names), 200)}")
+    if scheme.name != DEFAULT.name:
+        message += (f" (the store's label scheme {visible(scheme.name, 40)!r}; `--map {visible(str(value), 40)}=LABEL` "
+                    "translates a label)")
+    return message
+
+
+def parse_label_map(text: str | None, scheme: LabelScheme) -> dict[str, str]:
+    """``agree=SUPPORTS,disagree=REFUTES`` → {label of the file: label of the
+    scheme}; every right-hand label must be in the scheme. Raises
+    :class:`ValidationError` (one line)."""
+    if not text:
+        return {}
+    from annotations.scheme_file import set_names
+
+    known = {label for names in set_names(scheme).values() for label in names}
+    out: dict[str, str] = {}
+    shown = "'" + visible(text, limit=80) + "'"
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        source, sep, target = (p.strip() for p in part.partition("="))
+        if not sep or not source or not target or source in out:
+            raise ValidationError(f"--map {shown}: give FILE_LABEL=STORE_LABEL pairs, each label once, such as "
+                                  "agree=SUPPORTS,disagree=REFUTES; nothing imported")
+        if target not in known:
+            raise ValidationError(f"--map {shown}: {visible(target, 60)!r} is not a label of the store's scheme "
+                                  f"{visible(scheme.name, 40)!r} (its stances: "
+                                  f"{visible(', '.join(scheme.stance.names), 200)}); nothing imported")
+        out[source] = target
+    return out
 
 
 class _Bad(Exception):
@@ -195,11 +237,14 @@ def kind_of(path: Path, format: str | None = None) -> str:
 
 
 def import_path(store: AnnotationStore, path: str | Path, progress: Progress | None = None,
-                format: str | None = None) -> ImportReport:
+                format: str | None = None, label_map: dict[str, str] | None = None) -> ImportReport:
     """Import a file or an export folder into ``store`` (``format``: one of
-    :data:`IMPORT_FORMATS`, else found from the file)."""
+    :data:`IMPORT_FORMATS`, else found from the file). Every label must be in
+    the store's scheme, after ``label_map`` (``--map``, see
+    :func:`parse_label_map`) translates the file's; a record with another is
+    refused whole, named by file and line."""
     path = Path(path).expanduser()
-    report = ImportReport()
+    report = ImportReport(label_map=dict(label_map or {}))
     kind = kind_of(path, format)
     if kind == "folder":
         from annotations.outdir import check_export_folder
@@ -351,6 +396,8 @@ def import_prodigy(store: AnnotationStore, path: Path, report: ImportReport, pro
     A task with a field of the wrong type is skipped, and so is a span whose
     offsets or text do not fit the task's text; each named in a warning."""
     rows = list(_lines(path, report))
+    fields_allowed = claim_fields(store.scheme)
+    scheme_fields = ("claim_type", "checkworthiness")  # the fields whose labels are the scheme's
     articles = _Articles(store)
     have_claims = {c["id"] for c in store.claims(include_review=True)}
     have_rejections = {r["id"] for r in store.db.table("rejections").all()}
@@ -426,20 +473,30 @@ def import_prodigy(store: AnnotationStore, path: Path, report: ImportReport, pro
                      "label": CLAIM_LABEL, "stances": {}, "status": "ok", "annotator": annotator,
                      "created": stamp, "updated": stamp, "origin": span.get("origin") or origin,
                      "imported_from": path.name}
-            for name, allowed in CLAIM_FIELDS.items():
+            refused = ""
+            for name, allowed in fields_allowed.items():
                 value = span.get(name)
                 if value in (None, ""):
                     continue
+                value = report.mapped(value) if name in scheme_fields else value
                 if (allowed is None and isinstance(value, str)) or (allowed and value in allowed):
                     claim[name] = value
+                elif name in scheme_fields:
+                    refused = refused or outside_scheme(store.scheme, name, value)
                 else:
                     report.warnings.append(f"{where_span}: {name} {_show(value)} is not valid; left out.")
             for target_id, stance in (span.get("stances") or {}).items():
-                if target_id in targets and stance in STANCES:
+                stance = report.mapped(stance)
+                if not isinstance(stance, str) or stance not in store.scheme.stance:
+                    refused = refused or outside_scheme(store.scheme, "stance", stance)
+                elif target_id in targets:
                     claim["stances"][target_id] = stance
                 else:
-                    report.warnings.append(f"{where_span}: stance {_show(stance)} toward {_show(target_id)} is not a "
-                                           f"known target and one of {', '.join(STANCES)}; left out.")
+                    report.warnings.append(f"{where_span}: stance {_show(stance)} toward {_show(target_id)}: not a "
+                                           "known target; left out.")
+            if refused:
+                report.warnings.append(f"{where_span}: {refused}; the claim is not imported.")
+                continue
             kind = span.get("speaker_kind")
             if kind in SPEAKER_KINDS:
                 claim["speaker"] = {"kind": kind}
@@ -453,13 +510,13 @@ def import_prodigy(store: AnnotationStore, path: Path, report: ImportReport, pro
                 report.warnings.append(f"{where_span}: a SPEAKER span with no claim; left out.")
                 continue
             claim["speaker"] = {"kind": "entity", "text": text[start:end], "start": start, "end": end,
-                                "label": str(span.get("entity_label") or DEFAULT.entities.speakers[0])}
+                                "label": str(span.get("entity_label") or store.scheme.entities.speakers[0])}
         for claim in task_claims.values():
             if claim["id"] in have_claims:
                 report.present["claims"] += 1
                 continue
             try:
-                validate_claim(claim, text, set(targets))
+                validate_claim(claim, text, set(targets), store.scheme)
             except ValidationError as exc:
                 report.warnings.append(f"{where}: {exc}; skipped.")
                 continue
@@ -476,7 +533,8 @@ def import_prodigy(store: AnnotationStore, path: Path, report: ImportReport, pro
 
 # -- reliability rows ----------------------------------------------------------------
 
-def _check_rating(row: dict) -> tuple[str, str, list[str]]:
+def _check_rating(row: dict, store: AnnotationStore | None = None,
+                  report: ImportReport | None = None) -> tuple[str, str, list[str]]:
     """The level, label and rationale codes of a reliability row, each checked
     by type (and the label and codes against the label sets)."""
     level = row.get("level")
@@ -494,8 +552,14 @@ def _check_rating(row: dict) -> tuple[str, str, list[str]]:
         raise _Bad("rationale_codes must be a list of text")
     for name in ("note", "annotator_id", "source", "doc_id"):
         _text(row, name)
+    if report is not None:
+        label, codes = report.mapped(label), [report.mapped(c) for c in codes]
+    scheme = store.scheme if store is not None else None
     try:
-        validate_rating(label, codes)
+        if scheme is None:
+            validate_rating(label, codes)
+        else:
+            validate_rating(label, codes, scheme)
     except ValidationError as exc:
         raise _Bad(str(exc)) from exc
     return level, label, codes
@@ -516,7 +580,7 @@ def import_reliability(store: AnnotationStore, path: Path, report: ImportReport,
             progress(done, len(rows))
         where = f"{shown} line {n}"
         try:
-            level, label, codes = _check_rating(row)
+            level, label, codes = _check_rating(row, store, report)
         except _Bad as exc:
             report.warnings.append(f"{where}: {exc}; skipped.")
             continue
@@ -587,9 +651,12 @@ def import_pairs(store: AnnotationStore, path: Path, report: ImportReport, progr
             report.warnings.append(f"{where}: a claim of this link is not in the store; import its claims.jsonl "
                                    "first; skipped.")
             continue
-        if row.get("label") not in DEFAULT.links or a["article_id"] == b["article_id"]:
-            report.warnings.append(f"{where}: label {_show(row.get('label'))} is not one of "
-                                   f"{', '.join(DEFAULT.links.names)}, or both claims are in one article; skipped.")
+        label = report.mapped(row.get("label"))
+        if label not in store.scheme.links:
+            report.warnings.append(f"{where}: {outside_scheme(store.scheme, 'links', label, 'label')}; skipped.")
+            continue
+        if a["article_id"] == b["article_id"]:
+            report.warnings.append(f"{where}: both claims are in one article; skipped.")
             continue
         link_id = row.get("id") or _stable_id(a["id"], b["id"])
         if link_id in have or frozenset((a["id"], b["id"])) in have:
@@ -598,7 +665,7 @@ def import_pairs(store: AnnotationStore, path: Path, report: ImportReport, progr
         have |= {link_id, frozenset((a["id"], b["id"]))}
         n += 1
         created = created or now()
-        links.append({"id": link_id, "a": a["id"], "b": b["id"], "label": row["label"],
+        links.append({"id": link_id, "a": a["id"], "b": b["id"], "label": label,
                       "note": row.get("note") or "", "annotator": row.get("annotator_id") or store.annotator,
                       "n": n, "created": created, "updated": created, "imported_from": path.name})
     store.import_records("links", links, "import claim links")
@@ -632,7 +699,13 @@ def import_groups(store: AnnotationStore, path: Path, report: ImportReport, prog
         if group_id in have:
             report.present["claim groups"] += 1
             continue
-        stance = {t: v for t, v in stance.items() if t in targets and v in STANCES}
+        stance = {t: report.mapped(v) for t, v in stance.items()}
+        outside = [v for v in stance.values() if not isinstance(v, str) or v not in store.scheme.stance]
+        if outside:
+            report.warnings.append(f"{where}: {outside_scheme(store.scheme, 'stance', outside[0])}; the group is not "
+                                   "imported.")
+            continue
+        stance = {t: v for t, v in stance.items() if t in targets}
         records.append({"id": group_id, "canonical": " ".join(canonical.split()),
                         "stance": stance, "annotator": store.annotator, "created": now(), "updated": now(),
                         "imported_from": path.name})
@@ -649,6 +722,26 @@ def import_fnc1(store: AnnotationStore, path: Path, report: ImportReport) -> Non
 
     corpus = load_fnc1(path)
     report.warnings.extend(corpus.warnings)
+    stances = store.scheme.stance
+    fnc1 = DEFAULT.stance.names  # FNC-1's own labels
+    if not all(label in stances for label in fnc1):
+        if not report.label_map:
+            raise ValidationError(
+                f"{visible(path)}: FNC-1's stances ({', '.join(fnc1)}) are not the store's label scheme "
+                f"{visible(store.scheme.name, 40)!r} ({visible(', '.join(stances.names), 200)}); nothing imported. "
+                f"Say what each becomes with --map, such as --map {fnc1[0]}={stances.names[0]}"
+                + (f",{fnc1[1]}={stances.names[1]}" if len(stances) > 1 else "") + " (a stance not named is left out).")
+        mapped, left = [], Counter()
+        for row in corpus.gold:
+            label = report.mapped(row["stance"])
+            if label in stances:
+                mapped.append({**row, "stance": label})
+            else:
+                left[row["stance"]] += 1
+        if left:
+            report.warnings.append(f"{visible(path.name)}: " + ", ".join(f"{n} {visible(s, 40)}" for s, n in sorted(left.items()))
+                                   + " gold stance(s) left out: --map gives them no label of the scheme.")
+        corpus.gold_rows, corpus.gold_loader, corpus.gold_total = mapped, None, None
     before = len(store.db.table("gold")), len(store.articles())
     store.register_corpus(corpus, merge=True)
     gold, articles = len(store.db.table("gold")) - before[0], len(store.articles()) - before[1]
@@ -656,5 +749,5 @@ def import_fnc1(store: AnnotationStore, path: Path, report: ImportReport) -> Non
     report.present.update({"gold stances": corpus.gold_count - gold})
 
 
-__all__ = ["IMPORT_FORMATS", "ImportReport", "import_fnc1", "import_groups", "import_pairs", "import_path", "import_prodigy",
+__all__ = ["IMPORT_FORMATS", "ImportReport", "import_fnc1", "outside_scheme", "parse_label_map", "import_groups", "import_pairs", "import_path", "import_prodigy",
            "import_reliability", "kind_of"]

@@ -7,9 +7,11 @@ reader), a colour (a style string Rich parses: ``"green"``, ``"bold red"``,
 :class:`LabelScheme` gathers the sets a project labels with: stance toward the
 target propositions, claim type, check-worthiness, the reliability scale and
 its reasons, the relations of claim links (and which of them back, contradict
-or form groups) and the entity labels. :data:`DEFAULT` is today's scheme
-(FNC-1 stances, ClaimBuster check-worthiness, OntoNotes entities); the store,
-the validation, the export, the import and the app all read it from here.
+or form groups) and the entity labels. :data:`DEFAULT` is the default scheme
+(FNC-1 stances, ClaimBuster check-worthiness, OntoNotes entities); a
+project's ``factdesk.toml`` gives another (:mod:`annotations.scheme_file`),
+which the store records and the validation, the export, the import and the
+app read (``store.scheme``, ``desk.scheme``).
 
 A few sets are not part of a project's scheme (attribution, confidence,
 speaker kinds, span labels): they are defined here too, once.
@@ -19,11 +21,19 @@ No Textual, no Rich: colours are plain strings the app turns into styles.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 # The keys of a form's choices, by position: the first label is 1, the tenth 0.
 DIGIT_KEYS = "1234567890"
+# A scheme file's sets may hold up to 50 labels: after the ten digits come the
+# lower-case letters, then the capitals (shift+letter), by position. The
+# entity form keeps 0 for "not an entity" and its own keys ``a`` and ``m``; the
+# link form its own ``d`` (unlink).
+FORM_KEYS = DIGIT_KEYS + string.ascii_lowercase + string.ascii_uppercase
+ENTITY_FORM_KEYS = DIGIT_KEYS[:9] + "".join(c for c in string.ascii_lowercase if c not in "am") + string.ascii_uppercase
+LINK_FORM_KEYS = DIGIT_KEYS + "".join(c for c in string.ascii_lowercase if c != "d") + string.ascii_uppercase
 # Colours given by position to the labels of a set that names none of its own
 # (so a label keeps its colour while labels are added after it).
 PALETTE = ("green", "red", "yellow", "bright_black", "cyan", "magenta", "blue", "bright_green",
@@ -82,6 +92,9 @@ class LabelSet:
     def key_range(self) -> str:
         """The keys of the set as a hint shows them: ``1–4``."""
         keys = [label.key for label in self.labels if label.key]
+        if len(keys) > 10 and keys[:10] == list(DIGIT_KEYS):  # a long set: the digits, then letters
+            rest = keys[10:]
+            return f"1–0, {rest[0]}" + (f"–{rest[-1]}" if len(rest) > 1 else "")
         return keys[0] if len(keys) == 1 else f"{keys[0]}–{keys[-1]}"
 
     def spoken(self, last: str = "or") -> str:
@@ -340,7 +353,7 @@ def label_sets(scheme: LabelScheme = DEFAULT) -> dict[str, list[str]]:
 
 __all__ = [
     "ALL_SETS", "ATTRIBUTION", "BIO_LABELS", "CHECKWORTHINESS", "CLAIM_LABEL", "CLAIM_TYPE", "CONFIDENCE",
-    "DEFAULT", "DIGIT_KEYS", "ENTITIES", "EntityLabels", "LINKS", "Label", "LabelScheme", "LabelSet",
+    "DEFAULT", "DIGIT_KEYS", "ENTITIES", "ENTITY_FORM_KEYS", "FORM_KEYS", "LINK_FORM_KEYS", "EntityLabels", "LINKS", "Label", "LabelScheme", "LabelSet",
     "LinkRelations", "PALETTE", "RATIONALE_CODES", "RELIABILITY", "ReliabilityScale", "SPANS", "SPEAKER_KINDS",
     "SPEAKER_LABEL", "STANCE", "label_set", "label_sets",
 ]

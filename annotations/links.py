@@ -175,12 +175,13 @@ def group_rows(data):
     """``(doc_id, row)`` for claim_groups.jsonl (doc_id of the group's first member)."""
     claims = {c["id"]: c for c in data.claims}
     records = {g["id"]: g for g in data.groups}
-    groups = build_groups(data.links, claims, records)
+    relations = getattr(getattr(data, "scheme", None), "links", DEFAULT.links)
+    groups = build_groups(data.links, claims, records, relations)
     source_of = {a: r.get("source", "") for a, r in data.articles.items()}
     for group in groups:
         event_id = data.event_of(claims[group.claim_ids[0]]["article_id"])
         event_sources = sorted({r.get("source", "") for r in data.articles.values() if r.get("event_id") == event_id})
-        corr = corroboration([group], data.links, claims, source_of, event_sources)
+        corr = corroboration([group], data.links, claims, source_of, event_sources, relations)
         members = sorted((claims[c] for c in group.claim_ids), key=lambda c: (c["article_id"], c["start"]))
         yield members[0]["article_id"], {
             "group_id": group.id, "event_id": event_id, "canonical": group.canonical,

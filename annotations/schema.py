@@ -29,14 +29,22 @@ RATIONALE_CODES = labels.DEFAULT.reliability.reasons.names
 ATTRIBUTIONS = labels.ATTRIBUTION.names
 SPEAKER_KINDS = labels.SPEAKER_KINDS.names
 CONFIDENCE = labels.CONFIDENCE.names
-# The optional fields of a claim and their allowed values (None: free text)
-CLAIM_FIELDS = {
-    "claim_type": CLAIM_TYPES,
-    "checkworthiness": CHECKWORTHINESS,
-    "attribution": ATTRIBUTIONS,
-    "confidence": CONFIDENCE,
-    "note": None,
-}
+
+
+def claim_fields(scheme: labels.LabelScheme = labels.DEFAULT) -> dict[str, tuple[str, ...] | None]:
+    """The optional fields of a claim and their allowed values (None: free
+    text): claim type and check-worthiness from the scheme."""
+    return {
+        "claim_type": scheme.claim_type.names,
+        "checkworthiness": scheme.checkworthiness.names,
+        "attribution": ATTRIBUTIONS,
+        "confidence": CONFIDENCE,
+        "note": None,
+    }
+
+
+# The optional fields of a claim and their allowed values in the default scheme
+CLAIM_FIELDS = claim_fields()
 
 
 class ValidationError(ValueError):
@@ -80,10 +88,16 @@ def check_span(text: str, start: int, end: int, quote: str, what: str = "span") 
         )
 
 
-def validate_claim(claim: dict, text: str, targets: set[str]) -> None:
+def _scheme_named(scheme: labels.LabelScheme) -> str:
+    return "" if scheme.name == labels.DEFAULT.name else f" (scheme {visible(scheme.name, 40)!r})"
+
+
+def validate_claim(claim: dict, text: str, targets: set[str], scheme: labels.LabelScheme = labels.DEFAULT) -> None:
+    """Raise :class:`ValidationError` unless ``claim`` is valid in ``text``
+    with the event's ``targets``, its labels those of ``scheme``."""
     what = f"claim {visible(claim.get('id', '?'), 40)}"
     check_span(text, claim["start"], claim["end"], claim["quote"], what)
-    for name, allowed in CLAIM_FIELDS.items():
+    for name, allowed in claim_fields(scheme).items():
         value = claim.get(name)
         if value is None or value == "":
             continue
@@ -91,7 +105,8 @@ def validate_claim(claim: dict, text: str, targets: set[str]) -> None:
             if not isinstance(value, str):
                 raise ValidationError(f"{what}: {name} must be text")
         elif value not in allowed:
-            raise ValidationError(f"{what}: {name} {_show(value)} is not one of {', '.join(allowed)}")
+            raise ValidationError(f"{what}: {name} {_show(value)} is not one of {visible(', '.join(allowed), 300)}"
+                                  + _scheme_named(scheme))
     speaker = claim.get("speaker")
     if speaker:
         if not isinstance(speaker, dict):
@@ -111,17 +126,25 @@ def validate_claim(claim: dict, text: str, targets: set[str]) -> None:
     for target_id, stance in stances.items():
         if target_id not in targets:
             raise ValidationError(f"{what}: unknown target {_show(target_id)}")
-        if stance not in STANCES:
+        if not isinstance(stance, str) or stance not in scheme.stance:
             raise ValidationError(
-                f"{what}: stance {_show(stance)} is not one of {', '.join(STANCES)}"
+                f"{what}: stance {_show(stance)} is not one of {visible(', '.join(scheme.stance.names), 300)}"
+                + _scheme_named(scheme)
             )
 
 
-def validate_rating(label: str, codes: list[str] | tuple[str, ...] = ()) -> None:
-    if not isinstance(label, str) or label not in RELIABILITY:
+def validate_rating(label: str, codes: list[str] | tuple[str, ...] = (),
+                    scheme: labels.LabelScheme = labels.DEFAULT) -> None:
+    """Raise :class:`ValidationError` unless ``label`` is on the scheme's
+    reliability scale and every code is one of its reasons."""
+    scale = scheme.reliability
+    if not isinstance(label, str) or label not in scale:
         raise ValidationError(
-            f"reliability {_show(label)} is not one of {', '.join(RELIABILITY)}"
+            f"reliability {_show(label)} is not one of {visible(', '.join(scale.names), 300)}" + _scheme_named(scheme)
         )
-    unknown = [c for c in codes if not isinstance(c, str) or c not in RATIONALE_CODES]
+    reasons = scale.reasons.names if scale.reasons is not None else ()
+    unknown = [c for c in codes if not isinstance(c, str) or c not in reasons]
     if unknown:
-        raise ValidationError(f"rationale code(s) {visible(', '.join(map(str, unknown)), 120)} not in {', '.join(RATIONALE_CODES)}")
+        raise ValidationError(f"rationale code(s) {visible(', '.join(map(str, unknown)), 120)} not in "
+                              f"{visible(', '.join(reasons), 300) or 'the scheme (it has no reasons)'}"
+                              + _scheme_named(scheme))

@@ -26,6 +26,7 @@ from pathlib import Path
 from tinydb import Query, TinyDB
 
 from annotations.labels import DEFAULT, LabelScheme
+from annotations import scheme_file
 from annotations.journal import JournalStorage, OpenReport, StoreLocked
 from annotations.tinydb_table import JournalTable
 from annotations.schema import (
@@ -46,13 +47,17 @@ ENV_DATA_DIR = "FACTDESK_DATA_DIR"
 IDLE_SNAPSHOT_SECONDS = 3.0
 
 __all__ = [
-    "AnnotationStore", "CorpusMismatch", "StoreError", "StoreLocked", "ValidationError",
+    "AnnotationStore", "CorpusMismatch", "SchemeMismatch", "StoreError", "StoreLocked", "ValidationError",
     "corpus_identity", "default_store_path",
 ]
 
 
 class CorpusMismatch(StoreError):
     """The store was made with another corpus than the one it is opened with."""
+
+
+class SchemeMismatch(StoreError):
+    """The scheme the store is opened with lacks labels the store's records use."""
 
 
 def corpus_identity(corpus: Corpus) -> dict:
@@ -94,7 +99,7 @@ def _meta_problem(meta: dict) -> str | None:
     program reads, by type (a hand-edited or foreign store must not give a
     TypeError deep inside)."""
     for name, kind in (("corpus", str), ("gold_rows", int), ("corpus_binding", dict), ("events", list),
-                       ("event", dict)):
+                       ("event", dict), ("scheme", dict)):
         value = meta.get(name)
         if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
             return f"field {name!r} should be {'an' if kind is int else 'a'} {kind.__name__}, not {type(value).__name__}"
@@ -112,6 +117,126 @@ def _meta_problem(meta: dict) -> str | None:
     if binding is not None and not all(isinstance(binding.get(k), str) for k in ("name", "path", "fingerprint")):
         return "field 'corpus_binding' should have a text 'name', 'path' and 'fingerprint'"
     return None
+
+
+def _quoted_arg(text: str) -> str:
+    """A label as a shell argument in a message."""
+    shown = visible(text, 60)
+    return shown if re.fullmatch(r"[A-Za-z0-9._:+-]+", shown) else "'" + shown.replace("'", "'\\''") + "'"
+
+
+def _stance_values(doc: dict) -> list:
+    stances = doc.get("stances") if "stances" in doc else doc.get("stance")
+    return list(stances.values()) if isinstance(stances, dict) else []
+
+
+def _codes(doc: dict) -> list:
+    codes = doc.get("rationale_codes")
+    return codes if isinstance(codes, list) else []
+
+
+def _speaker_label(doc: dict):
+    speaker = doc.get("speaker")
+    return speaker.get("label") if isinstance(speaker, dict) else None
+
+
+# Which records use a label of each set: (table, test(record, label))
+_LABEL_USES = {
+    "stance": (("claims", lambda d, l: l in _stance_values(d)), ("groups", lambda d, l: l in _stance_values(d))),
+    "claim_type": (("claims", lambda d, l: d.get("claim_type") == l),),
+    "checkworthiness": (("claims", lambda d, l: d.get("checkworthiness") == l),),
+    "reliability": (("ratings", lambda d, l: d.get("label") == l), ("source_ratings", lambda d, l: d.get("label") == l)),
+    "reasons": (("ratings", lambda d, l: l in _codes(d)), ("source_ratings", lambda d, l: l in _codes(d))),
+    "links": (("links", lambda d, l: d.get("label") == l),),
+    "entities": (("entity_edits", lambda d, l: d.get("label") == l), ("claims", lambda d, l: _speaker_label(d) == l)),
+}
+# Records deleted when their label is dropped (a rating, a link or a correction is nothing without it)
+_DELETED_WITH_LABEL = {"reliability": ("ratings", "source_ratings"), "links": ("links",),
+                       "entities": ("entity_edits",)}
+
+
+def _edit_stances(old: str, new: str | None):
+    def edit(doc: dict) -> None:
+        for field_name in ("stances", "stance"):
+            stances = doc.get(field_name)
+            if isinstance(stances, dict):
+                doc[field_name] = {t: (new if v == old else v) for t, v in stances.items() if v != old or new}
+    return edit
+
+
+def _edit_field(name: str):
+    def make(old: str, new: str | None):
+        def edit(doc: dict) -> None:
+            if doc.get(name) == old:
+                if new is None:
+                    del doc[name]
+                else:
+                    doc[name] = new
+        return edit
+    return make
+
+
+def _edit_codes(old: str, new: str | None):
+    def edit(doc: dict) -> None:
+        codes = [c if c != old else new for c in _codes(doc)]
+        doc["rationale_codes"] = sorted({c for c in codes if c is not None})
+    return edit
+
+
+def _edit_entity(old: str, new: str | None):
+    def edit(doc: dict) -> None:
+        if "stances" not in doc and doc.get("label") == old:  # an entity correction (a claim's label is CLAIM)
+            doc["label"] = new
+        speaker = doc.get("speaker")
+        if isinstance(speaker, dict) and speaker.get("label") == old:
+            doc["speaker"] = {**speaker, "label": new} if new is not None else {
+                k: v for k, v in speaker.items() if k != "label"}
+    return edit
+
+
+# How a record changes when a label of each set is renamed (or, new None, dropped)
+_LABEL_EDITS = {
+    "stance": _edit_stances, "claim_type": _edit_field("claim_type"),
+    "checkworthiness": _edit_field("checkworthiness"), "reliability": _edit_field("label"),
+    "reasons": _edit_codes, "links": _edit_field("label"), "entities": _edit_entity,
+}
+
+
+def _renamed(scheme: LabelScheme, set_name: str, old: str, new: str | None) -> LabelScheme:
+    """``scheme`` with ``old`` of one set renamed to ``new`` (merged into it when
+    the set has it already; dropped when ``new`` is None), roles following."""
+    from dataclasses import replace
+
+    from annotations.labels import Label, LabelSet
+
+    def rename(label_set: LabelSet, **extra) -> LabelSet:
+        names = label_set.names
+        labels = []
+        for label in label_set.labels:
+            if label.name != old:
+                labels.append(label)
+            elif new is not None and new not in names:
+                labels.append(Label(new, label.hint, label.colour, label.key))
+        lists = {}
+        for role, members in extra.items():
+            moved = [new if m == old else m for m in members]
+            lists[role] = tuple(dict.fromkeys(m for m in moved if m is not None))
+        return replace(label_set, labels=tuple(labels), **lists)
+
+    if set_name == scheme_file.REASONS:
+        return replace(scheme, reliability=replace(scheme.reliability,
+                                                   reasons=rename(scheme.reliability.reasons)
+                                                   if len(scheme.reliability.reasons) > 1 or new else None))
+    label_set = getattr(scheme, set_name)
+    extra = {}
+    if set_name == "links":
+        extra = {role: getattr(label_set, role) for role in scheme_file.ROLES}
+    elif set_name == "entities":
+        extra = {key: getattr(label_set, key) for key in scheme_file.ENTITY_LISTS}
+    changed = rename(label_set, **extra)
+    if set_name == "entities" and not changed.speakers:
+        changed = replace(changed, speakers=changed.names[:1])
+    return replace(scheme, **{set_name: changed})
 
 
 def visible_path(path) -> str:
@@ -164,11 +289,16 @@ class AnnotationStore:
         annotator: str | None = None,
         read_only: bool = False,
         snapshot_every: int | None = None,
+        scheme: LabelScheme | None = None,
     ) -> None:
+        """``scheme``: the corpus's scheme (its scheme file's); the store
+        records it, or checks it against the one it recorded (see
+        :meth:`bind_scheme`). None: the store's own recorded scheme."""
         self.path = Path(path).expanduser()
         self.annotator = annotator or default_annotator()
         self.read_only = read_only
-        self.scheme: LabelScheme = DEFAULT  # the labels this store's records use (issue 16: recorded per store)
+        self._scheme: LabelScheme | None = None  # the recorded scheme, read once per change of meta
+        self._scheme_in_memory: LabelScheme | None = None  # read-only: a newer compatible scheme, not recorded
         self.reanchored = ReanchorReport()
         options = {"read_only": read_only, "annotator": self.annotator}
         if snapshot_every is not None:
@@ -184,7 +314,9 @@ class AnnotationStore:
         self._claim_ids: dict[str, int] | None = None
         self._targets: list[dict] | None = None
         try:
-            self._check_schema()
+            self._check_schema(scheme)
+            if scheme is not None:
+                self.bind_scheme(scheme)
         except BaseException:
             self.db.close()
             raise
@@ -202,15 +334,20 @@ class AnnotationStore:
             self._claim_ids = None
         if "meta" in tables or "targets" in tables:
             self._targets = None
+        if "meta" in tables:
+            self._scheme = None
 
     # -- schema -----------------------------------------------------------
 
-    def _check_schema(self) -> None:
+    def _check_schema(self, scheme: LabelScheme | None = None) -> None:
         meta = self.db.table("meta").get(doc_id=1)
         if meta is None:
             if not self.read_only:
+                record = {"schema_version": SCHEMA_VERSION}
+                if scheme is not None and scheme_file.fingerprint(scheme) != scheme_file.fingerprint(DEFAULT):
+                    record["scheme"] = scheme_file.scheme_record(scheme)  # recorded as the store is made
                 with self.storage.action("create store", undoable=False):
-                    self.db.table("meta").insert({"schema_version": SCHEMA_VERSION})
+                    self.db.table("meta").insert(record)
             return
         version = meta.get("schema_version")
         if not isinstance(version, int) or version > SCHEMA_VERSION:
@@ -248,6 +385,137 @@ class AnnotationStore:
     @property
     def meta(self) -> dict:
         return dict(self.db.table("meta").get(doc_id=1) or {})
+
+    # -- the label scheme ---------------------------------------------------
+
+    @property
+    def scheme(self) -> LabelScheme:
+        """The labels this store's records use: the scheme it recorded (a
+        store made before schemes, or with the default one, records none and
+        uses :data:`annotations.labels.DEFAULT`)."""
+        if self._scheme_in_memory is not None:
+            return self._scheme_in_memory
+        if self._scheme is None:
+            self._scheme = self._recorded_scheme()
+        return self._scheme
+
+    def _recorded_scheme(self) -> LabelScheme:
+        record = self.meta.get("scheme")
+        if record is None:
+            return DEFAULT
+        try:
+            return scheme_file.scheme_from_record(record)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            raise StoreError(
+                f"{visible_path(self.path)}: the store's copy of its label scheme (table 'meta', field 'scheme') "
+                f"is damaged ({visible(exc, 120)}). Nothing was changed. Restore the store from its backups folder "
+                f"(`factdesk store info --db {visible_path(self.path)}` lists them).") from None
+
+    def label_uses(self, set_name: str, label: str) -> int:
+        """How many records use ``label`` of the scheme's set ``set_name``
+        (``stance``, ``claim_type``, ``checkworthiness``, ``reliability``,
+        ``reasons``, ``links``, ``entities``)."""
+        return sum(1 for _ in self._users(set_name, label))
+
+    def _users(self, set_name: str, label: str):
+        """``(table, doc_id, record)`` of every record that uses the label."""
+        tables = self.storage.tables
+        for table, test in _LABEL_USES[set_name]:
+            for doc_id, doc in tables.get(table, {}).items():
+                if test(doc, label):
+                    yield table, doc_id, doc
+
+    def bind_scheme(self, scheme: LabelScheme) -> None:
+        """Open the store with ``scheme`` (the corpus's scheme file). The same
+        scheme: nothing to do. Labels added (or hints, keys, colours, roles,
+        guidelines changed): the store's copy is updated (journalled). A label
+        the store's records use that ``scheme`` lacks (removed or renamed) is
+        refused with :class:`SchemeMismatch`, naming it and its records, until
+        ``factdesk scheme rename`` or ``drop`` is run. A read-only store uses
+        a compatible scheme without recording it."""
+        old = self.scheme
+        if scheme_file.fingerprint(old) == scheme_file.fingerprint(scheme):
+            return
+        used = [(set_name, label, n) for set_name, label in scheme_file.removed_labels(old, scheme)
+                if (n := self.label_uses(set_name, label))]
+        if used:
+            set_name, label, n = used[0]
+            more = f" (and {len(used) - 1} more label(s) it lacks are used too)" if len(used) > 1 else ""
+            db = visible_path(self.path)
+            raise SchemeMismatch(
+                f"{db}: the scheme {visible(scheme.name, 40)!r} has no {set_name} label {visible(label, 60)!r}, "
+                f"which {n} record(s) of this store use{more}; nothing was changed. If it was renamed, rename it "
+                f"in the store too (`factdesk scheme rename --db {db} {_quoted_arg(label)} NEW --set {set_name}`); "
+                f"if it is gone, drop it and what uses it (`factdesk scheme drop --db {db} {_quoted_arg(label)} "
+                f"--set {set_name}`); both are undoable. Then open the store again.")
+        if self.read_only:
+            self._scheme_in_memory = scheme
+            return
+        with self.storage.action("update label scheme", undoable=False):
+            self.db.table("meta").update({"scheme": scheme_file.scheme_record(scheme)}, doc_ids=[1])
+        self._scheme = None
+
+    def _scheme_set(self, label: str, set_name: str | None) -> str:
+        names = scheme_file.set_names(self.scheme)
+        if set_name is not None:
+            if set_name not in names:
+                raise ValidationError(f"--set {visible(set_name, 40)!r}: choose from {', '.join(names)}")
+            if label not in names[set_name]:
+                raise ValidationError(f"the store's scheme has no {set_name} label {visible(label, 60)!r}; its "
+                                      f"{set_name} labels are {visible(', '.join(names[set_name]), 300)}")
+            return set_name
+        holding = [name for name, labels_ in names.items() if label in labels_]
+        if not holding:
+            raise ValidationError(f"the store's scheme ({visible(self.scheme.name, 40)!r}) has no label "
+                                  f"{visible(label, 60)!r} (`factdesk scheme show --db {visible_path(self.path)}` "
+                                  "lists its labels)")
+        if len(holding) > 1:
+            raise ValidationError(f"{visible(label, 60)!r} is a label of {', '.join(holding)}; say which with "
+                                  f"--set {holding[0]}")
+        return holding[0]
+
+    def rename_label(self, old: str, new: str, set_name: str | None = None) -> tuple[str, int]:
+        """Rename a label of the store's scheme, and every record using it: one
+        undoable action in the history. A ``new`` the set already has merges
+        the two. Returns the set and how many records changed."""
+        self._writable()
+        set_name = self._scheme_set(old, set_name)
+        if not isinstance(new, str) or not new.strip() or new != new.strip() or visible(new, 81) != new:
+            raise ValidationError(f"the new label {visible(repr(new), 60)} must be one plain line of at most 80 "
+                                  "characters, without spaces around it")
+        if new == old:
+            raise ValidationError(f"{visible(old, 60)!r} is already called that; give another new name")
+        scheme = _renamed(self.scheme, set_name, old, new)
+        users = list(self._users(set_name, old))
+        with self.storage.action(f"rename {set_name} label {visible(old, 40)} to {visible(new, 40)}"):
+            for table, doc_id, doc in users:
+                self.db.table(table).update(_LABEL_EDITS[set_name](old, new), doc_ids=[int(doc_id)])
+            self.db.table("meta").update({"scheme": scheme_file.scheme_record(scheme)}, doc_ids=[1])
+        self._scheme = None
+        return set_name, len(users)
+
+    def drop_label(self, label: str, set_name: str | None = None) -> tuple[str, int]:
+        """Take a label out of the store's scheme, and out of every record using
+        it (a stance or a field is removed; a rating, link or entity correction
+        with it is deleted): one undoable action. Returns the set and how many
+        records changed."""
+        self._writable()
+        set_name = self._scheme_set(label, set_name)
+        if set_name != scheme_file.REASONS and len(getattr(self.scheme, set_name)) == 1:
+            raise ValidationError(f"{visible(label, 60)!r} is the only {set_name} label; a set needs one, so "
+                                  "rename it instead (`factdesk scheme rename`)")
+        scheme = _renamed(self.scheme, set_name, label, None)
+        users = list(self._users(set_name, label))
+        with self.storage.action(f"drop {set_name} label {visible(label, 40)}"):
+            for table, doc_id, doc in users:
+                edit = _LABEL_EDITS[set_name](label, None)
+                if edit is None or table in _DELETED_WITH_LABEL.get(set_name, ()):
+                    self.db.table(table).remove(doc_ids=[int(doc_id)])
+                else:
+                    self.db.table(table).update(edit, doc_ids=[int(doc_id)])
+            self.db.table("meta").update({"scheme": scheme_file.scheme_record(scheme)}, doc_ids=[1])
+        self._scheme = None
+        return set_name, len(users)
 
     # -- corpus -----------------------------------------------------------
 
@@ -545,7 +813,7 @@ class AnnotationStore:
             "updated": stamp,
             **self._claim_fields(fields),
         }
-        validate_claim(claim, text, self._target_ids())
+        validate_claim(claim, text, self._target_ids(), self.scheme)
         with self.storage.action("add claim"):
             self.db.table("claims").insert(claim)
         self._claim_ids = None
@@ -576,7 +844,7 @@ class AnnotationStore:
             claim["stances"] = dict(stances)
         claim["updated"] = now()
         text, _ = self._article_text(claim["article_id"])
-        validate_claim(claim, text, self._target_ids())
+        validate_claim(claim, text, self._target_ids(), self.scheme)
         with self.storage.action("edit claim"):
             self.db.table("claims").update(lambda doc: (doc.clear(), doc.update(claim)), doc_ids=[doc_id])
         return self.claim(claim_id)
@@ -589,7 +857,7 @@ class AnnotationStore:
         claim = self.claim(claim_id)
         claim["stances"] = {**claim.get("stances", {}), target_id: stance}
         text, _ = self._article_text(claim["article_id"])
-        validate_claim(claim, text, self._target_ids())
+        validate_claim(claim, text, self._target_ids(), self.scheme)
         with self.storage.action("change stance"):
             self.db.table("claims").update({"stances": claim["stances"], "updated": now()}, doc_ids=[doc_id])
         return self.claim(claim_id)
@@ -684,7 +952,7 @@ class AnnotationStore:
             placed.pop("speaker")
         elif has_speaker:
             placed["speaker"] = speaker
-        validate_claim(placed, text, self._target_ids())
+        validate_claim(placed, text, self._target_ids(), self.scheme)
         with self.storage.action("place claim"):
             self.db.table("claims").update(lambda doc: (doc.clear(), doc.update(placed)), doc_ids=[doc_id])
         return self.claim(claim_id)
@@ -700,11 +968,11 @@ class AnnotationStore:
         """Link two claims of different articles (``same``, ``supports``,
         ``contradicts``, ``elaborates``, ``related``); linking a linked pair
         again changes the link. One undoable action."""
-        from annotations.links import LINK_LABELS
-
         self._writable()
-        if label not in LINK_LABELS:
-            raise ValidationError(f"link label {label!r} is not one of {', '.join(LINK_LABELS)}")
+        relations = self.scheme.links
+        if not isinstance(label, str) or label not in relations:
+            raise ValidationError(f"link label {visible(repr(label), 60)} is not one of "
+                                  f"{visible(', '.join(relations.names), 300)}")
         a, b = self.claim(claim_a), self.claim(claim_b)
         for claim_id, claim in ((claim_a, a), (claim_b, b)):
             if claim is None:
@@ -750,13 +1018,12 @@ class AnnotationStore:
 
         claims = {c["id"]: c for c in self.claims()}
         records = {d["id"]: dict(d) for d in self.db.table("groups").all()}
-        return build_groups(self.links(), claims, records)
+        return build_groups(self.links(), claims, records, self.scheme.links)
 
     def set_group(self, group_id: str, canonical: str | None = None, stance: dict[str, str] | None = None) -> dict:
         """The reader's canonical wording and/or stance of a claim group."""
-        from annotations.schema import STANCES
-
         self._writable()
+        stances = self.scheme.stance.names
         if group_id not in {g.id for g in self.claim_groups()}:
             raise ValidationError(f"claim group {group_id!r} does not exist (link two claims as 'same' first)")
         existing = self.db.table("groups").get(Query().id == group_id)
@@ -764,9 +1031,10 @@ class AnnotationStore:
         if canonical is not None:
             record["canonical"] = " ".join(canonical.split())
         if stance is not None:
-            bad = {t: v for t, v in stance.items() if v not in STANCES or t not in self._target_ids()}
+            bad = {t: v for t, v in stance.items() if v not in stances or t not in self._target_ids()}
             if bad:
-                raise ValidationError(f"group stance {bad!r}: unknown target or not one of {', '.join(STANCES)}")
+                raise ValidationError(f"group stance {visible(repr(bad), 120)}: unknown target or not one of "
+                                      f"{visible(', '.join(stances), 300)}")
             record["stance"] = dict(stance)
         record.update(annotator=self.annotator, updated=now())
         with self.storage.action("edit claim group"):
@@ -798,17 +1066,17 @@ class AnnotationStore:
         """The reader's entity corrections, as one undoable action: each edit is
         ``(article_id, start, end, label)``; ``label=None`` says "no entity here".
         An edit replaces whatever entities of the model it overlaps."""
-        from annotations.schema import ENTITY_LABELS
-
         self._writable()
+        entity_labels = self.scheme.entities
         records = []
         stamp = now()
         for article_id, start, end, label in edits:
             text, text_hash = self._article_text(article_id)
             if not 0 <= start < end <= len(text):
                 raise ValidationError(f"entity edit: offsets {start}..{end} are outside the article")
-            if label is not None and label not in ENTITY_LABELS:
-                raise ValidationError(f"entity label {label!r} is not one of {', '.join(ENTITY_LABELS)}")
+            if label is not None and label not in entity_labels:
+                raise ValidationError(f"entity label {visible(repr(label), 60)} is not one of "
+                                      f"{visible(', '.join(entity_labels.names), 300)}")
             records.append({"article_id": article_id, "text_hash": text_hash, "start": start, "end": end,
                             "quote": text[start:end], "label": label, "annotator": self.annotator,
                             "created": stamp})
@@ -858,7 +1126,7 @@ class AnnotationStore:
     def _save_rating(self, table: str, key: dict, label: str, note: str, codes, action: str,
                      extra: dict | None = None) -> dict:
         """Insert or replace this annotator's rating, keyed by ``key`` (one field)."""
-        validate_rating(label, codes)
+        validate_rating(label, codes, self.scheme)
         (field, value), = key.items()
         q = self._own(table, field, value)
         existing = self.db.table(table).get(q)
@@ -877,7 +1145,7 @@ class AnnotationStore:
     def rate_article(self, article_id: str, label: str, note: str = "", codes: list[str] | tuple[str, ...] = ()) -> dict:
         """The reader's reliability rating of one article, with rationale codes."""
         self._writable()
-        validate_rating(label, codes)
+        validate_rating(label, codes, self.scheme)
         _, text_hash = self._article_text(article_id)
         return self._save_rating("ratings", {"article_id": article_id}, label, note, codes, "rate article",
                                  extra={"text_hash": text_hash})

@@ -37,14 +37,16 @@ def sample_corpus_path() -> Path:
     return Path(__file__).resolve().parent / "samples" / SAMPLE_CORPUS
 
 
-def load_folder(folder: str | Path) -> Corpus:
+def load_folder(folder: str | Path, skip: frozenset[str] | set[str] = frozenset()) -> Corpus:
     """A folder of ``.txt``/``.md`` articles (sorted by name), with an optional
     ``manifest.json`` (event, targets, per-file metadata) and optional
     ``NAME.meta.json`` sidecars (source, url, published, event).
 
     Unreadable, empty or binary files are skipped with a warning, and so are
     manifest and sidecar fields of the wrong type; a folder with no usable
-    article, or a manifest that is not a JSON object, is an error.
+    article, or a manifest that is not a JSON object, is an error. Files
+    named in ``skip`` are not articles (the annotation guidelines a label
+    scheme names, say).
     """
     folder = Path(folder).expanduser()
     kind = path_kind(folder)
@@ -59,7 +61,7 @@ def load_folder(folder: str | Path) -> Corpus:
     per_article = builder.object_field(manifest.get("articles"), f"{MANIFEST}: articles")
     files = []
     for p in entries:
-        if p.suffix.lower() in TEXT_SUFFIXES:
+        if p.suffix.lower() in TEXT_SUFFIXES and p.name not in skip:
             try:
                 if path_kind(p) == "file":
                     files.append(p)

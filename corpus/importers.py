@@ -155,9 +155,10 @@ def load_fnc1(path: str | Path) -> Corpus:
     return builder.build()
 
 
-def load_corpus(path: str | Path) -> Corpus:
+def load_corpus(path: str | Path, skip: frozenset[str] | set[str] = frozenset()) -> Corpus:
     """Open any supported source: an ingested corpus folder, an FNC-1 folder
-    or stances file, a folder of .txt/.md, a .jsonl or a .csv file."""
+    or stances file, a folder of .txt/.md, a .jsonl or a .csv file. ``skip``:
+    names of files in a folder of articles that are not articles."""
     path = Path(path).expanduser()
     kind = path_kind(path)
     if kind == "missing":
@@ -169,7 +170,7 @@ def load_corpus(path: str | Path) -> Corpus:
         if any(re.fullmatch(r".*_stances.*\.csv", n) for n in names) and any(
                 re.fullmatch(r".*_bodies.*\.csv", n) for n in names):
             return load_fnc1(path)
-        return load_folder(path)
+        return load_folder(path, skip)
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
         return load_jsonl(path)

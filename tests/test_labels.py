@@ -93,6 +93,16 @@ def test_the_keys_in_the_forms():
     assert all(label.key is None for label in DEFAULT.reliability.reasons)  # ticked with space
 
 
+def test_the_keys_beyond_ten_are_letters_and_spare_the_forms_own_keys():
+    """A scheme file's set of up to 50 labels has a key for each: digits, then
+    a–z, then A–Z; the entity form keeps 0 (not an entity), a and m, the
+    link form d (unlink)."""
+    for keys in (labels.FORM_KEYS, labels.ENTITY_FORM_KEYS, labels.LINK_FORM_KEYS):
+        assert len(set(keys)) == len(keys) >= 50 and all(len(k) == 1 for k in keys)
+    assert labels.FORM_KEYS.startswith(labels.DIGIT_KEYS + "abc")
+    assert not set("0am") & set(labels.ENTITY_FORM_KEYS) and "d" not in labels.LINK_FORM_KEYS
+
+
 def test_a_label_set_refuses_duplicates_and_shared_keys():
     with pytest.raises(ValueError, match="distinct"):
         label_set(("a", "a"), {"a": "x"})

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from corpus.text import visible
+from tui.cli_common import corpus_scheme as _corpus_scheme
 from tui.cli_common import fail as _fail
 from tui.cli_common import load_corpus_at as _load_corpus
 from tui.cli_args import (
@@ -23,6 +24,7 @@ from tui.cli_args import (
     ingest_parser,
     open_parser,
     review_parser,
+    scheme_parser,
     store_parser,
 )
 
@@ -63,11 +65,11 @@ class Progress:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from corpus.importers import load_corpus
     from corpus.ingest import ingest
     from corpus.nlp import resolve_model
 
-    corpus = load_corpus(Path(args.source))
+    scheme = _corpus_scheme(args.source, args.scheme)  # a bad scheme is refused first
+    corpus = _load_corpus(args.source, scheme)
     for warning in corpus.warnings:
         print(f"factdesk: warning: {visible(warning)}", file=sys.stderr)
     choice = resolve_model(args.model)
@@ -77,10 +79,38 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return _fail("--n-process and --batch-size must be at least 1.")
     report = ingest(corpus, Path(args.out), choice, n_process=args.n_process,
                     batch_size=args.batch_size, progress=Progress("analysing"))
+    if scheme is not None:
+        _copy_scheme(scheme, Path(args.out))
     print(f"{report.articles} articles in {len(corpus.events)} events -> {visible(args.out)} "
           f"({report.analysed} analysed in {report.seconds:.1f} s, {report.cached} already done; "
           f"model {report.model})")
     return 0
+
+
+def _copy_scheme(scheme, out: Path) -> None:
+    """Put the corpus's scheme file (and the guidelines it names) into an
+    ingested folder as its ``factdesk.toml``, so that `factdesk OUT` uses it."""
+    from annotations.scheme_file import SCHEME_FILE
+
+    copies = [(scheme.path, out / SCHEME_FILE)]
+    if scheme.guidelines is not None:
+        try:
+            relative = scheme.guidelines.resolve().relative_to(scheme.path.resolve().parent)
+        except ValueError:
+            relative = None
+        if relative is not None:
+            copies.append((scheme.guidelines, out / relative))
+        else:
+            print(f"factdesk: note: the guidelines {visible(scheme.guidelines)} are outside the scheme's folder; "
+                  f"{visible(out / SCHEME_FILE)} names them where they are.", file=sys.stderr)
+    for source, target in copies:
+        data = source.read_bytes()
+        if target.exists() and target.read_bytes() != data:
+            print(f"factdesk: warning: {visible(target)} differs from {visible(source)} and is kept; copy the "
+                  "scheme file by hand if it should change.", file=sys.stderr)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def cmd_store(args: argparse.Namespace) -> int:
@@ -153,13 +183,17 @@ def pause_gc_for_startup() -> None:
 
 
 def open_session(path: str | None = None, db: str | None = None, model: str | None = None,
-                 annotator: str | None = None, read_only: bool = False, corpus=None):
+                 annotator: str | None = None, read_only: bool = False, corpus=None, scheme=None,
+                 scheme_path: str | None = None):
     """Load the corpus, open its store and choose the pipeline: what the app needs.
 
     With a store (``db``) and no corpus, the store's own corpus is opened (the
     one it records), not the bundled sample. A store made with another corpus
-    is refused before anything is written. Returns ``(corpus, store,
-    analyser)``; the caller closes the store.
+    is refused before anything is written. ``scheme`` (a
+    :class:`annotations.scheme_file.SchemeFile`, already read) or else the
+    scheme file of the corpus (``scheme_path``: ``--scheme``) is the store's
+    label scheme: recorded, or checked against the one it recorded. Returns
+    ``(corpus, store, analyser)``; the caller closes the store.
     """
     from annotations.store import AnnotationStore, default_store_path
     from corpus.analysis import Analyser, AnalysisCache
@@ -168,14 +202,22 @@ def open_session(path: str | None = None, db: str | None = None, model: str | No
     if corpus is None and path is None and db is not None:
         store = AnnotationStore(db, annotator=annotator, read_only=read_only)
         try:
-            corpus = _load_corpus(_own_corpus_path(store))
+            own = _own_corpus_path(store)
+            if scheme is None:
+                scheme = _corpus_scheme(own, scheme_path)
+            corpus = _load_corpus(own, scheme)
+            if scheme is not None:
+                store.bind_scheme(scheme.scheme)
         except BaseException:
             store.close()
             raise
     else:
+        if scheme is None:
+            scheme = _corpus_scheme(path, scheme_path)
         if corpus is None:
-            corpus = _load_corpus(path)
-        store = AnnotationStore(db or default_store_path(corpus.name), annotator=annotator, read_only=read_only)
+            corpus = _load_corpus(path, scheme)
+        store = AnnotationStore(db or default_store_path(corpus.name), annotator=annotator, read_only=read_only,
+                                scheme=scheme.scheme if scheme is not None else None)
     try:
         store.register_corpus(corpus)
     except BaseException:
@@ -209,9 +251,10 @@ def _own_corpus_path(store) -> str | None:
 
 def cmd_open(args: argparse.Namespace) -> int:
     pause_gc_for_startup()
-    # The corpus is read first (its errors come first) but nothing is written
-    # to any store before we know the app can start.
-    corpus = _load_corpus(args.path) if args.path else None
+    # The scheme and the corpus are read first (their errors come first) but
+    # nothing is written to any store before we know the app can start.
+    scheme = _corpus_scheme(args.path, args.scheme)
+    corpus = _load_corpus(args.path, scheme) if args.path else None
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _fail("the app needs a terminal (stdin and stdout must be a TTY). "
                      "For headless work use `factdesk export`.")
@@ -221,7 +264,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
         plan = read_plan(Path(args.plan))
     corpus, store, analyser = open_session(args.path, args.db, args.model, args.annotator, args.read_only,
-                                           corpus=corpus)
+                                           corpus=corpus, scheme=scheme, scheme_path=args.scheme)
     if plan is not None:
         from annotations.assign import share_of
 
@@ -250,6 +293,12 @@ def _store_path(db: str | None, corpus: str | None) -> Path:
     return Path(db).expanduser() if db else default_store_path(_load_corpus(corpus).name)
 
 
+def _store_path_of(corpus_name: str) -> Path:
+    from annotations.store import default_store_path
+
+    return default_store_path(corpus_name)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from annotations.export import FORMATS, TASKS, Split, export, parse_choice, parse_split
     from annotations.store import AnnotationStore
@@ -260,22 +309,26 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     tasks = parse_choice(args.task, TASKS, "task")
     formats = parse_choice(args.format, FORMATS, "format")
-    parse_map(args.map)  # a bad --map is refused before anything is read
+    fever_map = parse_map(args.map, None) if args.map else None  # a bad --map is refused before anything is read
     split = Split(parse_split(args.split), args.split_by, args.seed) if args.split else None
-    paths = [_store_path(db, None) for db in args.db] if args.db else [_store_path(None, args.corpus)]
+    # the corpus's scheme is checked before anything else; --db alone: each store's own
+    scheme = _corpus_scheme(args.corpus, args.scheme) if (args.corpus or args.scheme or not args.db) else None
+    paths = ([_store_path(db, None) for db in args.db] if args.db
+             else [_store_path_of(_load_corpus(args.corpus, scheme).name)])
     for db in paths:
         if not db.exists() and not db.with_name(db.name + ".journal").exists():
             return _fail(f"{db}: no such store. Annotate first (`factdesk`), or give --db PATH.")
     cache = None
     if args.corpus:
-        corpus = _load_corpus(args.corpus)
+        corpus = _load_corpus(args.corpus, scheme)
         cache = AnalysisCache(corpus.cache_dir) if corpus.cache_dir else None
     stores = []
     try:
         for db in paths:
-            stores.append(AnnotationStore(db, annotator=args.annotator, read_only=True))
+            stores.append(AnnotationStore(db, annotator=args.annotator, read_only=True,
+                                          scheme=scheme.scheme if scheme is not None else None))
         report = export(stores, args.out, Analyser(resolve_model(args.model), cache), tasks, formats, split,
-                        progress=Progress("analysing"), fever_map=parse_map(args.map))
+                        progress=Progress("analysing"), fever_map=fever_map)
     finally:
         for store in stores:
             store.close()
@@ -288,20 +341,24 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from annotations.imports import import_path
+    from annotations.imports import import_path, parse_label_map
     from annotations.store import AnnotationStore
 
+    # the corpus's scheme first; --db alone: the store's own (or --scheme's)
+    scheme = _corpus_scheme(None if args.db else args.corpus, args.scheme) if (args.scheme or not args.db) else None
     source = Path(args.file).expanduser()
     if not source.exists():
         return _fail(f"{source}: no such file or folder.")
-    db = _store_path(args.db, args.corpus)
-    with AnnotationStore(db, annotator=args.annotator) as store:
-        if not args.db:
-            corpus = _load_corpus(args.corpus)
+    corpus = None if args.db else _load_corpus(args.corpus, scheme)
+    db = Path(args.db).expanduser() if args.db else _store_path_of(corpus.name)
+    with AnnotationStore(db, annotator=args.annotator, scheme=scheme.scheme if scheme is not None else None) as store:
+        if corpus is not None:
             for warning in corpus.warnings:
                 print(f"factdesk: warning: {visible(warning)}", file=sys.stderr)
             store.register_corpus(corpus)
-        report = import_path(store, source, progress=Progress("importing", unit="rows"), format=args.format)
+        label_map = parse_label_map(args.map, store.scheme)
+        report = import_path(store, source, progress=Progress("importing", unit="rows"), format=args.format,
+                             label_map=label_map)
     for warning in report.warnings:
         print(f"factdesk: note: {visible(warning)}", file=sys.stderr)
     print(visible(report.summary()))
@@ -312,6 +369,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from annotations.export import ExportError
+    from annotations.scheme_file import SchemeError
     from annotations.schema import ValidationError
     from annotations.storage import StoreError
     from corpus.articles import CorpusError
@@ -337,8 +395,12 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_review(review_parser().parse_args(argv[1:]))
         if argv and argv[0] == "store":
             return cmd_store(store_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "scheme":
+            from tui.cli_scheme import cmd_scheme
+
+            return cmd_scheme(scheme_parser().parse_intermixed_args(argv[1:]))
         return cmd_open(open_parser().parse_args(argv))
-    except (CorpusError, StoreError, ExportError, ValidationError) as exc:
+    except (CorpusError, StoreError, ExportError, ValidationError, SchemeError) as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 130

@@ -41,6 +41,15 @@ def _nonempty_path(value: str) -> str:
     return value
 
 
+SCHEME_HELP = ("the label scheme file (TOML: stance, claim_type, checkworthiness, reliability, links, entities, "
+               "guidelines); default: factdesk.toml in the corpus folder, or STEM.factdesk.toml beside a corpus file; "
+               "without one, the store's own scheme (FNC-1 stances and the other default labels for a new store)")
+
+
+def _scheme(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scheme", type=_nonempty_path, help=SCHEME_HELP)
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="spaCy pipeline to use (package name or path); "
                         "default: $FACTDESK_MODEL, else the best installed English model")
@@ -52,7 +61,7 @@ def open_parser() -> argparse.ArgumentParser:
         prog="factdesk",
         description="Read news articles about one event side by side, tag claims, "
         "their stance and each article's reliability.",
-        epilog="Other commands: `factdesk ingest --help`, `factdesk export --help`, `factdesk import --help`, `factdesk store --help`, `factdesk agreement --help`, `factdesk assign --help`, `factdesk review --help`.",
+        epilog="Other commands: `factdesk ingest --help`, `factdesk export --help`, `factdesk import --help`, `factdesk store --help`, `factdesk agreement --help`, `factdesk assign --help`, `factdesk review --help`, `factdesk scheme --help`.",
     )
     parser.add_argument("path", nargs="?", help="a corpus: a folder of .txt/.md articles, a .jsonl or .csv file, "
                         "an FNC-1 folder, or a folder made by `factdesk ingest` (default: the bundled sample corpus)")
@@ -62,6 +71,7 @@ def open_parser() -> argparse.ArgumentParser:
                         help="open the store without writing to it (e.g. while another factdesk has it open)")
     parser.add_argument("--plan", type=_nonempty_path,
                         help="open only your share of a plan made by `factdesk assign` (your name: --annotator)")
+    _scheme(parser)
     _common(parser)
     parser.add_argument("--version", action=_VersionAction)
     return parser
@@ -88,8 +98,10 @@ def export_parser() -> argparse.ArgumentParser:
     parser.add_argument("--split-by", choices=SPLIT_BY, default="article",
                         help="keep all rows of one article (default), event or source in one split")
     parser.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
-    parser.add_argument("--map", help="stance=LABEL pairs for --format fever (default: agree=SUPPORTS,"
-                        "disagree=REFUTES,discuss=NOT ENOUGH INFO; a stance not named is left out)")
+    parser.add_argument("--map", help="stance=LABEL pairs for --format fever (default: a stance that is a FEVER "
+                        "label is itself, and agree=SUPPORTS,disagree=REFUTES,discuss=NOT ENOUGH INFO; a stance not "
+                        "named is left out)")
+    _scheme(parser)
     _common(parser)
     return parser
 
@@ -109,6 +121,10 @@ def import_parser() -> argparse.ArgumentParser:
                                              "claimbuster", "claimreview"),
                         help="what the file is (default: found from its name and first row); also FEVER JSONL, "
                         "CheckThat! TSV, ClaimBuster CSV and ClaimReview JSON-LD")
+    parser.add_argument("--map", help="FILE_LABEL=STORE_LABEL pairs: what the file's labels are in the store's "
+                        "scheme, such as agree=SUPPORTS,disagree=REFUTES (needed to import FNC-1 stances into a "
+                        "store whose scheme has other stances); a record whose label is not in the scheme is refused")
+    _scheme(parser)
     _common(parser)
     return parser
 
@@ -124,6 +140,8 @@ def ingest_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", help="spaCy pipeline (default: as for `factdesk`)")
     parser.add_argument("--n-process", type=int, default=1, help="processes for spaCy (default 1)")
     parser.add_argument("--batch-size", type=int, default=32, help="texts per spaCy batch (default 32)")
+    parser.add_argument("--scheme", type=_nonempty_path, help="the label scheme file, checked and copied into the "
+                        "folder as its factdesk.toml (default: the one beside the source, when there is one)")
     return parser
 
 
@@ -191,4 +209,25 @@ def review_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=_nonempty_path, required=True,
                         help="the gold store: a new file, or the gold store of an earlier review (it resumes)")
     _common(parser)
+    return parser
+
+
+def scheme_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="factdesk scheme",
+        description="A store's label scheme: `show --db STORE` lists it; `check [FILE] [--corpus C]` checks a "
+        "scheme file; `rename --db STORE OLD NEW [--set SET]` renames a label in the store's scheme and in every "
+        "record using it; `drop --db STORE LABEL [--set SET]` takes a label out (a stance or field using it is "
+        "removed, a rating, link or entity correction with it deleted). rename and drop are one undoable action "
+        "each, in the store's history.",
+    )
+    parser.add_argument("action", choices=("show", "check", "rename", "drop"))
+    parser.add_argument("labels", nargs="*", metavar="LABEL",
+                        help="rename: OLD NEW; drop: LABEL; check: the scheme file (or give --corpus)")
+    parser.add_argument("--db", type=_nonempty_path, help="the store (show, rename, drop)")
+    parser.add_argument("--set", dest="set_name", choices=("stance", "claim_type", "checkworthiness", "reliability",
+                                                           "reasons", "links", "entities"),
+                        help="the set the label is in, when it is in more than one")
+    parser.add_argument("--corpus", help="check: the corpus whose scheme file to check")
+    parser.add_argument("--annotator", help="your name in the store's history (rename, drop)")
     return parser

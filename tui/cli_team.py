@@ -44,7 +44,10 @@ def cmd_agreement(args: argparse.Namespace) -> int:
             for bound in (store.bound_corpus() for store in stores):
                 if bound and isinstance(bound.get("path"), str) and (Path(bound["path"]) / "analysis").is_dir():
                     roots.append(Path(bound["path"]) / "analysis")
-            report = compute(material, cached_sentences(roots, args.model))
+            from annotations.dataset import common_scheme
+
+            scheme = common_scheme(stores, AgreementError, "Compare")
+            report = compute(material, cached_sentences(roots, args.model), scheme)
             out = write_folder(report, target) if target else None
         finally:
             for store in stores:
