@@ -62,6 +62,7 @@ BENCHES = {
     "links": lambda: __import__("bench.links_bench", fromlist=["main"]).main(),
     "huge": lambda: __import__("bench.huge_bench", fromlist=["main"]).main(),
     "quit": lambda: __import__("bench.quit_bench", fromlist=["main"]).main(),
+    "scale": lambda: __import__("bench.scale_bench", fromlist=["main"]).main(),
 }
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from tui.widgets.choice_row import KEYS, Choice, ChoiceRow, label_choices
 SPEAKER_LABELS = DEFAULT.entities.speakers  # entities that can say a claim
 
 
-MANY_TARGETS = 12  # more targets than this: the form finds them by their words instead of a row each
+MANY_TARGETS = 24  # more targets than this: the form finds them by their words instead of a row each
 SHOWN_TARGETS = 50  # targets listed at a time by the finder
 
 
