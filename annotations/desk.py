@@ -35,7 +35,8 @@ from corpus.text import visible
 
 __all__ = [
     "ClaimsChanged", "Counterpart", "Desk", "DeskEvent", "EntitiesChanged", "GroupsChanged", "Guess", "LinkOutcome",
-    "LinksChanged", "NoiseChanged", "Progress", "RatingsChanged", "ReviewItem", "ReviewOutcome", "SearchHit",
+    "LinksChanged", "NoiseChanged", "Progress", "RatingsChanged", "ReviewItem", "ReviewOutcome", "SchemeChanged",
+    "SearchHit",
     "StoreError", "TargetsChanged", "ValidationError", "guess_place",
 ]
 
@@ -79,6 +80,12 @@ class NoiseChanged(DeskEvent):
 
 class EntitiesChanged(DeskEvent):
     """Entity corrections or merges changed."""
+
+
+class SchemeChanged(DeskEvent):
+    """The store's label scheme changed (an undo or redo of ``factdesk scheme
+    rename`` or ``drop``): ``Desk.scheme`` is already the new one; forms,
+    colours, filters and stats should be made again."""
 
 
 # which store tables make which event, in the order subscribers hear them
@@ -309,6 +316,7 @@ class Desk:
         self._batch: set[str] | None = None
         self._index = None
         self.index_key: tuple | None = None
+        self._scheme_seen = self._scheme_fingerprint()
         store.storage.on_change.append(self._store_changed)
 
     def close(self) -> None:
@@ -345,9 +353,20 @@ class Desk:
                 if tables:
                     self._emit(tables, None if article_ids is None else frozenset(article_ids))
 
+    def _scheme_fingerprint(self) -> str:
+        from annotations.scheme_file import fingerprint
+
+        return fingerprint(self.store.scheme)
+
     def _emit(self, tables: set[str], article_ids: frozenset[str] | None) -> None:
         if tables & {"targets", "meta"}:
             self.targets = self._load_targets()
+        if "meta" in tables:
+            seen = self._scheme_fingerprint()
+            if seen != self._scheme_seen:
+                self._scheme_seen = seen
+                for callback in list(self._subscribers):
+                    callback(SchemeChanged(None))
         for kind, names in _EVENTS:
             if tables & names:
                 event = kind(article_ids)

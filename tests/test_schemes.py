@@ -529,3 +529,24 @@ def test_the_default_labels_json_is_unchanged(store, analyser, tmp_path):
 
     export_store(store, tmp_path / "out", analyser)
     assert (tmp_path / "out" / "labels.json").read_bytes() == json.dumps(label_sets(DEFAULT), indent=2).encode() + b"\n"
+
+
+def test_the_desk_says_when_an_undo_changes_the_scheme(tmp_path, corpus, fever, analyser):
+    from annotations.desk import ClaimsChanged, Desk, SchemeChanged
+
+    store = fever_store(tmp_path, corpus, fever)
+    desk = Desk(corpus, store, analyser)
+    claim = desk.add_claim(corpus.articles[0].id, 0, 12, {"t1": "REFUTES"})
+    heard = []
+    desk.subscribe(heard.append)
+    store.rename_label("REFUTES", "CONTRADICTS")  # as `factdesk scheme rename` does, from outside the desk
+    assert desk.scheme.stance.names[1] == "CONTRADICTS"
+    assert [type(e) for e in heard if isinstance(e, (SchemeChanged, ClaimsChanged))] == [SchemeChanged, ClaimsChanged]
+    heard.clear()
+    desk.undo()
+    assert desk.scheme.stance.names == FEVER and store.claim(claim["id"])["stances"] == {"t1": "REFUTES"}
+    assert any(isinstance(e, SchemeChanged) for e in heard)
+    heard.clear()
+    desk.add_claim(corpus.articles[0].id, 20, 30, {"t1": "SUPPORTS"})
+    assert not any(isinstance(e, SchemeChanged) for e in heard)
+    store.close()
