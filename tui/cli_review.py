@@ -55,7 +55,7 @@ def _check_gold_binding(out: Path, corpus) -> None:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from annotations.adjudication import AdjudicationError, Review, check_paths
+    from annotations.adjudication import AdjudicationError, check_paths
     from annotations.agreement import AgreementError, check_corpora, open_stores
 
     if len(args.db) < 2:
@@ -89,8 +89,15 @@ def _run(args: argparse.Namespace, corpus, stores, out: Path) -> int:
     from corpus.analysis import Analyser, AnalysisCache
     from corpus.nlp import resolve_model
 
+    from annotations.dataset import common_scheme
+
     out.parent.mkdir(parents=True, exist_ok=True)
-    gold = AnnotationStore(out, annotator=args.annotator)
+    # the gold store takes the annotators' labels (stores with different schemes are refused)
+    try:
+        scheme = common_scheme(stores, AdjudicationError, "Review")
+    except AdjudicationError as exc:
+        return _fail(str(exc))
+    gold = AnnotationStore(out, annotator=args.annotator, scheme=scheme)
     try:
         gold.register_corpus(corpus)
         try:
