@@ -80,8 +80,9 @@ async def _form_open(screen_factory) -> float:
 
 
 def _peak_mb(code: str, path: Path) -> float:
-    out = subprocess.run([sys.executable, "-c", code + "\nimport resource; print(resource.getrusage("
-                          "resource.RUSAGE_SELF).ru_maxrss / 1024)", str(path)],
+    # VmHWM, not ru_maxrss: the latter keeps the size of the parent forked before exec
+    out = subprocess.run([sys.executable, "-c", code + "\nprint(next(int(l.split()[1]) for l in "
+                          "open('/proc/self/status') if l.startswith('VmHWM')) / 1024)", str(path)],
                          capture_output=True, text=True, cwd=ROOT, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 

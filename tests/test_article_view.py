@@ -78,7 +78,7 @@ async def test_a_style_update_is_never_served_from_the_cache():
 from textual.widgets.text_area import Selection
 
 from tui.styles import CLAIM_STYLE, NOISE_STYLE, entity_style
-from tui.widgets.article_view import LONG_LINE, _document_lines, _Spans
+from tui.widgets.article_layout import LONG_LINE, Spans, document_lines
 
 LONG = " ".join(f"word{n % 50}" for n in range(3 * LONG_LINE // 5))  # one line of about 3 x LONG_LINE
 LONG_TEXT = f"A title\n{LONG}\nAdvertisement\nThe end of it."
@@ -90,7 +90,7 @@ class LongApp(App):
 
 
 def test_a_long_line_is_held_in_pieces_cut_after_a_space():
-    lines, starts = _document_lines(LONG_TEXT)
+    lines, starts = document_lines(LONG_TEXT)
     assert len(lines) > LONG_TEXT.count("\n") + 1 and max(map(len, lines)) <= LONG_LINE
     for line, start in zip(lines, starts):
         assert LONG_TEXT[start:start + len(line)] == line  # every piece where it is in the text
@@ -98,12 +98,12 @@ def test_a_long_line_is_held_in_pieces_cut_after_a_space():
     pieces = [line for line in lines if len(line) > 100]
     assert all(piece.endswith(" ") for piece in pieces[:-1]), "cut after a space, not in a word"
     short = "one\ntwo\n"
-    assert _document_lines(short) == (["one", "two", ""], [0, 4, 8])
+    assert document_lines(short) == (["one", "two", ""], [0, 4, 8])
 
 
 def test_spans_are_found_by_range_in_the_order_given():
     a, b, c = Style(bold=True), Style(italic=True), Style(underline=True)
-    spans = _Spans([(10, 20, a), (0, 100_000, b), (15, 16, c), (5, 5, a), (30, 40, a)])
+    spans = Spans([(10, 20, a), (0, 100_000, b), (15, 16, c), (5, 5, a), (30, 40, a)])
     def found(start, end):  # clipped to the range, as the view uses them
         return [(max(s, start), min(e, end), st) for _, s, e, st in spans.overlapping(start, end)]
 
@@ -111,7 +111,7 @@ def test_spans_are_found_by_range_in_the_order_given():
     assert found(20, 30) == [(20, 30, b)]
     assert found(39, 41) == [(39, 41, b), (39, 40, a)]
     assert found(4000, 9000) == [(4000, 9000, b)], "a long span found whole across its pieces"
-    assert not _Spans([(3, 3, a)])
+    assert not Spans([(3, 3, a)])
 
 
 async def test_offsets_selection_and_styles_are_exact_across_the_cut_of_a_long_line():

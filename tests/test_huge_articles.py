@@ -23,7 +23,8 @@ from corpus.nlp import rules_choice
 from tests.helpers import SIZE, make_app, wait_for
 from tui.app import MainScreen
 from tui.screens.claim_form import ClaimForm
-from tui.widgets.article_view import LONG_LINE, ArticleView
+from tui.widgets.article_layout import LONG_LINE
+from tui.widgets.article_view import ArticleView
 
 NEEDLE = "Zanzibarquux"
 _PHRASE = ("the ministry said on Saturday that talks in Geneva had stalled while officials from "

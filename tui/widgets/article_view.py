@@ -8,7 +8,7 @@ out or takes in is an article offset, whatever is hidden.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
 
@@ -25,98 +25,7 @@ from corpus.articles import Article
 from corpus.text import shown_body
 from tui.styles import CLAIM_STYLE, FOCUS_STYLE, LINKED_STYLE, NOISE_STYLE, entity_style
 from tui.textual_adapter import RowIndexedTextArea
-
-LONG_LINE = 2048
-"""A line longer than this is held by the view's document as pieces of at most
-this length, cut after a space where there is one: a single 2 MB line
-(HTML-to-text often gives one) would otherwise be styled, divided into rows
-and measured whole for every row drawn. The cut takes no character: offsets
-stay those of the article, and the piece wraps onto a row of its own."""
-
-
-def _visible_segments(text: str, hidden: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Article ranges that stay shown when whole lines under ``hidden`` are folded."""
-    cuts = []
-    for start, end in sorted(hidden):
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        line_end = len(text) if line_end == -1 else line_end
-        # fold only regions that cover their lines entirely (nothing but spaces beside them)
-        if text[line_start:start].strip() or text[end:line_end].strip():
-            continue
-        cuts.append((line_start, min(len(text), line_end + 1)))
-    segments, position = [], 0
-    for start, end in cuts:
-        if start > position:
-            segments.append((position, start))
-        position = max(position, end)
-    if position < len(text) or not segments:
-        segments.append((position, len(text)))
-    return segments
-
-
-def _document_lines(display: str) -> tuple[list[str], list[int]]:
-    """The lines the view's document holds for a display text, and the display
-    offset where each starts: the text's lines, a line longer than LONG_LINE
-    cut into pieces (each piece a document line; the cut takes no character)."""
-    lines = display.split("\n")
-    if max(map(len, lines)) <= LONG_LINE:
-        starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))  # each line and its newline
-        starts.pop()
-        return lines, starts
-    pieces, starts, position = [], [], 0
-    for line in lines:
-        a = 0
-        while len(line) - a > LONG_LINE:
-            cut = line.rfind(" ", a + LONG_LINE // 2, a + LONG_LINE)
-            b = cut + 1 if cut != -1 else a + LONG_LINE
-            pieces.append(line[a:b])
-            starts.append(position + a)
-            a = b
-        pieces.append(line[a:])
-        starts.append(position + a)
-        position += len(line) + 1
-    return pieces, starts
-
-
-class _Spans:
-    """Styled article spans, found by the range they overlap: by sorted starts
-    and bisect (a span starting before ``start - reach`` ends before
-    ``start``). A span longer than LONG (a block of noise, a long claim) is
-    filed as pieces of at most LONG, put together again when found, so the
-    reach stays short. ``overlapping`` gives the spans (clipped to the range
-    asked for where they were filed in pieces) in the order they were given,
-    which is the order they are styled in."""
-
-    LONG = 2048
-
-    def __init__(self, spans: Iterable[tuple[int, int, Style]]) -> None:
-        filed = []
-        long = self.LONG
-        for order, (start, end, style) in enumerate(spans):
-            if end - start > long:
-                filed += [(p, order, min(p + long, end), style) for p in range(start, end, long)]
-            elif end > start:
-                filed.append((start, order, end, style))
-        filed.sort()
-        self._starts = [span[0] for span in filed]
-        self._filed = filed
-        self._reach = max((end - start for start, _, end, _ in filed), default=0)
-
-    def __bool__(self) -> bool:
-        return bool(self._filed)
-
-    def overlapping(self, start: int, end: int) -> list[tuple[int, int, int, Style]]:
-        lo = bisect_left(self._starts, start - self._reach)
-        hi = bisect_left(self._starts, end)
-        found: dict[int, tuple[int, int, int, Style]] = {}
-        for s, o, e, style in self._filed[lo:hi]:
-            if e > start:
-                if o in found:  # another piece of the same span
-                    _, s0, e0, _ = found[o]
-                    s, e = min(s, s0), max(e, e0)
-                found[o] = (o, s, e, style)
-        return [found[o] for o in sorted(found)]
+from tui.widgets.article_layout import Spans, document_lines, visible_segments
 
 
 class ArticleView(RowIndexedTextArea):
@@ -189,7 +98,7 @@ class ArticleView(RowIndexedTextArea):
 
     def __init__(self, article: Article, **kwargs) -> None:
         self._shown = shown_body(article.text)  # what is displayed: the same length, the same lines
-        lines, starts = _document_lines(self._shown)
+        lines, starts = document_lines(self._shown)
         whole = (((0, len(article.text)),), "\n".join(lines), starts, len(article.text))
         self._layouts = {False: whole}  # hide_noise -> (segments, document text, line starts, length)
         self._text_of: tuple[object, str] = (None, "")
@@ -210,7 +119,7 @@ class ArticleView(RowIndexedTextArea):
         self._noise: tuple[tuple[int, int, str], ...] = ()
         self._focus: tuple[tuple[int, int], ...] = ()
         self._hide_noise = False
-        self._index: dict[str, _Spans] = {}  # noise, claims, entities, focus: styled in that order
+        self._index: dict[str, Spans] = {}  # noise, claims, entities, focus: styled in that order
         self._rows: LRUCache[tuple, Strip] = LRUCache(1024)  # see render_line
         self._set_segments(list(whole[0]), starts, len(article.text))
 
@@ -249,9 +158,9 @@ class ArticleView(RowIndexedTextArea):
         anchor, cursor = (self.offset_of(location) for location in self.selection)
         self._hide_noise = hide
         if hide not in self._layouts:  # the folded layout, made once for a set of noise regions
-            segments = _visible_segments(self.article.text, [(s, e) for s, e, _ in self._noise])
+            segments = visible_segments(self.article.text, [(s, e) for s, e, _ in self._noise])
             display = "".join(self._shown[s:e] for s, e in segments)
-            lines, starts = _document_lines(display)
+            lines, starts = document_lines(display)
             self._layouts[hide] = (tuple(segments), "\n".join(lines), starts, len(display))
         segments, text, starts, length = self._layouts[hide]
         self._set_segments(list(segments), starts, length)
@@ -333,7 +242,7 @@ class ArticleView(RowIndexedTextArea):
                 spans = ((s, e, entity_style(label)) for s, e, label in self._entities)
             else:
                 spans = ((s, e, FOCUS_STYLE) for s, e in self._focus)
-            self._index[kind] = _Spans(spans)
+            self._index[kind] = Spans(spans)
         self.notify_style_update()
         self.refresh()
 
