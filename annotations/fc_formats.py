@@ -403,29 +403,9 @@ def _save_claims(store, claims: list[tuple[str, dict]], report, targets: set[str
 def _table_rows(path: Path, delimiter: str, required: tuple[str, ...]):
     """The header and ``(line, row)`` of a TSV/CSV file; a file that cannot be
     read, or lacks a column, is a :class:`CorpusError` (one line)."""
-    from corpus.articles import CorpusError
-    from corpus.formats import csv_lines, open_table
+    from corpus.formats import csv_rows
 
-    content = open_table(path)
-    csv.field_size_limit(1 << 30)
-    reader = csv.DictReader(csv_lines(content), delimiter=delimiter)
-    shown = visible(path)
-    try:
-        header = reader.fieldnames or []
-    except csv.Error as exc:
-        raise CorpusError(f"{shown} line 1: {exc}. Fix the file and try again.") from exc
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise CorpusError(f"{shown}: missing column(s) {', '.join(missing)}; the header is "
-                          f"{visible(', '.join(header), 200) or 'empty'}.")
-    rows, ended = [], reader.line_num
-    try:
-        for row in reader:
-            rows.append((ended + 1, row))
-            ended = reader.line_num
-    except csv.Error as exc:
-        raise CorpusError(f"{shown} line {reader.line_num}: {exc}. Fix the file and try again.") from exc
-    return header, rows
+    return csv_rows(path, required, delimiter=delimiter)
 
 
 def table_header(path: Path) -> list[str]:

@@ -414,12 +414,13 @@ def scalar_text(value: object) -> str | None:
 
 
 def csv_rows(path: Path, required: tuple[str, ...] = (), notes: list[str] | None = None,
-              ) -> tuple[list[str], list[tuple[int, dict]]]:
-    """The header and the rows of a CSV file, each row with the line it starts on."""
+             delimiter: str = ",") -> tuple[list[str], list[tuple[int, dict]]]:
+    """The header and the rows of a CSV (or, with ``delimiter="\t"``, TSV) file,
+    each row with the line it starts on."""
     content = open_table(path, notes)
     limit = max_article_bytes()
     csv.field_size_limit(limit)
-    reader = csv.DictReader(csv_lines(content))
+    reader = csv.DictReader(csv_lines(content), delimiter=delimiter)
     shown = visible(path)
     try:
         header = reader.fieldnames or []

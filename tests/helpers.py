@@ -298,3 +298,19 @@ def screen_text(app) -> str:
             col += max(width, 1)
     width, height = app.size
     return "\n".join("".join(rows.get(y, {}).get(x, " ") for x in range(width)) for y in range(height))
+
+
+def popup_host(screen):
+    """A bare Textual app that opens ``screen`` and keeps what it dismisses
+    with in ``app.results`` (for popups tested on their own)."""
+    from textual.app import App
+
+    class PopupHost(App):
+        def __init__(self) -> None:
+            super().__init__()
+            self.results: list = []
+
+        def on_mount(self) -> None:
+            self.push_screen(screen, callback=self.results.append)
+
+    return PopupHost()

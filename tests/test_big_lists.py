@@ -3,26 +3,16 @@ typing narrows it."""
 
 from __future__ import annotations
 
-from textual.app import App
 from textual.widgets import Label, OptionList
 
+from tests.helpers import popup_host
 from tui.screens.targets import TargetEdit, TargetsModal
-
-
-class Host(App):
-    def __init__(self, screen) -> None:
-        super().__init__()
-        self.popup, self.results = screen, []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.popup, callback=self.results.append)
-
 
 TARGETS = [{"id": f"t{i}", "text": f"Proposition {i} about the ceasefire."} for i in range(20_000)]
 
 
 async def test_twenty_thousand_targets_open_as_a_window_that_typing_narrows():
-    app = Host(TargetsModal(TARGETS))
+    app = popup_host(TargetsModal(TARGETS))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         options = app.screen.query_one("#targets", OptionList)
@@ -42,7 +32,7 @@ async def test_twenty_thousand_targets_open_as_a_window_that_typing_narrows():
 async def test_a_claim_form_over_twenty_thousand_targets_finds_them_by_their_words():
     from tui.screens.claim_form import ClaimForm, ClaimFormResult
 
-    app = Host(ClaimForm("a quote", TARGETS, []))
+    app = popup_host(ClaimForm("a quote", TARGETS, []))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.focused.id == "target-find"  # no stance row yet: the finder has the focus
@@ -60,7 +50,7 @@ async def test_editing_a_claim_over_many_targets_shows_its_own_stances():
     from tui.widgets.choice_row import ChoiceRow
 
     claim = {"stances": {"t5": "agree", "t19000": "discuss"}}
-    app = Host(ClaimForm("a quote", TARGETS, [], claim))
+    app = popup_host(ClaimForm("a quote", TARGETS, [], claim))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         rows = [r.field for r in app.screen.query(ChoiceRow) if r.field.startswith("stance:")]

@@ -4,26 +4,22 @@ tuple whose places the caller must know."""
 from __future__ import annotations
 
 import pytest
-from textual.app import App
 
 from annotations.corroboration import GroupRow
+from tests.helpers import popup_host
 from tui.screens.corroboration import CorroborationScreen, GroupStance, GroupWording
-from tui.screens.entities import EntitiesModal, EntityChoice, EntityLabel, EntityLabelModal
+from tui.screens.entities import (
+    EntitiesModal,
+    EntityChoice,
+    EntityLabel,
+    EntityLabelModal,
+)
 from tui.screens.results import Place, ResultsModal
 from tui.screens.targets import TargetEdit, TargetsModal
 
 
-class Host(App):
-    def __init__(self, screen) -> None:
-        super().__init__()
-        self.popup, self.results = screen, []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.popup, callback=self.results.append)
-
-
 async def answer(screen, *keys):
-    app = Host(screen)
+    app = popup_host(screen)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press(*keys)
