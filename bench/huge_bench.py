@@ -27,9 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from textual._wait import wait_for_idle
 
-from bench.keys_bench import KEYS, SIZE
+from bench.keys_bench import KEYS, SIZE, timed_keys
 
 _PHRASE = ("the ministry said on Saturday that talks in Geneva had stalled while officials from "
           "Armenia and Azerbaijan met again , quoted by Reuters and the Associated Press . "
@@ -79,7 +78,6 @@ def build(name: str, text: str, tmp: Path, analyser):
 
 
 async def drive(app, keys: list[str]) -> list[float]:
-    times = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.main.current_view.focus()
@@ -88,11 +86,7 @@ async def drive(app, keys: list[str]) -> list[float]:
         await asyncio.sleep(1.5)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        for key in keys:
-            t0 = time.process_time()
-            await app._press_keys([key])
-            await wait_for_idle(0)
-            times.append(time.process_time() - t0)
+        times = await timed_keys(app, keys)
     return times
 
 

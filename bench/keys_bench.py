@@ -49,19 +49,25 @@ class Plain(App):
 
 
 async def drive(app: App, focus) -> list[float]:
-    times = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         focus(app)
         await pilot.pause()
-        for key in KEYS:
-            # Pilot.press also posts a callback to every widget of the screen after
-            # each key (its _wait_for_screen), which charges an app for its number of
-            # widgets, not its work: press the key as Pilot does, then wait for idle.
-            t0 = time.process_time()
-            await app._press_keys([key])
-            await wait_for_idle(0)
-            times.append(time.process_time() - t0)
+        times = await timed_keys(app, KEYS)
+    return times
+
+
+async def timed_keys(app: App, keys) -> list[float]:
+    """The CPU time of each key. Pilot.press also posts a callback to every
+    widget of the screen after each key (its _wait_for_screen), which charges
+    an app for its number of widgets, not its work: the key is pressed as
+    Pilot does, then the app is let go idle."""
+    times = []
+    for key in keys:
+        t0 = time.process_time()
+        await app._press_keys([key])
+        await wait_for_idle(0)
+        times.append(time.process_time() - t0)
     return times
 
 
