@@ -550,3 +550,39 @@ def test_the_desk_says_when_an_undo_changes_the_scheme(tmp_path, corpus, fever, 
     desk.add_claim(corpus.articles[0].id, 20, 30, {"t1": "SUPPORTS"})
     assert not any(isinstance(e, SchemeChanged) for e in heard)
     store.close()
+
+
+async def test_a_fever_folder_corpus_in_the_app_from_the_keyboard_to_the_export(
+        fever_corpus, analyser, rules_cache, tmp_path, monkeypatch, capsys):
+    """The issue's first "done when", as a reader does it: the folder with its
+    factdesk.toml opened as the command opens it, the claim form offers FEVER's
+    labels with their keys, REFUTES is chosen by its key, and the export says REFUTES."""
+    from tests.helpers import screen_text, wait_for
+    from tui.app import FactdeskApp
+    from tui.screens.claim_form import ClaimForm
+
+    monkeypatch.setenv("FACTDESK_CACHE_DIR", str(rules_cache))
+    db = tmp_path / "fever.json"
+    corpus, store, _ = cli.open_session(str(fever_corpus), str(db))
+    try:
+        app = FactdeskApp(corpus, store, analyser)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await pilot.pause()
+            article = corpus.articles[0]
+            app.main.jump_to(article.id, *span_of(article.text, PHRASE))
+            await pilot.press("c")
+            await wait_for(pilot, lambda: isinstance(app.screen, ClaimForm))
+            shown = screen_text(app)  # what the reader sees
+            assert all(f"{n} {label}" in shown for n, label in zip("123", FEVER)), shown
+            await pilot.press("2", "enter")
+            await wait_for(pilot, lambda: not isinstance(app.screen, ClaimForm))
+        [claim] = store.claims(article.id)
+        assert claim["stances"] == {"t1": "REFUTES"}
+    finally:
+        store.close()
+    out = tmp_path / "out"
+    assert cli.main(["export", "--db", str(db), "--out", str(out), "--model", "rules", "--task", "stance",
+                     "--format", "jsonl"]) == 0
+    assert [r["label"] for r in read_jsonl(out / "stance.jsonl")] == ["REFUTES"]
+    assert json.loads((out / "labels.json").read_text(encoding="utf-8"))["stance"] == list(FEVER)
+    capsys.readouterr()
