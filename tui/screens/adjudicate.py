@@ -322,21 +322,20 @@ class AdjudicateScreen(Screen):
     # -- history and the rest -------------------------------------------------------
 
     def action_undo(self) -> None:
-        try:
-            label = self.review.gold.undo()
-        except StoreError as exc:
-            self.notify(f"Undo NOT done: {visible(exc, 300)}", severity="error")
-            return
-        self.notify(f"Undone: {visible(label, 80)}." if label else "Nothing to undo.")
-        self.show()
+        self._history(redo=False)
 
     def action_redo(self) -> None:
+        self._history(redo=True)
+
+    def _history(self, redo: bool) -> None:
+        """u / U in the gold store; the item shown again as it now stands."""
+        what, done = ("Redo", "Redone") if redo else ("Undo", "Undone")
         try:
-            label = self.review.gold.redo()
+            label = self.review.gold.redo() if redo else self.review.gold.undo()
         except StoreError as exc:
-            self.notify(f"Redo NOT done: {visible(exc, 300)}", severity="error")
+            self.notify(f"{what} NOT done: {visible(exc, 300)}", severity="error")
             return
-        self.notify(f"Redone: {visible(label, 80)}." if label else "Nothing to redo.")
+        self.notify(f"{done}: {visible(label, 80)}." if label else f"Nothing to {what.lower()}.")
         self.show()
 
     def action_agreed(self) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 from rich.text import Text
 from textual import events
@@ -158,14 +159,10 @@ class ClaimForm(ModalScreen[ClaimFormResult | None]):
 
     def _find_targets(self, typed: str) -> None:
         """At most :data:`SHOWN_TARGETS` targets holding every word typed, not yet in the form."""
-        words = typed.casefold().split()
-        have = {r.field.split(":", 1)[1] for r in self.query(ChoiceRow) if r.field.startswith("stance:")}
-        found = []
-        for target in self.targets:
-            if target["id"] not in have and all(w in target["text"].casefold() for w in words):
-                found.append(target)
-                if len(found) == SHOWN_TARGETS:
-                    break
+        from tui.screens.targets import targets_with_words
+
+        have = frozenset(r.field.split(":", 1)[1] for r in self.query(ChoiceRow) if r.field.startswith("stance:"))
+        found = list(islice(targets_with_words(self.targets, typed, have), SHOWN_TARGETS))
         options = self.query_one("#target-options", OptionList)
         options.clear_options()
         options.add_options([Option(Text(visible(t["text"], limit=200)), id=t["id"]) for t in found])

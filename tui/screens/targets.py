@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -13,6 +14,15 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from corpus.text import visible
+
+
+def targets_with_words(targets: list[dict], typed: str, skip: frozenset[str] = frozenset()) -> Iterator[dict]:
+    """The targets whose text holds every word typed (any case), in order, but
+    those whose ids are in ``skip``: what a list of targets narrows to."""
+    words = typed.casefold().split()
+    for target in targets:
+        if target["id"] not in skip and all(w in target["text"].casefold() for w in words):
+            yield target
 
 
 @dataclass(frozen=True)
@@ -52,9 +62,7 @@ class TargetsModal(ModalScreen[TargetEdit | None]):
     def _show(self, typed: str) -> None:
         """The targets holding every word typed, at most :attr:`SHOWN` of them:
         a list of any length opens at once and narrows as the reader types."""
-        words = typed.casefold().split()
-        matching = [t for t in self.targets if all(w in t["text"].casefold() for w in words)] if words \
-            else self.targets
+        matching = list(targets_with_words(self.targets, typed))
         options = self.query_one("#targets", OptionList)
         options.clear_options()
         options.add_options([Option(Text(visible(t["text"], limit=300)), id=t["id"]) for t in matching[:self.SHOWN]])
