@@ -58,3 +58,75 @@ async def test_editing_a_claim_over_many_targets_shows_its_own_stances():
         await pilot.press("enter")
         await pilot.pause()
     assert app.results[0].stances == {"t5": "agree", "t19000": "discuss"}
+
+
+# -- the entities popup (E) ------------------------------------------------------------
+
+ENTITIES = [(f"{'place' if i % 2 else 'person'}:name {i}", f"Name {i}", 20_000 - i, 1 + i % 7) for i in range(20_000)]
+
+
+def _shown(options: OptionList) -> list[str]:
+    return [options.get_option_at_index(i).id for i in range(options.option_count)]
+
+
+async def test_twenty_thousand_entities_open_as_a_window_that_typing_narrows():
+    from textual.widgets import Input
+
+    from tui.screens.entities import EntitiesModal, EntityChoice
+    from tui.widgets.window_list import SHOWN
+
+    app = popup_host(EntitiesModal(ENTITIES))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#entities", OptionList)
+        assert _shown(options) == [row[0] for row in ENTITIES[:SHOWN]]
+        assert "200 of 20,000 shown" in str(app.screen.query_one("#entities-count", Label).render())
+        assert app.focused is options  # m and Enter act on the list at once
+        await pilot.press(*"name 1999 place")  # letters typed on the list go to the finder: text and label
+        await pilot.pause()
+        assert app.screen.query_one("#entity-find", Input).value == "name 1999 place"
+        matching = [row[0] for row in ENTITIES if "1999" in row[1] and row[0].startswith("place:")]
+        assert _shown(options) == matching and 1 < len(matching) < SHOWN
+        assert not app.screen.query_one("#entities-count", Label).display  # all of them shown
+        await pilot.press("down", "down", "enter")  # to the list, its second row
+        await pilot.pause()
+    assert app.results == [EntityChoice("focus", (matching[1],))]
+
+
+async def test_entities_merge_across_two_searches():
+    from tui.screens.entities import EntitiesModal, EntityChoice
+
+    app = popup_host(EntitiesModal(ENTITIES))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"name 12345", "down", "m")  # marked: Name 12345
+        await pilot.press("slash", "ctrl+u", *"name 778 person", "enter")  # / then a word starting with any letter
+        await pilot.pause()
+    assert app.results == [EntityChoice("focus", ("person:name 778",))]
+    app = popup_host(EntitiesModal(ENTITIES))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"name 12345", "down", "m", "slash", "ctrl+u", *"name 778 person", "down", "m")
+        await pilot.pause()
+    assert app.results == [EntityChoice("merge", ("place:name 12345", "person:name 778"))]
+
+
+async def test_letters_typed_with_e_reach_the_entities_popup_not_the_article(corpus, store, analyser, monkeypatch):
+    """E and the words typed right after it, in one burst, over an event with
+    20,000 more entities: the words narrow the popup while it is built, none
+    of them reaches the main screen below (e would go back to the events, r
+    rate the article), and Enter focuses the entity found."""
+    from annotations.desk import Desk
+    from tests.helpers import SIZE, make_app, wait_for
+    from tui.screens.main.screen import MainScreen
+
+    own = Desk.entity_rows
+    monkeypatch.setattr(Desk, "entity_rows", lambda desk, groups: own(desk, groups) + ENTITIES)
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        main = await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen, "the main screen")
+        await wait_for(pilot, lambda: main.desk.entity_groups(), "the entities of the event")
+        await pilot.press("E", *"yerevan place", "enter")
+        await wait_for(pilot, lambda: app.screen is main, "the popup to close")
+        assert main.focus_key == "place:yerevan"  # not the first of the list, place:armenia
+        assert not store.ratings()

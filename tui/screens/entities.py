@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.labels import DEFAULT, LabelScheme
 from corpus.text import visible
 from tui.widgets.choice_row import form_keys
+from tui.widgets.window_list import fill, typed_into, with_words
 
 # the label form's own keys, never a label's: 0 not an entity, a every mention, m
 # (kept as annotations.labels keeps it for entities: the merge key of the list)
@@ -39,7 +41,9 @@ class EntityLabel:
 
 class EntitiesModal(ModalScreen[EntityChoice | None]):
     """The event's entities by frequency. Enter focuses one; m on one row, then m
-    on another, merges the two groups."""
+    on another, merges the two groups. Typing words narrows the list to the
+    entities holding them (in their text or label): an event may have 20,000,
+    of which :data:`~tui.widgets.window_list.SHOWN` are built at a time."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("m", "merge", "Merge")]
 
@@ -47,24 +51,64 @@ class EntitiesModal(ModalScreen[EntityChoice | None]):
         super().__init__()
         self.rows = rows
         self.marked: str | None = None
+        # what typing narrows by: the entity's text and its label, casefolded once
+        self._haystacks = {row[0]: f"{row[1]} {row[0].split(':', 1)[0]}".casefold() for row in rows}
 
     def compose(self) -> ComposeResult:
-        options = []
-        for key, text, mentions, articles in self.rows:
-            line = Text(no_wrap=True, overflow="ellipsis")
-            line.append(f"{mentions:>4} ", style="bold")
-            line.append(f"in {articles:>2} article(s)  ")
-            line.append(visible(text, limit=80), style="bold")
-            line.append(f"  {visible(key.split(':', 1)[0], limit=20)}", style="dim")
-            options.append(Option(line, id=key))
         with Vertical(classes="form results"):
-            yield Label(Text(f"{len(self.rows)} entities in this event"), classes="form-title")
-            yield OptionList(*options, id="entities")
-            yield Label(Text("Enter highlights it everywhere · m then m on another merges them · Esc closes"),
+            yield Label(Text(f"{len(self.rows):,} entities in this event"), classes="form-title")
+            yield Input(placeholder="Type words to find entities (text or label); ↓ goes to the list",
+                        id="entity-find", select_on_focus=False)
+            yield OptionList(id="entities")
+            yield Label(id="entities-count", classes="form-hint")
+            yield Label(Text("Enter highlights it everywhere · m then m on another merges them · letters typed on "
+                             "the list find entities (/ first for a word starting with m) · Esc closes"),
                         classes="form-hint")
 
     def on_mount(self) -> None:
+        self._show("")
         self.query_one("#entities", OptionList).focus()
+
+    @staticmethod
+    def _option(row: tuple[str, str, int, int]) -> Option:
+        key, text, mentions, articles = row
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(f"{mentions:>4} ", style="bold")
+        line.append(f"in {articles:>2} article(s)  ")
+        line.append(visible(text, limit=80), style="bold")
+        line.append(f"  {visible(key.split(':', 1)[0], limit=20)}", style="dim")
+        return Option(line, id=key)
+
+    def _show(self, typed: str) -> None:
+        matching = with_words(self.rows, lambda row: self._haystacks[row[0]], typed)
+        fill(self.query_one("#entities", OptionList), self.query_one("#entities-count", Label), matching,
+             self._option, hint="type words to narrow the list")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._show(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the finder: the first entity found."""
+        event.stop()
+        option = self.query_one("#entities", OptionList).highlighted_option
+        if option is not None:
+            self.dismiss(EntityChoice("focus", (option.id,)))
+
+    def on_key(self, event: events.Key) -> None:
+        finder = self.query_one("#entity-find", Input)
+        if self.focused is finder:
+            if event.key == "down":  # from the finder to the list it narrowed
+                event.stop()
+                event.prevent_default()
+                self.query_one("#entities", OptionList).focus()
+            return
+        if event.key == "slash":  # the finder, for a word that starts with a bound key (m)
+            event.stop()
+            event.prevent_default()
+            finder.focus()
+            return
+        typed_into(self, event, finder)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

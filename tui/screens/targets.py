@@ -14,6 +14,8 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from corpus.text import visible
+from tui.widgets.window_list import SHOWN as WINDOW
+from tui.widgets.window_list import fill
 
 
 def targets_with_words(targets: list[dict], typed: str, skip: frozenset[str] = frozenset()) -> Iterator[dict]:
@@ -44,7 +46,7 @@ class TargetsModal(ModalScreen[TargetEdit | None]):
         self.targets = targets
         self.editing: str | None = None
 
-    SHOWN = 200  # options built at a time: an event may have 20,000 targets
+    SHOWN = WINDOW  # options built at a time: an event may have 20,000 targets
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -62,17 +64,9 @@ class TargetsModal(ModalScreen[TargetEdit | None]):
     def _show(self, typed: str) -> None:
         """The targets holding every word typed, at most :attr:`SHOWN` of them:
         a list of any length opens at once and narrows as the reader types."""
-        matching = list(targets_with_words(self.targets, typed))
-        options = self.query_one("#targets", OptionList)
-        options.clear_options()
-        options.add_options([Option(Text(visible(t["text"], limit=300)), id=t["id"]) for t in matching[:self.SHOWN]])
-        if matching:
-            options.highlighted = 0
-        more = len(matching) - self.SHOWN
-        count = self.query_one("#targets-count", Label)
-        count.update(Text(f"{self.SHOWN} of {len(matching):,} shown: type words to narrow the list" if more > 0
-                          else ""))
-        count.display = more > 0
+        fill(self.query_one("#targets", OptionList), self.query_one("#targets-count", Label),
+             targets_with_words(self.targets, typed),
+             lambda t: Option(Text(visible(t["text"], limit=300)), id=t["id"]), self.SHOWN)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "target-text" and self.editing is None:
