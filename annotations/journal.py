@@ -280,6 +280,7 @@ class JournalStorage(Storage):
         snapshot_every: int = SNAPSHOT_EVERY,
         backups: int = BACKUPS_KEPT,
         ops: FileOps | None = None,
+        cold_tables: Iterable[str] = (),
     ) -> None:
         # The real file: a store reached through a symlink must lock and write
         # the file the link points to (its journal and lock beside it).
@@ -298,7 +299,11 @@ class JournalStorage(Storage):
         self._pending: list[Change] | None = None  # inside an action()
         self._pending_meta: dict = {}
         self._table_objects: dict[str, JournalTable] = {}
-        self.tables: dict[str, dict[str, dict]] = {}
+        self._tables: dict[str, dict[str, dict]] = {}
+        # Tables kept as their snapshot bytes (checked by CRC) until first used:
+        # a corpus's gold rows are tens of thousands of documents the app never reads.
+        self._cold_names = frozenset(cold_tables)
+        self._cold: dict[str, ColdTable] = {}
         self.seq = 0  # seq of the last entry applied
         self.snapshot_seq = 0
         self.snapshot_offset = 0
@@ -345,9 +350,10 @@ class JournalStorage(Storage):
             self._lock_fd = None
 
     def _load(self, backups: int) -> None:
-        data = load_snapshot(self.path)
+        data = load_snapshot(self.path, cold=self._cold_names)
         internal = (data.pop(INTERNAL_TABLE, None) or {}).get("1") or {}
-        self.tables = data
+        self._cold = {name: docs for name, docs in data.items() if isinstance(docs, ColdTable)}
+        self._tables = {name: docs for name, docs in data.items() if not isinstance(docs, ColdTable)}
         self.seq = self.snapshot_seq = int(internal.get("seq", 0))
         self.snapshot_offset = int(internal.get("offset", 0))
         self.undo_stack = list(internal.get("undo", []))
@@ -420,6 +426,48 @@ class JournalStorage(Storage):
             f"{visible(self.path)}`: it keeps every entry that still applies and names the ones it skips."
         )
 
+    # -- the tables ------------------------------------------------------------
+
+    @property
+    def tables(self) -> dict[str, dict[str, dict]]:
+        """Every table's documents (table name -> doc id -> document), all parsed."""
+        for name in list(self._cold):
+            self.docs(name)
+        return self._tables
+
+    def docs(self, name: str) -> dict[str, dict]:
+        """One table's documents (an empty dict for a table not there), parsed
+        from the snapshot on first use if it was kept cold."""
+        cold = self._cold.get(name)
+        if cold is not None:
+            docs = orjson.loads(self._read_cold(name, cold))
+            _share_values(docs, {})
+            self._tables[name] = docs
+            del self._cold[name]
+        return self._tables.get(name, {})
+
+    def _read_cold(self, name: str, cold: ColdTable) -> bytes:
+        try:
+            return read_cold(self.path, cold)
+        except (OSError, ValueError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) else str(exc)
+            raise StoreError(
+                f"{visible(self.path)}: table {visible(name)} cannot be read back from the store file ({why}). "
+                "Nothing was changed. Close factdesk and open the store again; if this repeats, run "
+                f"`factdesk store repair --db {visible(self.path)}`.") from exc
+
+    @property
+    def unparsed(self) -> frozenset[str]:
+        """The cold tables not parsed yet in this session."""
+        return frozenset(self._cold)
+
+    def table_names(self) -> set[str]:
+        return set(self._tables) | set(self._cold)
+
+    def _writable_docs(self, name: str) -> dict[str, dict]:
+        self.docs(name)
+        return self._tables.setdefault(name, {})
+
     # -- TinyDB Storage API --------------------------------------------------
 
     def read(self) -> dict:
@@ -485,7 +533,7 @@ class JournalStorage(Storage):
         if self._pending is not None:  # nested: the outer action collects
             yield
             return
-        next_ids, names = self.id_counters(), set(self.tables)
+        next_ids, names = self.id_counters(), self.table_names()
         self._pending, self._pending_meta = [], {"label": label, "undoable": undoable}
         try:
             yield
@@ -507,9 +555,9 @@ class JournalStorage(Storage):
         if not changes:
             return
         self._revert(changes)
-        for name in set(self.tables) - names:
-            if not self.tables[name]:
-                del self.tables[name]  # a table the action created
+        for name in self.table_names() - names:
+            if not self._tables.get(name):
+                self._tables.pop(name, None)  # a table the action created
         for name, table in self._table_objects.items():
             table.set_id_counter(next_ids.get(name))
             table.clear_cache()
@@ -594,7 +642,7 @@ class JournalStorage(Storage):
 
     def _apply_changes(self, changes: Iterable[Change]) -> None:
         for table, doc_id, _before, after in changes:
-            docs = self.tables.setdefault(table, {})
+            docs = self._writable_docs(table)
             if after is None:
                 docs.pop(doc_id, None)
             else:
@@ -602,7 +650,7 @@ class JournalStorage(Storage):
 
     def _revert(self, changes: list[Change]) -> None:
         for table, doc_id, before, _after in reversed(changes):
-            docs = self.tables.setdefault(table, {})
+            docs = self._writable_docs(table)
             if before is None:
                 docs.pop(doc_id, None)
             else:
@@ -677,20 +725,23 @@ class JournalStorage(Storage):
         A snapshot that fails loses nothing: the journal has every action."""
         if self.read_only:
             return
-        data = dict(self.tables)
         internal = {"seq": self.seq, "offset": self.journal_end,
                     "undo": self.undo_stack, "redo": self.redo_stack, "format": 1}
         if self._void is not None:
             internal["void"] = self._void
-        data[INTERNAL_TABLE] = {"1": internal}
-        payload = orjson.dumps(data)
         try:
+            raw = {name: self._read_cold(name, cold) for name, cold in self._cold.items()}
+            payload, where = encode_snapshot(self._tables, internal, raw)
             atomic_write(self.path, payload, self.ops)
+        except StoreError as exc:
+            self.report.notes.append(f"{self.path}: snapshot not written ({exc}); the journal has every action.")
+            return
         except OSError as exc:
             # The journal still has everything: nothing is lost, the next snapshot retries.
             self.report.notes.append(f"{self.path}: snapshot failed ({exc.strerror}); the journal has every action.")
             return
         self.snapshot_seq, self.snapshot_offset = self.seq, self.journal_end
+        self._cold = {name: where[name] for name in self._cold}
 
     @property
     def unsnapshotted(self) -> int:
@@ -738,32 +789,151 @@ def _read_lock(fd: int) -> str:
     return visible(f"process {info.get('pid')} on {info.get('host')}, since {info.get('since')}", 160)
 
 
-def load_snapshot(path: Path) -> dict:
+@dataclass(frozen=True)
+class ColdTable:
+    """A table left unparsed in the snapshot file: where its JSON is, and its CRC."""
+
+    offset: int
+    length: int
+    crc: int
+
+
+def encode_snapshot(tables: dict, internal: dict, raw: dict[str, bytes] | None = None
+                    ) -> tuple[bytes, dict[str, ColdTable]]:
+    """The snapshot file's bytes: one JSON object, each table on a line of its own,
+    the store's own record (``internal``, with each table's CRC) last; and where
+    each table's JSON is in them.
+
+    It is plain JSON (any JSON reader takes it). The line per table lets
+    :func:`load_snapshot` parse one table at a time, and leave a table cold
+    (parsed only when used, from the file, checked by its CRC). ``raw``: the
+    JSON of tables still cold, written back as they were read."""
+    payloads = [(name, orjson.dumps(docs)) for name, docs in tables.items()]
+    payloads += list((raw or {}).items())
+    internal = dict(internal, crc={name: zlib.crc32(payload) for name, payload in payloads})
+    payloads.append((INTERNAL_TABLE, orjson.dumps({"1": internal})))
+    parts, where, offset = [b"{"], {}, 1
+    for i, (name, payload) in enumerate(payloads):
+        head = (b",\n" if i else b"") + orjson.dumps(name) + b":"
+        offset += len(head)
+        where[name] = ColdTable(offset, len(payload), internal["crc"].get(name, 0))
+        parts += [head, payload]
+        offset += len(payload)
+    parts.append(b"}")
+    return b"".join(parts), where
+
+
+def read_cold(path: Path, table: ColdTable) -> bytes:
+    """The JSON of a cold table, read again from the snapshot; ValueError when it
+    is not what was there when the store was opened."""
+    with open(path, "rb") as fh:
+        fh.seek(table.offset)
+        raw = fh.read(table.length)
+    if len(raw) != table.length or zlib.crc32(raw) != table.crc:
+        raise ValueError("the snapshot file changed on disk since the store was opened")
+    return raw
+
+
+SHARED_VALUE_CHARS = 64  # string values this short are shared between documents (ids, labels)
+
+
+def _share_values(table: object, shared: dict[str, str]) -> None:
+    """Make equal short string values of the documents one object: the gold rows
+    of a big corpus repeat the same ids and labels tens of thousands of times."""
+    if not isinstance(table, dict):
+        return
+    for doc in table.values():
+        if isinstance(doc, dict):
+            for key, value in doc.items():
+                if type(value) is str and len(value) <= SHARED_VALUE_CHARS:
+                    doc[key] = shared.setdefault(value, value)
+
+
+def _parse_snapshot(raw: bytes, cold: frozenset[str]) -> object:
+    """The snapshot's JSON, parsed table by table when it is laid out one table
+    per line (as :func:`encode_snapshot` writes it), else the whole file at once."""
+    if raw.startswith(b"{") and b",\n" in raw:
+        try:
+            return _parse_table_lines(raw, cold)
+        except ValueError:
+            pass  # not laid out as factdesk writes it: read as any JSON file
+    data = orjson.loads(raw)
+    if isinstance(data, dict):
+        shared: dict[str, str] = {}
+        for table in data.values():
+            _share_values(table, shared)
+    return data
+
+
+def _parse_table_lines(raw: bytes, cold: frozenset[str]) -> dict:
+    """Each line is ``"name":{documents},`` (the last ends the object instead of
+    the comma). A table named in ``cold`` whose JSON matches the CRC the
+    snapshot recorded is left unparsed: a :class:`ColdTable`."""
+    data: dict = {}
+    later: dict[str, tuple[int, int]] = {}
+    shared: dict[str, str] = {}
+    view = memoryview(raw)
+    size = len(raw.rstrip())
+    pos = 1
+    while True:
+        end = raw.find(b"\n", pos)
+        last = end < 0
+        end = size if last else end
+        line_end = end - (raw[end - 1:end] == b"\r")
+        if raw[line_end - 1:line_end] != (b"}" if last else b","):
+            raise ValueError("not a table per line")
+        colon = raw.index(b'":', pos, line_end) + 1
+        name = orjson.loads(view[pos:colon])
+        if not isinstance(name, str) or name in data or name in later:
+            raise ValueError("not a table name")
+        if name in cold:
+            later[name] = (colon + 1, line_end - 1)
+        else:
+            data[name] = orjson.loads(view[colon + 1:line_end - 1])
+            _share_values(data[name], shared)
+        if last:
+            break
+        pos = end + 1
+    internal = data.get(INTERNAL_TABLE)
+    crcs = (internal.get("1") or {}).get("crc") if isinstance(internal, dict) else None
+    for name, (start, stop) in later.items():
+        crc = zlib.crc32(view[start:stop])
+        if isinstance(crcs, dict) and crcs.get(name) == crc:
+            data[name] = ColdTable(start, stop - start, crc)
+        else:  # not as factdesk wrote it: parse it now
+            data[name] = orjson.loads(view[start:stop])
+            _share_values(data[name], shared)
+    return data
+
+
+def load_snapshot(path: Path, cold: Iterable[str] = ()) -> dict:
     """The tables in a snapshot file; an absent or empty file (or ``{}``) is an empty store.
+
+    A table named in ``cold`` may come back as a :class:`ColdTable`, where its
+    JSON is in the file (checked against the CRC the snapshot recorded).
 
     Raises :class:`StoreError` for anything that is not a factdesk store
     (:class:`ForeignStore` for JSON that is not one), without touching the file.
     """
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        if not raw.strip():
+            return {}
+        try:
+            data = _parse_snapshot(raw, frozenset(cold))
+        except ValueError as exc:
+            raise _unreadable(path, exc) from exc
+        del raw
     except FileNotFoundError:
         return {}
     except IsADirectoryError as exc:
         raise StoreError(f"{visible(path)}: is a folder, not a store file. Give a file path with --db.") from exc
     except OSError as exc:
         raise StoreError(f"{visible(path)}: cannot be read ({exc.strerror}).") from exc
-    if not raw.strip():
-        return {}
-    try:
-        data = orjson.loads(raw)
-    except ValueError as exc:
-        raise StoreError(
-            f"{visible(path)}: not a readable factdesk store ({exc.__class__.__name__}: {visible(exc, 120)}). "
-            f"The file was left untouched: run `factdesk store repair --db {visible(path)}` to rebuild it "
-            "from the backups and the journal, or open another store with --db."
-        ) from exc
     if not isinstance(data, dict) or not all(
-        isinstance(t, dict) and all(isinstance(d, dict) for d in t.values()) for t in data.values()
+        isinstance(t, ColdTable) or isinstance(t, dict) and all(isinstance(d, dict) for d in t.values())
+        for t in data.values()
     ):
         raise ForeignStore(
             f"{visible(path)}: this JSON file is not a factdesk store. The file was left untouched: "
@@ -777,6 +947,14 @@ def load_snapshot(path: Path) -> dict:
             "untouched: give another file with --db (a new file name makes a new store)."
         )
     return data
+
+
+def _unreadable(path: Path, exc: ValueError) -> StoreError:
+    return StoreError(
+        f"{visible(path)}: not a readable factdesk store ({exc.__class__.__name__}: {visible(exc, 120)}). "
+        f"The file was left untouched: run `factdesk store repair --db {visible(path)}` to rebuild it "
+        "from the backups and the journal, or open another store with --db."
+    )
 
 
 def is_factdesk(data: dict) -> bool:

@@ -306,7 +306,8 @@ class AnnotationStore:
         self.storage: JournalStorage | None = None
 
         def make_storage(path, **_):
-            self.storage = JournalStorage(path, **options)
+            # the gold rows are parsed when first read (export, agreement), not on every open
+            self.storage = JournalStorage(path, cold_tables=("gold",), **options)
             return self.storage
 
         self.db = _DB(self.path, storage=make_storage)
@@ -419,9 +420,8 @@ class AnnotationStore:
 
     def _users(self, set_name: str, label: str):
         """``(table, doc_id, record)`` of every record that uses the label."""
-        tables = self.storage.tables
         for table, test in _LABEL_USES[set_name]:
-            for doc_id, doc in tables.get(table, {}).items():
+            for doc_id, doc in self.storage.docs(table).items():
                 if test(doc, label):
                     yield table, doc_id, doc
 
@@ -538,6 +538,7 @@ class AnnotationStore:
         ]
         article_event = {i: e.id for e in reversed(corpus.events) for i in e.article_ids}
         articles = self.db.table("articles")
+        self._share_texts(corpus)
         known = {doc["id"]: doc for doc in articles.all()}
         new = [a for a in corpus.articles if a.id not in known]
         binding = meta.get("corpus_binding") if merge else identity
@@ -574,6 +575,16 @@ class AnnotationStore:
         self._targets = None
         return self.reanchored
 
+    def _share_texts(self, corpus: Corpus) -> None:
+        """Hold each article's text once: the store's copy of a text equal to the
+        corpus's becomes the corpus's string (the same value, so nothing is
+        written; a big corpus's texts are otherwise in memory twice)."""
+        texts = {a.id: a.text for a in corpus.articles}
+        for doc in self.storage.docs("articles").values():
+            text = texts.get(doc.get("id"))
+            if text is not None and doc.get("text") == text:
+                doc["text"] = text
+
     def _check_binding(self, meta: dict, identity: dict) -> None:
         """Refuse a corpus that is not the store's own, before anything is written.
 
@@ -587,7 +598,7 @@ class AnnotationStore:
                 return
             own = f"`factdesk {visible_path(bound.get('path'))} --db {visible_path(self.path)}`"
             made_with = _describe(bound)
-        elif named and named != identity["name"] and self.storage.tables.get("articles"):
+        elif named and named != identity["name"] and self.storage.docs("articles"):
             # A store from before corpus bindings: the corpus's name is all it recorded.
             own = f"`factdesk CORPUS --db {visible_path(self.path)}` with that corpus"
             made_with = repr(visible_path(named))
@@ -660,7 +671,7 @@ class AnnotationStore:
     def records(self, table: str) -> list[dict]:
         """Every record of a table, as plain dicts (for bulk readers such as the
         export: no TinyDB documents are built)."""
-        return [dict(doc) for doc in self.storage.tables.get(table, {}).values()]
+        return [dict(doc) for doc in self.storage.docs(table).values()]
 
     def gold(self) -> list[dict]:
         """Gold pre-annotations, in the order of the source file."""
@@ -783,7 +794,7 @@ class AnnotationStore:
 
     def _claim_doc_id(self, claim_id: str) -> int | None:
         if self._claim_ids is None:
-            self._claim_ids = {doc["id"]: int(key) for key, doc in self.storage.tables.get("claims", {}).items()}
+            self._claim_ids = {doc["id"]: int(key) for key, doc in self.storage.docs("claims").items()}
         return self._claim_ids.get(claim_id)
 
     def add_claim(
@@ -887,7 +898,7 @@ class AnnotationStore:
 
     def claims_for_review(self) -> list[dict]:
         # raw rows, not TinyDB documents: the status line asks on every change
-        return [dict(c) for c in self.storage.tables.get("claims", {}).values() if c.get("status") == "needs_review"]
+        return [dict(c) for c in self.storage.docs("claims").values() if c.get("status") == "needs_review"]
 
     def newest_version(self, article_id: str) -> str:
         """The id of the article's newest text: an article whose text changed
@@ -1092,7 +1103,7 @@ class AnnotationStore:
     def entity_edits_by_article(self) -> dict[str, list[dict]]:
         """Every article's entity edits, in the order made, in one pass over the table."""
         edits: dict[str, list[dict]] = {}
-        for key, doc in sorted(self.storage.tables.get("entity_edits", {}).items(), key=lambda kv: int(kv[0])):
+        for key, doc in sorted(self.storage.docs("entity_edits").items(), key=lambda kv: int(kv[0])):
             edits.setdefault(doc["article_id"], []).append(dict(doc))
         return edits
 
@@ -1111,9 +1122,9 @@ class AnnotationStore:
     def event_progress(self, article_ids: list[str]) -> tuple[int, int]:
         """(claims, rated articles) over the given articles."""
         ids = set(article_ids)
-        claims = sum(1 for c in self.storage.tables.get("claims", {}).values()
+        claims = sum(1 for c in self.storage.docs("claims").values()
                      if c["article_id"] in ids and c.get("status", "ok") == "ok")
-        rated = len({r["article_id"] for r in self.storage.tables.get("ratings", {}).values()
+        rated = len({r["article_id"] for r in self.storage.docs("ratings").values()
                      if r["article_id"] in ids and r["annotator"] == self.annotator})
         return claims, rated
 

@@ -5,7 +5,8 @@ per insert at 20,000 records, even in memory). TinyDB offers no public way to
 change that but to subclass ``Table`` (``TinyDB.table_class``), so this module
 does, and it is the only one that touches ``Table``'s private names: the next
 document id (``_next_id``, ``_get_next_id``), which a failed, rolled-back action
-must give back. ``tests/test_journal.py`` pins the behaviour (ids after inserts,
+must give back, and ``_read_table``, so that reading one table does not parse the
+journal's cold tables. ``tests/test_journal.py`` pins the behaviour (ids after inserts,
 removals, reopening and failed actions), so a TinyDB release that changes these
 names fails a test instead of reusing ids.
 """
@@ -49,7 +50,12 @@ class JournalTable(Table):
         self._next_id = state
 
     def _docs(self) -> dict[str, dict]:
-        return self._journal.tables.get(self.name, {})
+        return self._journal.docs(self.name)
+
+    def _read_table(self) -> dict[str, Mapping]:
+        # TinyDB reads the whole storage to take one table from it; reading just
+        # this one leaves the journal's cold tables (see JournalStorage) unparsed.
+        return self._journal.docs(self.name)
 
     def _commit(self, changes: list[Change], next_id: int | None = None) -> None:
         if changes:
