@@ -130,3 +130,105 @@ async def test_letters_typed_with_e_reach_the_entities_popup_not_the_article(cor
         await wait_for(pilot, lambda: app.screen is main, "the popup to close")
         assert main.focus_key == "place:yerevan"  # not the first of the list, place:armenia
         assert not store.ratings()
+
+
+# -- the events list -------------------------------------------------------------------
+
+def _events_host(corpus, store):
+    from textual.app import App
+
+    from tui.screens.events import EventsScreen
+
+    class EventsHost(App):
+        """The events screen on its own: the events it opens are kept."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.opened: list[str] = []
+
+        def on_mount(self) -> None:
+            self.push_screen(EventsScreen(corpus, store))
+
+        def open_event(self, event) -> None:
+            self.opened.append(event.id)
+
+    return EventsHost()
+
+
+def _rows(table) -> list[str]:
+    return [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
+
+
+async def test_five_thousand_events_open_as_a_window_that_typing_narrows(tmp_path):
+    from textual.widgets import DataTable, Input, Static
+
+    from annotations.store import AnnotationStore
+    from corpus.model import Corpus, Event
+
+    corpus = Corpus("big", tmp_path, [Event(f"e{i}", f"Talks round {i}", (), (f"a{i}", f"b{i}"))
+                                      for i in range(5000)])
+    with AnnotationStore(tmp_path / "s.json") as store:
+        store.import_records("claims", [{"id": "c1", "article_id": "a4321", "status": "ok"},
+                                        {"id": "c2", "article_id": "b4321", "status": "ok"},
+                                        {"id": "c3", "article_id": "a4321", "status": "needs_review"}], "claims")
+        store.import_records("ratings", [{"article_id": "b4321", "annotator": store.annotator, "label": "mixed"},
+                                         {"article_id": "a4321", "annotator": "someone else", "label": "mixed"}],
+                             "ratings")
+        app = _events_host(corpus, store)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            table = screen.query_one(DataTable)
+            assert _rows(table) == [f"e{i}" for i in range(200)] and app.focused is table
+            status = str(screen.query_one("#events-status", Static).render())
+            assert "200 of 5,000 shown" in status and "5,000 events" in status
+            await pilot.press(*"round 4321")  # typed on the table: the finder takes them
+            await pilot.pause()
+            assert screen.query_one("#events-find", Input).value == "round 4321"
+            assert _rows(table) == ["e4321"]
+            assert [str(cell) for cell in table.get_row_at(0)] == ["2", "2", "1/2", "Talks round 4321"]
+            status = str(screen.query_one("#events-status", Static).render())
+            assert "1 of 5,000 events hold the words typed" in status
+            await pilot.press("enter")  # Enter in the finder: the first event found
+            await pilot.pause()
+            assert app.opened == ["e4321"]
+            await pilot.press("ctrl+u", *"round 432", "down", "down", "enter")  # ↓ to the table, its second row
+            await pilot.pause()
+            found = [e.id for e in corpus.events if "432" in e.title]
+            assert _rows(table) == found and found[:3] == ["e432", "e1432", "e2432"]
+            assert app.opened == ["e4321", "e1432"]
+            store.import_records("claims", [{"id": "c4", "article_id": "a1432", "status": "ok"}], "claims")
+            screen.refresh_rows()  # back from an event: the progress again, the same words, the same row
+            await pilot.pause()
+            assert _rows(table) == found and table.cursor_row == 1
+            assert str(table.get_row_at(1)[1]) == "1"
+
+
+async def test_words_typed_after_e_find_the_event_on_the_events_screen(tmp_path, analyser):
+    """e (back to the events) and the words typed right after it, in one burst:
+    the words go to the events screen's finder, not to the article below, and
+    Enter opens the event they found."""
+    import json
+
+    from annotations.store import AnnotationStore
+    from corpus.importers import load_jsonl
+    from tests.helpers import SIZE, make_app, wait_for
+    from tui.screens.events import EventsScreen
+    from tui.screens.main.screen import MainScreen
+
+    path = tmp_path / "two.jsonl"
+    rows = [{"text": f"Story {i}\n\nArmenia and Azerbaijan, part {i}.", "event": "talks" if i < 3 else "war"}
+            for i in range(5)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    corpus = load_jsonl(path)
+    with AnnotationStore(tmp_path / "s.json") as store:
+        store.register_corpus(corpus)
+        app = make_app(corpus, store, analyser)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, EventsScreen), "the events screen")
+            await pilot.press("down", "enter")  # war
+            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the war event")
+            await pilot.press("e", *"talk", "enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.event.id == "talks",
+                           "the talks event")
+            assert not store.ratings() and not store.claims()
