@@ -232,3 +232,39 @@ async def test_words_typed_after_e_find_the_event_on_the_events_screen(tmp_path,
             await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.event.id == "talks",
                            "the talks event")
             assert not store.ratings() and not store.claims()
+
+
+# -- search results and the review list ------------------------------------------------
+
+async def test_five_hundred_search_results_open_as_a_window_that_typing_narrows():
+    from tui.screens.results import Place, ResultsModal
+
+    rows = [((f"a{i}", 10 * i, 10 * i + 4), f"Report {i}", "before the ", "word", f" after {i}") for i in range(500)]
+    app = popup_host(ResultsModal("word", rows))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#results", OptionList)
+        assert _shown(options) == [f"a{i}|{10 * i}|{10 * i + 4}" for i in range(200)]
+        assert "200 of 500 shown" in str(app.screen.query_one("#results-count", Label).render())
+        await pilot.press(*"report 49")  # typed on the list: the finder narrows by title and context
+        await pilot.pause()
+        assert _shown(options) == [f"a{i}|{10 * i}|{10 * i + 4}" for i in range(500) if "49" in str(i)]
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+    assert app.results == [Place("a149", 1490, 1494)]
+
+
+async def test_five_thousand_claims_to_review_open_as_a_window():
+    from annotations.desk import ReviewItem
+    from tui.screens.review import ReviewChoice, ReviewModal
+
+    items = [ReviewItem({"id": f"c{i}", "quote": f"A quote {i}"}, "a1", "a0", i, i + 5, None) for i in range(5000)]
+    app = popup_host(ReviewModal(items, {"a1": "Title"}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#review", OptionList)
+        assert _shown(options) == [f"c{i}" for i in range(200)]
+        assert "200 of 5,000 shown" in str(app.screen.query_one("#review-count", Label).render())
+        await pilot.press("end", "x")
+        await pilot.pause()
+    assert app.results == [ReviewChoice("drop", "c199")]

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from annotations.labels import DEFAULT, LabelScheme
 from corpus.text import visible
 from tui.widgets.choice_row import form_keys
-from tui.widgets.window_list import fill, typed_into, with_words
+from tui.widgets.window_list import fill, finder_keys, with_words
 
 # the label form's own keys, never a label's: 0 not an entity, a every mention, m
 # (kept as annotations.labels keeps it for entities: the merge key of the list)
@@ -97,18 +97,12 @@ class EntitiesModal(ModalScreen[EntityChoice | None]):
 
     def on_key(self, event: events.Key) -> None:
         finder = self.query_one("#entity-find", Input)
-        if self.focused is finder:
-            if event.key == "down":  # from the finder to the list it narrowed
-                event.stop()
-                event.prevent_default()
-                self.query_one("#entities", OptionList).focus()
-            return
-        if event.key == "slash":  # the finder, for a word that starts with a bound key (m)
+        if event.key == "slash" and self.focused is not finder:  # for a word that starts with m (merge)
             event.stop()
             event.prevent_default()
             finder.focus()
             return
-        typed_into(self, event, finder)
+        finder_keys(self, event, finder, self.query_one("#entities", OptionList))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -21,7 +21,7 @@ from annotations.store import AnnotationStore
 from corpus.articles import Corpus, Event
 from corpus.text import visible
 from tui.widgets.window_list import SHOWN as WINDOW
-from tui.widgets.window_list import count_text, typed_into, window, with_words
+from tui.widgets.window_list import count_text, finder_keys, window, with_words
 
 
 def progress_by_event(corpus_events: Iterable[Event], store: AnnotationStore) -> dict[str, tuple[int, int]]:
@@ -134,14 +134,7 @@ class EventsScreen(Screen):
             self._open(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def on_key(self, event: events.Key) -> None:
-        finder = self.query_one("#events-find", Input)
-        if self.focused is finder:
-            if event.key == "down":  # from the finder to the events it found
-                event.stop()
-                event.prevent_default()
-                self.query_one(DataTable).focus()
-            return
-        typed_into(self, event, finder)
+        finder_keys(self, event, self.query_one("#events-find", Input), self.query_one(DataTable))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self._open(event.row_key.value)

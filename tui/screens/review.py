@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from annotations.desk import Desk, ReviewItem, StoreError, ValidationError
 from corpus.text import visible
+from tui.widgets.window_list import SHOWN, count_text
 
 __all__ = ["ReviewChoice", "ReviewModal", "apply_choice", "open_review", "review_count", "review_status"]
 
@@ -92,12 +93,16 @@ class ReviewModal(ModalScreen[ReviewChoice | None]):
         return line
 
     def compose(self) -> ComposeResult:
-        options = [Option(self._line(item), id=item.claim_id) for item in self.items]
+        # a window: the first SHOWN built (an article's change may flag thousands); the rest come as these go
+        options = [Option(self._line(item), id=item.claim_id) for item in self.items[:SHOWN]]
         count = len(self.items)
         with Vertical(classes="form results"):
             yield Label(Text(f"{count} claim{'s' if count != 1 else ''} to review: their article's text changed "
                              "and their quote was not found again for certain"), classes="form-title")
             yield OptionList(*options, id="review")
+            if count > SHOWN:
+                yield Label(Text(count_text(SHOWN, count, "keep or drop these and the rest come next")),
+                            id="review-count", classes="form-hint")
             yield Label(Text(""), id="review-detail")
             yield Label(Text("↑↓ choose · Enter jumps to it · k keeps it at your selection there, or where it "
                              "probably is · x drops it · Esc closes (u undoes a keep or a drop)"), classes="form-hint")

@@ -5,8 +5,8 @@ A list of 20,000 entities or 5,000 events opens at once because only the rows
 of its window are made into widgets' rows; typing words narrows it. What
 narrows is plain Python (:func:`with_words`, :func:`window`); :func:`fill`
 puts a window into an :class:`~textual.widgets.OptionList` and its count into
-a label, and :func:`typed_into` sends a letter typed on the list to the box
-that narrows it.
+a label, and :func:`finder_keys` sends a letter typed on the list to the box
+that narrows it (and ↓ from that box back to the list).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TypeVar
 from rich.text import Text
 from textual import events
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -81,3 +82,16 @@ def typed_into(screen: Screen, event: events.Key, box: Input) -> bool:
     screen.set_focus(box)
     box.insert_text_at_cursor(event.character)
     return True
+
+
+def finder_keys(screen: Screen, event: events.Key, box: Input, rows: Widget) -> None:
+    """A screen's keys for a list ``rows`` narrowed by the field ``box``: ↓ in
+    the field goes to the list; a letter typed on the list goes to the field
+    (:func:`typed_into`)."""
+    if screen.focused is box:
+        if event.key == "down":
+            event.stop()
+            event.prevent_default()
+            rows.focus()
+        return
+    typed_into(screen, event, box)
