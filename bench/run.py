@@ -63,6 +63,7 @@ BENCHES = {
     "huge": lambda: __import__("bench.huge_bench", fromlist=["main"]).main(),
     "quit": lambda: __import__("bench.quit_bench", fromlist=["main"]).main(),
     "scale": lambda: __import__("bench.scale_bench", fromlist=["main"]).main(),
+    "lists": lambda: __import__("bench.lists_bench", fromlist=["main"]).main(),
 }
 
 if __name__ == "__main__":
