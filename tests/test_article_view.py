@@ -156,15 +156,24 @@ async def test_folding_noise_keeps_the_selection_and_a_long_line():
         view.set_noise([(ad, ad + len("Advertisement"), "ad")])
         end = text.index("The end")
         view.select_offsets(end, end + 3)
+        assert "Advertisement" in drawn(view)
         view.hide_noise(True)
         await pilot.pause()
-        assert "Advertisement" not in view.text and view.selection_offsets() == (end, end + 3)
+        shown = drawn(view)
+        assert "Advertisement" not in shown and "The end of it." in shown and "word" in shown
+        assert view.selection_offsets() == (end, end + 3)
         assert view.selection != Selection.cursor(view.selection.end)
         assert [st for _, _, st in view.styles_of_line(view.location_of(end)[0])] == []
         view.hide_noise(False)
         await pilot.pause()
+        assert "Advertisement" in drawn(view)
         assert view.selection_offsets() == (end, end + 3)
         assert any(st == NOISE_STYLE for _, _, st in view.styles_of_line(view.location_of(ad)[0]))
+
+
+def drawn(view) -> str:
+    """The text of the rows on screen, as drawn."""
+    return "\n".join("".join(seg.text for seg in view.render_line(y)).rstrip() for y in range(view.size.height))
 
 
 async def test_moving_inside_a_long_line_rerenders_only_the_rows_it_changes():
@@ -179,3 +188,99 @@ async def test_moving_inside_a_long_line_rerenders_only_the_rows_it_changes():
         after = [view.render_line(y) for y in range(view.size.height)]
         changed = [y for y in range(view.size.height) if after[y] is not before[y]]
         assert len(changed) == 2, "the row the cursor left and the row it came to"
+
+
+# -- folded noise: the lines get no rows, the text and every offset stay ------
+
+NOISY_TEXT = "\n".join(
+    f"Paragraph {n}: the ministry said talks in Geneva had stalled, quoted by several agencies."
+    + ("\nAdvertisement\nShare this article" if n % 2 else "") for n in range(30)
+)
+
+
+class NoisyApp(App):
+    def compose(self) -> ComposeResult:
+        view = ArticleView(Article.from_text(NOISY_TEXT, path="noisy.txt"), id="view")
+        text = view.article.text
+        view.set_noise([(m, m + len(w), "ad") for w in ("Advertisement", "Share this article")
+                        for m in _all(text, w)])
+        yield view
+
+
+def _all(text: str, word: str) -> list[int]:
+    found, at = [], text.find(word)
+    while at != -1:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
+def cursor_row_on_screen(view) -> int:
+    return view.wrapped_document.location_to_offset(view.cursor_location).y - round(view.scroll_y)
+
+
+async def test_folding_keeps_the_document_and_the_cursor_on_its_row_of_the_screen():
+    app = NoisyApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(ArticleView)
+        view.focus()
+        text, document = view.article.text, view.document
+        target = text.index("Paragraph 21")
+        view.move_to(target)
+        view.scroll_to(y=view.wrapped_document.location_to_offset(view.cursor_location).y - 8,
+                       animate=False, immediate=True)
+        await pilot.pause()
+        row, rows = cursor_row_on_screen(view), view.wrapped_document.height
+        assert row == 8
+        view.hide_noise(True)
+        await pilot.pause()
+        assert view.document is document and view.wrapped_document.height < rows
+        assert "Advertisement" not in drawn(view) and "Paragraph 21" in drawn(view)
+        assert view.offset_of(view.cursor_location) == target and cursor_row_on_screen(view) == row
+        view.hide_noise(False)
+        await pilot.pause()
+        assert view.wrapped_document.height == rows and "Advertisement" in drawn(view)
+        assert view.offset_of(view.cursor_location) == target and cursor_row_on_screen(view) == row
+
+
+async def test_moves_and_offsets_step_over_folded_lines():
+    app = NoisyApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(ArticleView)
+        view.focus()
+        text = view.article.text
+        view.hide_noise(True)
+        await pilot.pause()
+        ad = text.index("Advertisement", text.index("Paragraph 3"))
+        end_before = ad - 1  # the end of paragraph 3
+        after = text.index("Paragraph 4")  # the shown line after the two folded ones
+        assert view.location_of(ad) == view.location_of(after) == view.location_of(after - 1)
+        for offset in [*range(ad), *range(after, len(text) + 1)]:
+            if text.rfind("\n", 0, offset) + 1 not in _all(text, "Advertisement") + _all(text, "Share"):
+                assert view.offset_of(view.location_of(offset)) == offset
+        view.move_to(end_before)
+        await pilot.press("right")
+        assert view.offset_of(view.cursor_location) == after
+        await pilot.press("left")
+        assert view.offset_of(view.cursor_location) == end_before
+        await pilot.press("ctrl+right")
+        assert view.offset_of(view.cursor_location) == after
+        await pilot.press("ctrl+left")
+        assert view.offset_of(view.cursor_location) == end_before
+        ministry = text.index("ministry", text.index("Paragraph 3"))
+        view.move_to(ministry)
+        column = ministry - text.index("Paragraph 3")
+        assert view.wrapped_document.location_to_offset(view.cursor_location) == Offset(column,
+            view.wrapped_document.location_to_offset(view.location_of(ministry - column)).y)
+        await pilot.press("down", "down")  # paragraph 3 has two rows at this width, then paragraph 4
+        assert view.offset_of(view.cursor_location) == after + column
+        await pilot.press("up", "up")
+        assert view.offset_of(view.cursor_location) == ministry
+        view.move_to(end_before - 2)
+        await pilot.press("shift+right", "shift+right", "shift+right", "shift+right")
+        assert view.selection_offsets() == (end_before - 2, after + 1), "the selection holds the folded text"
+        # a click on the row of paragraph 4 lands on it
+        y = view.wrapped_document.location_to_offset(view.location_of(after)).y - round(view.scroll_y)
+        inner = view.content_region.offset - view.region.offset  # the border and padding
+        await pilot.click(ArticleView, offset=(inner.x + 3, inner.y + y))
+        assert view.offset_of(view.cursor_location) == after + 3

@@ -175,14 +175,16 @@ async def test_noise_folds_away_in_a_huge_article_and_offsets_stay_exact(huge):
     app = make_app(corpus, store, analyser)
     async with app.run_test(size=SIZE) as pilot:
         view = _view(app)
-        lines = view.document.line_count
+        rows, document = view.wrapped_document.height, view.document
         far = text.index(" the ", int(len(text) * 0.7)) + 1  # in a paragraph, not a noise line
         view.move_to(far)
         await pilot.press("h")
         await wait_for(pilot, lambda: view.hiding_noise, "the noise folded")
-        assert view.document.line_count < lines
+        assert view.wrapped_document.height < rows and view.document is document, "folded, not reloaded"
         assert view.offset_of(view.cursor_location) == far, "the cursor stays on the same word"
-        assert not any(label in view.text.split("\n") for label in _NOISE)
+        assert cursor_shown(view)
+        noise_lines = [i for i, line in enumerate(document.lines) if line in _NOISE]
+        assert len(noise_lines) > 100 and all(view.wrapped_document.is_folded(i) for i in noise_lines)
         await pilot.press(*["ctrl+shift+right"] * 3)
         start, end = view.selection_offsets()
         claim = await tag(pilot, app, store)
@@ -195,5 +197,46 @@ async def test_noise_folds_away_in_a_huge_article_and_offsets_stay_exact(huge):
         await wait_for(pilot, lambda: app.focused is view, "the view focused")
         await pilot.press("h")
         await wait_for(pilot, lambda: not view.hiding_noise, "the noise shown again")
-        assert view.document.line_count == lines
-        assert view.selection_offsets() == (at, at + len(NEEDLE))
+        assert view.wrapped_document.height == rows
+        assert view.selection_offsets() == (at, at + len(NEEDLE)) and cursor_shown(view)
+
+
+@huge_param(pytest.param(("noisy", 300_000), id="noisy-300KB"),
+            pytest.param(("noisy", 5_000_000), id="noisy-5MB", marks=pytest.mark.slow))
+async def test_a_claim_tagged_across_a_folded_noise_line_has_the_article_offsets(huge):
+    """Folded, a selection made with the keys from the end of a paragraph over
+    a folded noise line into the next paragraph is tagged with the offsets of
+    the article, the noise line inside them; the cursor's moves step over the
+    folded line one key at a time, and back."""
+    corpus, store, analyser, article = huge
+    text = article.text
+    noise = next(i for i in (text.find(f"\n{label}\n", int(len(text) * 0.9)) for label in _NOISE) if i != -1) + 1
+    noise_end = text.index("\n", noise)  # the noise line is text[noise:noise_end]
+    last_word = text.rindex(" ", 0, noise - 3) + 1  # the last word of the paragraph before it (then " .")
+    app = make_app(corpus, store, analyser)
+    async with app.run_test(size=SIZE) as pilot:
+        view = _view(app)
+        noise_row = view.location_of(noise)[0]
+        assert view.document[noise_row] == text[noise:noise_end]
+        await pilot.press("h")
+        await wait_for(pilot, lambda: view.hiding_noise, "the noise folded")
+        assert view.wrapped_document.is_folded(noise_row) and view.location_of(noise) == (noise_row + 1, 0)
+        view.move_to(noise - 1)  # the end of the paragraph before the noise line
+        await pilot.press("right")
+        assert view.offset_of(view.cursor_location) == noise_end + 1, "over the folded line, to the next paragraph"
+        assert cursor_shown(view)
+        await pilot.press("left")
+        assert view.offset_of(view.cursor_location) == noise - 1
+        await pilot.press("down")
+        assert view.offset_of(view.cursor_location) > noise_end, "down steps over the folded line"
+        await pilot.press("up")
+        assert view.offset_of(view.cursor_location) < noise
+        view.move_to(last_word)
+        await pilot.press(*["ctrl+shift+right"] * 5)
+        start, end = view.selection_offsets()
+        assert start == last_word and end > noise_end + 1 and "\n" not in text[noise_end + 1:end]
+        claim = await tag(pilot, app, store)
+        assert (claim["start"], claim["end"]) == (start, end)
+        assert claim["quote"] == text[start:end] and text[noise:noise_end] in claim["quote"]
+        row, column = view.location_of(end)
+        assert view.offset_of((row, column)) == end and not view.wrapped_document.is_folded(row)

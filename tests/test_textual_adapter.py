@@ -69,7 +69,7 @@ def test_an_unhandled_error_is_raised_by_run_and_prints_no_traceback(tmp_path):
         except ZeroDivisionError as exc:
             print("RAISED", exc)
     """))
-    out = subprocess.run([PYTHON, str(script)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    out = subprocess.run([PYTHON, str(script)], check=False, capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert "RAISED boom" in out.stdout
     assert "Traceback" not in out.stdout + out.stderr and "must not reach" not in out.stdout + out.stderr
 
@@ -157,3 +157,110 @@ async def test_a_row_indexed_text_area_draws_and_moves_as_a_text_area_does():
                 area.focus()
                 await pilot.press(key)
             assert ours.selection == theirs.selection
+
+
+# -- folding: a RowIndex gives folded lines no rows, the document untouched ----
+
+def _shown(lines: list[str], folded: set[int]) -> tuple[str, list[int]]:
+    """The text of the lines not folded, and the index of each in ``lines``."""
+    kept = [i for i in range(len(lines)) if i not in folded]
+    return "\n".join(lines[i] for i in kept), kept
+
+
+def test_a_folded_row_index_has_the_rows_of_the_lines_it_shows():
+    """Folded, a RowIndex answers as a WrappedDocument of the shown lines alone
+    does (its lines numbered as in the whole document); a location in a folded
+    line is at the start of the row after it; the shown line next to a fold is
+    found either way."""
+    lines = _DOC.split("\n")
+    for folded in ({1, 3}, {0}, {5}, {0, 1, 2, 3, 4}, {2, 3, 4, 5}):
+        text, kept = _shown(lines, folded)
+        for width in (0, 7, 20, 41):
+            theirs = WrappedDocument(Document(text), width, 4)
+            ours = RowIndex(Document(_DOC), width, 4)
+            ours.fold(folded)
+            assert ours.folded_lines == tuple(sorted(folded))
+            assert ours.height == theirs.height
+            assert [ours._offset_to_line_info[y] for y in range(ours.height)] == [
+                (kept[line], section) for line, section in theirs._offset_to_line_info]
+            for y in range(theirs.height + 2):
+                for x in (0, 3, 50):
+                    line, column = theirs.offset_to_location(Offset(x, y))
+                    assert ours.offset_to_location(Offset(x, y)) == (kept[line], column)
+            for j, i in enumerate(kept):
+                assert not ours.is_folded(i) and ours.shown_line(i) == i == ours.shown_line(i, forward=False)
+                for column in range(len(lines[i]) + 1):
+                    assert ours.location_to_offset((i, column)) == theirs.location_to_offset((j, column))
+            for i in folded:
+                after = [k for k in kept if k > i]
+                before = [k for k in kept if k < i]
+                assert ours.is_folded(i)
+                assert ours.shown_line(i) == (after[0] if after else None)
+                assert ours.shown_line(i, forward=False) == (before[-1] if before else None)
+                y = ours.location_to_offset((after[0], 0)).y if after else ours.height - 1
+                assert ours.location_to_offset((i, 3)) == Offset(0, y)
+
+
+def test_a_fold_outlives_a_wrap_never_hides_every_line_and_goes_back():
+    lines = _DOC.split("\n")
+    ours = RowIndex(Document(_DOC), 20, 4)
+    ours.fold([1, 3, 99, -1])  # lines that are not there are left out
+    assert ours.folded_lines == (1, 3)
+    ours.wrap(9)
+    text, _ = _shown(lines, {1, 3})
+    assert ours.height == WrappedDocument(Document(text), 9, 4).height and ours.is_folded(3)
+    ours.fold(range(len(lines)))
+    assert ours.folded_lines == (0, 1, 2, 3, 4) and ours.height == WrappedDocument(Document(lines[5]), 9, 4).height
+    ours.fold(())
+    theirs = WrappedDocument(Document(_DOC), 9, 4)
+    assert ours.height == theirs.height
+    assert [ours._offset_to_line_info[y] for y in range(ours.height)] == theirs._offset_to_line_info
+
+
+class _One(App):
+    def __init__(self, area: TextArea) -> None:
+        super().__init__()
+        self.area = area
+
+    def compose(self) -> ComposeResult:
+        yield self.area
+
+
+async def test_a_folding_text_area_draws_the_rows_of_the_lines_it_shows():
+    """fold_lines: the area draws, row for row, what a TextArea of the shown
+    lines alone draws, its virtual size and scrollbar follow the rows (while
+    the scrollbar stays, without a layout of the screen), and its selection
+    and document stay; once the rows fit, the scrollbar goes."""
+    lines = _DOC.split("\n") * 6
+    folded = {i for i in range(len(lines)) if i % 6 in (1, 3)}
+    text, _ = _shown(lines, folded)
+
+    async def drawn(area: TextArea, fold=None) -> tuple[list, object]:
+        app = _One(area)
+        async with app.run_test(size=(50, 12)) as pilot:
+            await pilot.pause()
+            document, selection = area.document, ((0, 2), (0, 9))
+            area.selection = selection
+            await pilot.pause()  # drawn once (and cached by row) before the fold
+            if fold is not None:
+                assert area.show_vertical_scrollbar
+                area.fold_lines(fold)
+                await pilot.pause()
+                assert area.document is document and area.selection == selection
+            assert area.virtual_size.height == area.wrapped_document.height
+            assert area.vertical_scrollbar.window_virtual_size == area.wrapped_document.height
+            rows = []
+            for top in range(0, area.wrapped_document.height, area.size.height):
+                area.scroll_to(y=top, animate=False, immediate=True)
+                await pilot.pause()
+                rows += [list(area.render_line(y)) for y in range(area.size.height)]
+            scroll = area.max_scroll_y
+            if fold is not None:
+                area.fold_lines(range(len(lines) - 2))  # two lines left: they fit, no scrollbar
+                await pilot.pause()
+                last_two = WrappedDocument(Document("\n".join(lines[-2:])), area.wrap_width, 4)
+                assert not area.show_vertical_scrollbar and area.wrapped_document.height == last_two.height
+            return rows, scroll
+
+    assert await drawn(RowIndexedTextArea("\n".join(lines), read_only=True), folded) == \
+        await drawn(TextArea(text, read_only=True))

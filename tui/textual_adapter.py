@@ -66,14 +66,24 @@ class QuietExceptions(App):
 # private ``_set_document``; there is no public way to give it another, so
 # :class:`RowIndexedTextArea` overrides ``_set_document`` and :class:`RowIndex`
 # answers TextArea's private reads from a prefix sum of rows per line.
+#
+# Folding (the article view's noise lines): a RowIndex gives folded lines no
+# rows, so a fold costs a prefix sum, not a new document. TextArea has no
+# public way to say its rows changed: ``RowIndexedTextArea.fold_lines`` clears
+# its private row cache (``_line_cache``) and sets its virtual size through
+# ``_refresh_size``, or, while its scrollbar stays, as Textual's scroll-only
+# reflow does (``Widget._scroll_update``), without a layout of the screen.
 
 import re
 from bisect import bisect_right
 from itertools import accumulate, pairwise
 
 from rich.cells import get_character_cell_size
+from textual._cells import cell_width_to_column_index
 from textual._wrap import compute_wrap_offsets
 from textual.expand_tabs import get_tab_widths
+from textual.geometry import Offset, Size
+from textual.widget import Widget
 from textual.widgets import TextArea
 from textual.widgets.text_area import Document, DocumentNavigator, WrappedDocument
 
@@ -185,11 +195,18 @@ class RowIndex(WrappedDocument):
     """A WrappedDocument that answers every question TextArea asks of it in
     O(log lines), wraps a line of plain text with string searches, and keeps
     each line's breaks in ``cache`` (a dict shared by the documents of one
-    view, by line text and width), so loading a subset of the same lines
-    (noise folded away) wraps nothing again."""
+    view, by line text and width).
+
+    It can fold lines (:meth:`fold`): a folded line is given no rows, so it
+    is not drawn and no row leads to it, while the document, its lines and
+    every location stay as they are. TextArea reaches a line by its rows
+    (drawing, the mouse, page up and down) except for the moves from line to
+    line (left, right, up, down, by word), which a view that folds steps over
+    folded lines itself (:meth:`shown_line`)."""
 
     def __init__(self, document, width: int = 0, tab_width: int = 4, cache: dict | None = None) -> None:
         self._cache = {} if cache is None else cache
+        self._folded: tuple[int, ...] = ()
         super().__init__(document, width, tab_width)
         self._fresh = (width, self._tab_width)
 
@@ -214,11 +231,72 @@ class RowIndex(WrappedDocument):
         else:
             offsets = [[] for _ in lines]
         self._wrap_offsets = offsets
-        self._tops = tops = list(accumulate(map((1).__add__, map(len, offsets)), initial=0))
-        self._offset_to_line_info = _RowInfo(tops)
-        self._line_index_to_offsets = _LineRows(tops)
+        self._rows = list(map((1).__add__, map(len, offsets)))  # each line's rows, unfolded
+        self._tops_of: dict[tuple[int, ...], list[int]] = {}  # folded lines -> tops, at this width
         self._tab_width_cache = _TabWidths(self.document, tab)
         self._plain_lines: dict[int, bool] = {}
+        self._set_tops()
+
+    def _set_tops(self) -> None:
+        folded = self._folded
+        tops = self._tops_of.get(folded)
+        if tops is None:
+            rows = self._rows
+            if folded:
+                rows = rows.copy()
+                for line in folded:
+                    rows[line] = 0
+            tops = self._tops_of[folded] = list(accumulate(rows, initial=0))
+        self._tops = tops
+        self._offset_to_line_info = _RowInfo(tops)
+        self._line_index_to_offsets = _LineRows(tops)
+
+    # -- folded lines: lines given no rows, the document untouched ---------
+
+    def fold(self, lines) -> None:
+        """Give the document lines ``lines`` no rows (``()`` shows every line
+        again). Never every line: the last stays shown. Each fold's rows are
+        kept until the next wrap, so going back to one costs nothing."""
+        count = self.document.line_count
+        folded = tuple(sorted({line for line in lines if 0 <= line < count}))
+        if len(folded) == count:
+            folded = folded[:-1]
+        self._folded = folded
+        self._set_tops()
+
+    @property
+    def folded_lines(self) -> tuple[int, ...]:
+        return self._folded
+
+    def is_folded(self, line: int) -> bool:
+        """Whether document line ``line`` has no rows."""
+        return self._tops[line] == self._tops[line + 1]
+
+    def shown_line(self, line: int, forward: bool = True) -> int | None:
+        """The nearest line at or after ``line`` (before it if not ``forward``)
+        that has rows; None if there is none."""
+        tops = self._tops
+        if tops[line] != tops[line + 1]:
+            return line
+        y = tops[line] if forward else tops[line] - 1
+        return self._offset_to_line_info[y][0] if 0 <= y < tops[-1] else None
+
+    def offset_to_location(self, offset: Offset):
+        """As WrappedDocument's; unwrapped (width 0) too, a row is found
+        through the rows, not taken for a line index, once lines are folded."""
+        if self._width or not self._folded:
+            return super().offset_to_location(offset)
+        x, y = offset
+        line = self._offset_to_line_info[max(0, min(y, self._tops[-1] - 1))][0]
+        return line, cell_width_to_column_index(self.document.get_line(line), max(0, x), self._tab_width)
+
+    def location_to_offset(self, location) -> Offset:
+        """As WrappedDocument's; a location in a folded line is at the start of
+        the row that follows it (the last row if none does)."""
+        line = max(0, min(location[0], len(self._tops) - 2))
+        if self._tops[line] == self._tops[line + 1]:
+            return Offset(0, max(0, min(self._tops[line], self._tops[-1] - 1)))
+        return super().location_to_offset(location)
 
     def wrap_range(self, start, old_end, new_end) -> None:
         self.wrap(self._width)  # the view is read-only: an edit is rare, wrap it all again
@@ -257,3 +335,27 @@ class RowIndexedTextArea(TextArea):
         self._build_highlight_map()
         self.move_cursor((0, 0))
         self._rewrap_and_refresh_virtual_size()
+
+    def fold_lines(self, lines) -> None:
+        """Give the document lines ``lines`` no rows (``()``: show them all
+        again): the text, the selection and every location stay as they are;
+        the rows below move up. TextArea's own row cache (keyed by row) is
+        cleared and the virtual size set again.
+
+        ``virtual_size`` is a layout reactive: setting it lays the whole screen
+        out again and repaints every widget on it, which costs more than the
+        fold. While the vertical scrollbar stays (the rows still overflow), the
+        layout cannot change: the size is set as Textual sets it after a
+        scroll-only reflow (``set_reactive``, then ``Widget._scroll_update`` for
+        the scrollbar), and only this widget is drawn again."""
+        self.wrapped_document.fold(lines)
+        self._line_cache.clear()
+        height = self.wrapped_document.height
+        if (self.is_mounted and self.soft_wrap and self.show_vertical_scrollbar
+                and height > self.scrollable_content_region.height):
+            size = Size(0, height)
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self._refresh_size()
+        self.refresh()

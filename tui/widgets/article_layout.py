@@ -1,5 +1,5 @@
-"""How an article view lays its text out, without Textual: which ranges stay
-shown when noise is folded, how a very long line is held as pieces, and the
+"""How an article view lays its text out, without Textual: which lines fold
+away when noise is folded, how a very long line is held as pieces, and the
 index that finds the styled spans a drawn line overlaps."""
 
 from __future__ import annotations
@@ -18,25 +18,24 @@ and measured whole for every row drawn. The cut takes no character: offsets
 stay those of the article, and the piece wraps onto a row of its own."""
 
 
-def visible_segments(text: str, hidden: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Article ranges that stay shown when whole lines under ``hidden`` are folded."""
-    cuts = []
+def folded_lines(text: str, hidden: Iterable[tuple[int, int]], starts: list[int]) -> tuple[int, ...]:
+    """The document lines (starting at ``starts``, the article offset of each)
+    that fold away when the whole lines under ``hidden`` are folded: every line
+    and piece of a line a region covers entirely (nothing but spaces beside it).
+    The text is not touched: a folded line is given no rows."""
+    folded: list[int] = []
     for start, end in sorted(hidden):
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
         line_end = len(text) if line_end == -1 else line_end
-        # fold only regions that cover their lines entirely (nothing but spaces beside them)
         if text[line_start:start].strip() or text[end:line_end].strip():
             continue
-        cuts.append((line_start, min(len(text), line_end + 1)))
-    segments, position = [], 0
-    for start, end in cuts:
-        if start > position:
-            segments.append((position, start))
-        position = max(position, end)
-    if position < len(text) or not segments:
-        segments.append((position, len(text)))
-    return segments
+        first = bisect_left(starts, line_start)
+        last = bisect_left(starts, line_end + 1) if line_end < len(text) else len(starts)
+        if folded and first <= folded[-1]:  # overlaps the lines folded before it
+            first = folded[-1] + 1
+        folded.extend(range(first, last))
+    return tuple(folded)
 
 
 def document_lines(display: str) -> tuple[list[str], list[int]]:

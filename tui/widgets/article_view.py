@@ -1,16 +1,15 @@
 """A read-only view of one article with entities, claims and noise highlighted.
 
 Offsets in factdesk are code-point offsets into the normalised article text.
-The view may show that text with its noise lines folded away; it keeps a map
-between the text it displays and the article text, so every offset it hands
-out or takes in is an article offset, whatever is hidden.
+The view holds that text whole (a very long line in pieces); folding its noise
+lines away gives them no rows and leaves the text alone, so every offset it
+hands out or takes in is an article offset, whatever is folded.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from itertools import accumulate
 
 from rich.style import Style
 from rich.text import Text
@@ -25,7 +24,7 @@ from corpus.articles import Article
 from corpus.text import shown_body
 from tui.styles import CLAIM_STYLE, FOCUS_STYLE, LINKED_STYLE, NOISE_STYLE, entity_style
 from tui.textual_adapter import RowIndexedTextArea
-from tui.widgets.article_layout import Spans, document_lines, visible_segments
+from tui.widgets.article_layout import Spans, document_lines, folded_lines
 
 
 class ArticleView(RowIndexedTextArea):
@@ -97,13 +96,11 @@ class ArticleView(RowIndexedTextArea):
         self.scroll_cursor_visible(animate=False)
 
     def __init__(self, article: Article, **kwargs) -> None:
-        self._shown = shown_body(article.text)  # what is displayed: the same length, the same lines
-        lines, starts = document_lines(self._shown)
-        whole = (((0, len(article.text)),), "\n".join(lines), starts, len(article.text))
-        self._layouts = {False: whole}  # hide_noise -> (segments, document text, line starts, length)
+        # what is displayed: the same length, the same lines; each document line's article offset
+        lines, self._line_starts = document_lines(shown_body(article.text))
         self._text_of: tuple[object, str] = (None, "")
         super().__init__(
-            whole[1],
+            "\n".join(lines),
             read_only=True,
             soft_wrap=True,
             show_line_numbers=False,
@@ -119,33 +116,11 @@ class ArticleView(RowIndexedTextArea):
         self._noise: tuple[tuple[int, int, str], ...] = ()
         self._focus: tuple[tuple[int, int], ...] = ()
         self._hide_noise = False
+        self._folds: tuple[int, ...] | None = None  # the document lines of the noise lines, found on the first fold
         self._index: dict[str, Spans] = {}  # noise, claims, entities, focus: styled in that order
         self._rows: LRUCache[tuple, Strip] = LRUCache(1024)  # see render_line
-        self._set_segments(list(whole[0]), starts, len(article.text))
 
     # -- what is displayed ---------------------------------------------------
-
-    def _set_segments(self, segments: list[tuple[int, int]], line_starts: list[int], length: int) -> None:
-        """The article ranges shown, in order; the display offset where each
-        document line starts; the length of the displayed text."""
-        self._segments = segments
-        self._seg_src = [s for s, _ in segments]
-        self._seg_disp = list(accumulate((e - s for s, e in segments[:-1]), initial=0))
-        self._line_starts = line_starts
-        self._display_length = length
-
-    def _to_display(self, offset: int) -> int:
-        """Display offset of an article offset (a hidden offset goes to the next shown text)."""
-        i = max(0, bisect_right(self._seg_src, offset) - 1)
-        start, end = self._segments[i]
-        if offset >= end and i + 1 < len(self._segments):
-            return self._seg_disp[i + 1]
-        return self._seg_disp[i] + min(max(offset, start), end) - start
-
-    def _to_article(self, display_offset: int) -> int:
-        i = max(0, bisect_right(self._seg_disp, display_offset) - 1)
-        start, end = self._segments[i]
-        return min(end, start + display_offset - self._seg_disp[i])
 
     @property
     def hiding_noise(self) -> bool:
@@ -153,33 +128,92 @@ class ArticleView(RowIndexedTextArea):
 
     def hide_noise(self, hide: bool) -> None:
         """Fold the lines that are wholly noise out of the display, or show them again."""
-        if hide == self._hide_noise:
-            return
+        if hide != self._hide_noise:
+            self._hide_noise = hide
+            self._fold()
+
+    def _fold(self) -> None:
+        """Give the noise lines no rows, or their rows back, as ``_hide_noise``
+        says. The text and the selection stay (a selection end in a folded line
+        goes to the next shown text); the cursor's text (the top row's if the
+        cursor is off screen) stays on the row of the screen where it was."""
+        if self._hide_noise and self._folds is None:
+            self._folds = folded_lines(self.article.text, [(s, e) for s, e, _ in self._noise], self._line_starts)
+        wrapped, top = self.wrapped_document, round(self.scroll_y)
+        y = wrapped.location_to_offset(self.selection.end).y
+        on_screen = top <= y < top + self.scrollable_content_region.height
+        kept = self.offset_of(self.selection.end if on_screen else wrapped.offset_to_location(Offset(0, top)))
+        self.fold_lines(self._folds if self._hide_noise else ())
+        if self.is_mounted:
+            y_now = wrapped.location_to_offset(self.location_of(kept)).y
+            self.scroll_to(y=y_now - ((y if on_screen else top) - top), animate=False, immediate=True)
         anchor, cursor = (self.offset_of(location) for location in self.selection)
-        self._hide_noise = hide
-        if hide not in self._layouts:  # the folded layout, made once for a set of noise regions
-            segments = visible_segments(self.article.text, [(s, e) for s, e, _ in self._noise])
-            display = "".join(self._shown[s:e] for s, e in segments)
-            lines, starts = document_lines(display)
-            self._layouts[hide] = (tuple(segments), "\n".join(lines), starts, len(display))
-        segments, text, starts, length = self._layouts[hide]
-        self._set_segments(list(segments), starts, length)
-        self.load_text(text)  # lines wrapped before keep their rows (RowIndex)
-        self._rows.clear()
-        self._restyle(())
-        self.selection = Selection(self.location_of(anchor), self.location_of(cursor))  # kept, in article offsets
+        self.selection = Selection(self.location_of(anchor), self.location_of(cursor))
 
     # -- offsets <-> locations --------------------------------------------
 
     def location_of(self, offset: int) -> tuple[int, int]:
-        offset = self._to_display(max(0, min(offset, len(self.article.text))))
+        """The location of an article offset; an offset in a folded line goes to
+        the next shown text (the end of the shown text if none follows)."""
+        offset = max(0, min(offset, len(self.article.text)))
         row = bisect_right(self._line_starts, offset) - 1
+        if self.wrapped_document.is_folded(row):
+            return self._shown_at((row, 0), forward=True)
         return row, offset - self._line_starts[row]
 
     def offset_of(self, location: tuple[int, int]) -> int:
         row, column = location
         row = max(0, min(row, len(self._line_starts) - 1))
-        return self._to_article(min(self._line_starts[row] + max(0, column), self._display_length))
+        return min(self._line_starts[row] + max(0, column), len(self.article.text))
+
+    # -- moving over folded lines -----------------------------------------
+
+    def _shown_at(self, location: tuple[int, int], forward: bool) -> tuple[int, int]:
+        """``location``, or if it is in a folded line the shown text next to the
+        fold: the start of the line after it (``forward``), the end of the line
+        before it; the other way if there is none."""
+        wrapped = self.wrapped_document
+        row = location[0]
+        if not wrapped.is_folded(row):
+            return location
+        line = wrapped.shown_line(row, forward)
+        if line is None:
+            forward = not forward
+            line = wrapped.shown_line(row, forward)
+        return (line, 0) if forward else (line, len(self.document[line]))
+
+    def _row_step(self, target: tuple[int, int], down: bool) -> tuple[int, int]:
+        """``target`` (TextArea's move up or down, from line to line), or if it
+        is in a folded line the location on the row above or below the cursor's,
+        found through the rows (which step over folded lines)."""
+        wrapped = self.wrapped_document
+        if not wrapped.is_folded(target[0]):
+            return target
+        x, y = wrapped.location_to_offset(self.selection.end)
+        y += 1 if down else -1
+        if y < 0:
+            return wrapped.offset_to_location(Offset(0, 0))
+        if y >= wrapped.height:
+            return self._shown_at((self.document.line_count - 1, 0), forward=False)
+        return wrapped.offset_to_location(Offset(max(x, self.navigator.last_x_offset), y))
+
+    def get_cursor_left_location(self) -> tuple[int, int]:
+        return self._shown_at(super().get_cursor_left_location(), forward=False)
+
+    def get_cursor_right_location(self) -> tuple[int, int]:
+        return self._shown_at(super().get_cursor_right_location(), forward=True)
+
+    def get_cursor_word_left_location(self) -> tuple[int, int]:
+        return self._shown_at(super().get_cursor_word_left_location(), forward=False)
+
+    def get_cursor_word_right_location(self) -> tuple[int, int]:
+        return self._shown_at(super().get_cursor_word_right_location(), forward=True)
+
+    def get_cursor_up_location(self) -> tuple[int, int]:
+        return self._row_step(super().get_cursor_up_location(), down=False)
+
+    def get_cursor_down_location(self) -> tuple[int, int]:
+        return self._row_step(super().get_cursor_down_location(), down=True)
 
     def selection_offsets(self) -> tuple[int, int]:
         start, end = (self.offset_of(loc) for loc in self.selection)
@@ -223,12 +257,10 @@ class ArticleView(RowIndexedTextArea):
         regions = tuple(regions)
         if regions != self._noise:
             self._noise = regions
-            self._layouts.pop(True, None)
+            self._folds = None
             if self._hide_noise:
-                self._hide_noise = False
-                self.hide_noise(True)
-            else:
-                self._restyle(("noise",))
+                self._fold()
+            self._restyle(("noise",))
 
     def _restyle(self, kinds: Iterable[str] = ("noise", "claims", "entities", "focus")) -> None:
         """Index the spans of ``kinds`` again (the others keep their index) and
@@ -251,9 +283,8 @@ class ArticleView(RowIndexedTextArea):
         style) in the order they are applied."""
         if not 0 <= line_index < len(self._line_starts):
             return []
-        length = len(self.document[line_index])
-        start = self._to_article(self._line_starts[line_index])  # a line is shown whole, in one piece
-        end = start + length
+        start = self._line_starts[line_index]
+        end = start + len(self.document[line_index])
         found = []
         for kind in ("noise", "claims", "entities", "focus"):
             index = self._index.get(kind)
@@ -276,7 +307,9 @@ class ArticleView(RowIndexedTextArea):
         ``wrapped_document.offset_to_location``, its last from ``get_offsets``;
         a miss is TextArea's own ``render_line``, and the cache is cleared
         wherever TextArea clears its own for what we show (a style update; a
-        new text restyles too).
+        new text restyles too). Folding noise gives rows to other lines: the
+        key holds whether it is folded, so folding back finds the rows drawn
+        before (a new set of noise regions restyles, clearing it).
         """
         scroll_x, scroll_y = self.scroll_offset
         absolute_y = scroll_y + y
@@ -310,6 +343,7 @@ class ArticleView(RowIndexedTextArea):
             self.soft_wrap,
             self.read_only,
             self.show_cursor,
+            self._hide_noise,  # which rows the lines have (set_noise restyles, clearing the cache)
         )
         cached = self._rows.get(cache_key)
         if cached is None:
@@ -328,8 +362,9 @@ class ArticleView(RowIndexedTextArea):
 
     @property
     def text(self) -> str:
-        """The displayed text (TextArea's ``text``, which joins every line of the
-        document on each call, and TextArea asks for it for every row it draws)."""
+        """The document's text, folded lines too (TextArea's ``text``, which joins
+        every line of the document on each call, and TextArea asks for it for
+        every row it draws)."""
         document = self.document
         if self._text_of[0] is not document:  # the view is read-only: a document never changes
             self._text_of = (document, document.text)
