@@ -2,7 +2,8 @@
 
 :func:`export` gathers one or more stores (:mod:`annotations.dataset`),
 checks every span against its article text, builds the rows of every file
-in memory, and only then writes the export: into a folder beside ``--out``,
+in memory, and only then writes the export (each JSONL file serialised,
+hashed and written a megabyte at a time): into a folder beside ``--out``,
 with a manifest of every file's size and SHA-256 written last, then swapped
 in whole (:mod:`annotations.outdir`), so ``--out`` is the complete old export
 or the complete new one. ``--out`` is checked first: a file, an input, or a
@@ -22,10 +23,12 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 
 import orjson
@@ -358,9 +361,40 @@ def unix_time(stamp: str) -> int:
 
 
 def _prodigy_tokens(text: str, tokens: list[tuple[int, int]], texts: list[str]) -> list[dict]:
-    nexts = [start for start, _ in tokens[1:]] + [len(text)]
-    return [{"text": t, "start": s, "end": e, "id": i, "ws": nx == e + 1 and text[e] == " "}
-            for i, ((s, e), nx, t) in enumerate(zip(tokens, nexts, texts))]
+    nexts = [start for start, _ in tokens[1:]]
+    nexts.append(len(text))
+    ws = [nx == e + 1 and text[e] == " " for (_, e), nx in zip(tokens, nexts)]
+    return [{"text": t, "start": s, "end": e, "id": i, "ws": w}
+            for i, (s, e), t, w in zip(range(len(tokens)), tokens, texts, ws)]
+
+
+_first, _second = itemgetter(0), itemgetter(1)  # a token's start, its end
+
+
+def _token_span(aligned: Aligned, start: int, end: int) -> tuple[int, int]:
+    """:meth:`Aligned.token_span` by bisection, without building its maps:
+    the tokens are in order, none empty, none overlapping, so a start or an
+    end names one token. Anything else is left to the method (which raises)."""
+    tokens = aligned.tokens
+    i = bisect_left(tokens, start, key=_first)
+    j = bisect_left(tokens, end, key=_second)
+    if i < len(tokens) and j < len(tokens) and tokens[i][0] == start and tokens[j][1] == end:
+        return i, j
+    return aligned.token_span(start, end)
+
+
+def _on_edges(tokens: list[tuple[int, int]], cuts: set[int], length: int) -> bool:
+    """Whether every cut inside the text is both where a token starts and where
+    one ends (and the text's end, if cut, a token's end): then no token needs
+    a split. ``tokens`` cover the text in order, none empty, none overlapping."""
+    for cut in cuts:
+        if 0 < cut < length:
+            i = bisect_left(tokens, cut, key=_first)
+            if i == 0 or i == len(tokens) or tokens[i][0] != cut or tokens[i - 1][1] != cut:
+                return False
+        elif cut == length and (not tokens or tokens[-1][1] != length):
+            return False
+    return True
 
 
 def _speaker_span(claim: dict) -> tuple[int, int] | None:
@@ -400,19 +434,26 @@ class _Builder:
         self.rows: dict[str, list[tuple[str | None, dict]]] = defaultdict(list)
         self.docs: dict[str, list[tuple[str, object]]] = defaultdict(list)
         self.splits_reported: set[tuple] = set()
-        # per article: the covering tokens, their start/end maps, their texts, the non-space ones
-        self.covered: dict[str, tuple] = {}
+        # per article: the covering tokens (cover of the analysis's tokens); their start/end maps and
+        # their texts only once a span set needs no split (most split one: a span starting after a space)
+        self.covered: dict[str, list[tuple[int, int]]] = {}
+        self.index: dict[str, tuple[dict[int, int], dict[int, int]]] = {}
+        self.texts: dict[str, tuple[list[str], list[int]]] = {}
 
     def _align(self, article_id: str, boundaries, what: str) -> Aligned:
         text = self.data.articles[article_id]["text"]
-        cached = self.covered.get(article_id)
-        if cached is None:
-            covered = cover(text, self.analyses[article_id].tokens)
-            index = ({s: i for i, (s, _) in enumerate(covered)}, {e: i for i, (_, e) in enumerate(covered)})
-            texts = [text[s:e] for s, e in covered]
-            words = [i for i, t in enumerate(texts) if not t.isspace()]
-            cached = self.covered[article_id] = (covered, index, texts, words)
-        aligned = align(text, (), boundaries, cached[0], cached[1])
+        covered = self.covered.get(article_id)
+        if covered is None:
+            covered = self.covered[article_id] = cover(text, self.analyses[article_id].tokens)
+        cuts = set(boundaries)
+        if _on_edges(covered, cuts, len(text)):  # align shares the covering tokens: give it their maps
+            index = self.index.get(article_id)
+            if index is None:
+                index = self.index[article_id] = ({s: i for i, (s, _) in enumerate(covered)},
+                                                  {e: i for i, (_, e) in enumerate(covered)})
+            aligned = align(text, (), cuts, covered, index)
+        else:  # a token is split or a space made a token: align copies them anyway
+            aligned = align(text, (), cuts, covered)
         for start, end, cut in aligned.splits:
             key = (article_id, start, end, cut)
             if key not in self.splits_reported:
@@ -420,6 +461,18 @@ class _Builder:
                 self.warnings.append(f"{what}: token {text[start:end]!r} at {start}..{end} split at {cut} "
                                      f"({text[start:cut]!r} | {text[cut:end]!r}) so that a span falls on token boundaries")
         return aligned
+
+    def _texts(self, article_id: str, text: str, tokens: list[tuple[int, int]]) -> tuple[list[str], list[int]]:
+        """The tokens' texts and the indices of those that are not whitespace
+        (kept per article for its covering tokens, which annotators share)."""
+        shared = tokens is self.covered.get(article_id)
+        if shared and article_id in self.texts:
+            return self.texts[article_id]
+        texts = [text[s:e] for s, e in tokens]
+        words = [i for i, t in enumerate(texts) if not t.isspace()]
+        if shared:
+            self.texts[article_id] = (texts, words)
+        return texts, words
 
     def _meta(self, article_id: str, claims: list[dict]) -> dict:
         article = self.data.articles[article_id]
@@ -438,20 +491,17 @@ class _Builder:
         aligned = self._align(article_id, bounds, f"article {article_id} ({annotator})")
         spans = []
         for claim in claims:
-            first, last = aligned.token_span(claim["start"], claim["end"])
+            first, last = _token_span(aligned, claim["start"], claim["end"])
             spans.append({"start": claim["start"], "end": claim["end"], "token_start": first, "token_end": last,
                           "label": CLAIM_LABEL, "claim_id": claim["id"], **claim_attributes(claim)})
             speaker = _speaker_span(claim)
             if speaker:
-                first, last = aligned.token_span(*speaker)
+                first, last = _token_span(aligned, *speaker)
                 spans.append({"start": speaker[0], "end": speaker[1], "token_start": first, "token_end": last,
                               "label": SPEAKER_LABEL, "claim_id": claim["id"],
                               "entity_label": claim["speaker"].get("label", "")})
         spans.sort(key=lambda s: (s["start"], s["end"], s["label"], s["claim_id"]))
-        covered, _, texts, words = self.covered[article_id]
-        if aligned.tokens is not covered:  # some token was split for this annotator's spans
-            texts = [text[s:e] for s, e in aligned.tokens]
-            words = [i for i, t in enumerate(texts) if not t.isspace()]
+        texts, words = self._texts(article_id, text, aligned.tokens)
         if "claims" in tasks:
             tokens = _prodigy_tokens(text, aligned.tokens, texts)
             input_hash = _hash32(text)
@@ -461,7 +511,7 @@ class _Builder:
                 if group is None:
                     group = []
                     for r in records:
-                        first, last = aligned.token_span(r["start"], r["end"])
+                        first, last = _token_span(aligned, r["start"], r["end"])
                         group.append({"start": r["start"], "end": r["end"], "token_start": first, "token_end": last,
                                       "label": r["label"], "rejection_id": r["id"], "origin": r.get("origin", "")})
                     group.sort(key=lambda s: (s["start"], s["end"], s["label"]))
@@ -509,7 +559,7 @@ class _Builder:
 
         intervals: list[tuple[int, int]] = []
         for claim in claims:  # sorted by start
-            first, last = aligned.token_span(claim["start"], claim["end"])
+            first, last = _token_span(aligned, claim["start"], claim["end"])
             if intervals and first <= intervals[-1][1]:
                 self.warnings.append(f"claims_bio.jsonl: claim {claim['id']} overlaps another claim of the same "
                                      "annotator and is left out of ner_tags (it is in claims.jsonl and claims.spacy)")
@@ -523,7 +573,7 @@ class _Builder:
             if not speaker or speaker in spoken:
                 continue
             spoken.add(speaker)
-            first, last = aligned.token_span(*speaker)
+            first, last = _token_span(aligned, *speaker)
             i = bisect_right(firsts, last) - 1
             if (i >= 0 and intervals[i][1] >= first) or any(t in tags for t in range(first, last + 1)):
                 self.warnings.append(f"claims_bio.jsonl: the speaker of claim {claim['id']} overlaps a claim "
@@ -533,25 +583,28 @@ class _Builder:
         # rows: sentences, merged while a claim crosses from one into the next
         rows: list[list[int]] = []
         spans = sorted((c["start"], c["end"]) for c in claims)
+        span_starts = [cs for cs, _ in spans]
+        reach = list(accumulate((ce for _, ce in spans), max))  # reach[k]: the furthest end of spans[:k + 1]
         for s, e in analysis.sents or [(0, len(text))]:
-            if rows and any(cs < s < ce for cs, ce in spans):
+            k = bisect_left(span_starts, s)  # spans[:k] start before s: one crosses s if it ends after it
+            if rows and k and reach[k - 1] > s:
                 rows[-1][1] = e
             else:
                 rows.append([s, e])
         tokens = aligned.tokens
         starts = [tokens[i][0] for i in words]
+        word_texts = [texts[i] for i in words]
+        word_tags = [tags.get(i, 0) for i in words]
         if rows:
             rows[0][0] = 0  # words before the first sentence or between sentences join the row before
         out = self.rows["claims_bio.jsonl"]
         for n, (s, _) in enumerate(rows):
             a = bisect_left(starts, s)
             b = bisect_left(starts, rows[n + 1][0]) if n + 1 < len(rows) else len(words)
-            members = words[a:b]
-            if members:
+            if a < b:
                 out.append((article_id, {
                     "id": f"{article_id}:{annotator}:{n}", "doc_id": article_id, "annotator_id": annotator,
-                    "tokens": [texts[i] for i in members],
-                    "ner_tags": [tags.get(i, 0) for i in members]}))
+                    "tokens": word_texts[a:b], "ner_tags": word_tags[a:b]}))
 
     def _cats(self, article_id: str, annotator: str) -> dict[str, float]:
         for rating in self.data.ratings:
@@ -671,9 +724,28 @@ def fnc1_csv(gold: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _jsonl(rows) -> bytes:
+CHUNK_BYTES = 1 << 20  # JSONL lines joined into one write (and one hash update)
+
+
+def _jsonl_chunks(rows: list[dict]) -> Iterator[bytes]:
+    """The bytes of a JSONL file about a megabyte at a time: one line per row,
+    as ``orjson.dumps`` writes it, each followed by a newline."""
     dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
-    return b"".join([dumps(r, option=newline) for r in rows])
+    part: list[bytes] = []
+    held = 0
+    for row in rows:
+        line = dumps(row, option=newline)
+        part.append(line)
+        held += len(line)
+        if held >= CHUNK_BYTES:
+            yield b"".join(part)
+            part, held = [], 0
+    if part:
+        yield b"".join(part)
+
+
+def _jsonl(rows: list[dict]) -> bytes:
+    return b"".join(_jsonl_chunks(rows))
 
 
 def _serialise(name: str, rows: list[dict]) -> bytes:
@@ -870,7 +942,7 @@ def _export(stores, out_dir, analyser, tasks, formats, split, progress, fever_ma
             return order[0]
         return max(order, key=lambda n: (counts[n], -order.index(n)))
 
-    outputs: dict[str | None, dict[str, bytes]] = defaultdict(dict)
+    outputs: dict[str | None, dict[str, bytes | list[dict]]] = defaultdict(dict)  # a file's bytes, or its rows
     report_counts: dict[str | None, dict[str, int]] = defaultdict(dict)
     parts = order if split else [None]
     for spec in files:
@@ -896,14 +968,19 @@ def _export(stores, out_dir, analyser, tasks, formats, split, progress, fever_ma
             grouped[None] = [row for _, row in builder.rows.get(source, [])]
         for part in parts:
             rows = grouped.get(part, [])
-            outputs[part][spec.name] = _serialise(spec.name, rows)
+            # a JSONL file is serialised as it is written (and hashed), never whole in memory
+            outputs[part][spec.name] = rows if spec.name.endswith(".jsonl") else _serialise(spec.name, rows)
             report_counts[part][spec.name] = len(rows)
 
     report = ExportReport(out_dir=target.path, warnings=warnings)
     with target.open() as folder:
         for part in parts:
             for name, payload in outputs[part].items():
-                folder.write(f"{part}/{name}" if part else name, payload)
+                rel = f"{part}/{name}" if part else name
+                if isinstance(payload, bytes):
+                    folder.write(rel, payload)
+                else:
+                    folder.write_chunks(rel, _jsonl_chunks(payload))
                 report.counts[name] = report.counts.get(name, 0) + report_counts[part][name]
             if part:
                 report.split_counts[part] = dict(report_counts[part])

@@ -36,6 +36,7 @@ import re
 import secrets
 import signal
 import sys
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -404,22 +405,40 @@ class ExportFolder:
     # writing ----------------------------------------------------------------------
 
     def _create(self, path: Path, payload: bytes) -> None:
+        self._create_chunks(path, (payload,))
+
+    def _create_chunks(self, path: Path, chunks: Iterable[bytes]) -> tuple[int, str]:
+        """Create ``path`` (never over an existing file) from ``chunks``, each
+        hashed as it is written; fsync'd. Returns its size and SHA-256."""
+        digest = hashlib.sha256()
+        size = 0
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         try:
-            view = memoryview(payload)
-            half = len(view) // 2
-            while view:
-                written = os.write(fd, view[:half] if half else view)
-                view = view[written:]
-                if half:
-                    half = 0
-                    self.step()  # a file half written
+            for chunk in chunks:
+                if not chunk:
+                    continue
+                digest.update(chunk)
+                view = memoryview(chunk)
+                half = len(view) // 2 if not size else 0  # the first chunk is written in two halves
+                size += len(view)
+                while view:
+                    written = os.write(fd, view[:half] if half else view)
+                    view = view[written:]
+                    if half:
+                        half = 0
+                        self.step()  # a file half written
             os.fsync(fd)
         finally:
             os.close(fd)
+        return size, digest.hexdigest()
 
     def write(self, rel: str, payload: bytes) -> None:
         """Write one file of the export (``rel`` relative to the folder)."""
+        self.write_chunks(rel, (payload,))
+
+    def write_chunks(self, rel: str, chunks: Iterable[bytes]) -> None:
+        """Write one file of the export from its parts in order, each written
+        and hashed as it comes, so that the whole file is never in memory."""
         assert self.tmp is not None and _safe_relative(rel) and rel not in self.files
         parts = rel.split("/")
         for i in range(1, len(parts)):
@@ -429,8 +448,8 @@ class ExportFolder:
                 os.mkdir(self.tmp / sub, 0o777)
                 self.dirs.append(sub)
         self.step()
-        self._create(self.tmp / rel, payload)
-        self.files[rel] = (len(payload), hashlib.sha256(payload).hexdigest())
+        self.files[rel] = (0, "")  # written from here on: removed with the folder if the export stops
+        self.files[rel] = self._create_chunks(self.tmp / rel, chunks)
 
     def commit(self, version: str) -> None:
         """Write SHA256SUMS and the manifest, then swap the new folder in."""
