@@ -264,3 +264,43 @@ async def test_a_folding_text_area_draws_the_rows_of_the_lines_it_shows():
 
     assert await drawn(RowIndexedTextArea("\n".join(lines), read_only=True), folded) == \
         await drawn(TextArea(text, read_only=True))
+
+
+def test_a_row_indexed_text_area_wraps_its_text_once_only_in_its_row_index(monkeypatch):
+    """TextArea.__init__ makes a WrappedDocument of its text and throws it away
+    for the one _set_document makes, then makes the document again when it sets
+    the language: a RowIndexedTextArea gives it "" instead, makes one RowIndex
+    of its text, and its document holds the text; a language set later still
+    makes the document again."""
+    import textual.widgets._text_area as text_area_module
+
+    made = []
+
+    class Recorded(WrappedDocument):
+        def __init__(self, document, *args, **kwargs):
+            made.append((type(self), document.text))
+            super().__init__(document, *args, **kwargs)
+
+    class RecordedRows(RowIndex, Recorded):
+        pass
+
+    monkeypatch.setattr(text_area_module, "WrappedDocument", Recorded)
+    monkeypatch.setattr("tui.textual_adapter.RowIndex", RecordedRows)
+    area = RowIndexedTextArea(_DOC, read_only=True)
+    assert area.text == _DOC and area.document.line_count == 6
+    assert [text for kind, text in made if kind is Recorded] == [""]
+    assert [text for kind, text in made if kind is RecordedRows] == [_DOC]
+    made.clear()
+    area.language = "python"
+    area.language = None
+    assert made and made[-1] == (RecordedRows, _DOC) and area.text == _DOC
+
+
+def test_plain_cells_takes_printable_ascii_and_nothing_else_of_ascii():
+    from rich.cells import get_character_cell_size
+
+    from tui.textual_adapter import _plain_cells
+
+    for code in range(128):
+        c = chr(code)
+        assert _plain_cells(f"ab{c}d") == ((c == " " or not c.isspace()) and get_character_cell_size(c) == 1), code

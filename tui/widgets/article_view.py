@@ -271,7 +271,8 @@ class ArticleView(RowIndexedTextArea):
             elif kind == "claims":
                 spans = ((s, e, LINKED_STYLE if (s, e) in self._linked else CLAIM_STYLE) for s, e in self._claims)
             elif kind == "entities":
-                spans = ((s, e, entity_style(label)) for s, e, label in self._entities)
+                style_of = {label: entity_style(label) for label in {label for _, _, label in self._entities}}
+                spans = ((s, e, style_of[label]) for s, e, label in self._entities)
             else:
                 spans = ((s, e, FOCUS_STYLE) for s, e in self._focus)
             self._index[kind] = Spans(spans)
