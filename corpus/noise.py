@@ -24,19 +24,18 @@ import unicodedata
 from collections.abc import Iterator
 
 _LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("ad", re.compile(r"^\s*(\[\s*ad[_ ]?\d*\s*\]|advertisement|sponsored( content)?|ad)\s*$", re.I)),
+    ("ad", re.compile(r"^\s*(\[\s*ad[_ ]?\d*\s*\]|advertisement|sponsored( content)?|ad)\s*$", re.IGNORECASE)),
     ("comment-form", re.compile(
         r"^\s*(please enter your (comment|name|email)( here)?!?|leave a (reply|comment)|"
         r"your email address will not be published\.?.*|you have entered an incorrect email address!?|"
-        r"save my name, email, and website.*|post comment|\d+ comments?|comments?)\s*$", re.I)),
+        r"save my name, email, and website.*|post comment|\d+ comments?|comments?)\s*$", re.IGNORECASE)),
     ("navigation", re.compile(
         r"^\s*(back to top( button)?|related( articles| posts| stories)?|read (also|more)\b.*|"
         r"see also\b.*|share (this|on)\b.*|(share|tweet|email|print)( \| (share|tweet|email|print))*|"
         r"click here to\b.*|subscribe( to our newsletter)?\.?|follow us\b.*|"
         r"(world|local|top|latest|breaking) news|trending( now)?|"
-        r"[\d\s]{1,12})\s*$", re.I)),
+        r"[\d\s]{1,12})\s*$", re.IGNORECASE)),
 ]
-_TEASER_END = re.compile(r"(\.\.\.|…)\s*$")
 _MOJIBAKE = re.compile(r"(?:[ÂÃ][\u0080-\u00BF]|â€[\u0080-\u00BF™œ\u009d˜“”’‘–—•¦]|Ã[¡-¿]|ï»¿)+")
 
 
@@ -67,34 +66,128 @@ def _word_script(word: str) -> str:
     return ""
 
 
+# What a character says about the script of a line: a letter or mark of the
+# Latin script, of another script, or neither. Cached: an article has few
+# distinct characters, and the garbled search looks at each line's set of them.
+_LATIN, _FOREIGN, _OTHER = 1, 2, 0
+_CHAR_KIND: dict[str, int] = {}
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _char_kind(ch: str) -> int:
+    kind = _CHAR_KIND.get(ch)
+    if kind is None:
+        script = _script(ch) if unicodedata.category(ch)[0] in "LM" else ""
+        kind = _LATIN if script == "LATIN" else _OTHER if script == "" else _FOREIGN
+        if len(_CHAR_KIND) > 1 << 16:
+            _CHAR_KIND.clear()
+        _CHAR_KIND[ch] = kind
+    return kind
+
+
+_WORD_SCRIPT: dict[str, str] = {}
+
+
+def _cached_word_script(word: str) -> str:
+    script = _WORD_SCRIPT.get(word)
+    if script is None:
+        if word.isascii():  # ASCII letters are Latin, and ASCII has no marks
+            script = "LATIN" if _ASCII_LETTER.search(word) else ""
+        else:
+            script = _word_script(word)
+        if len(_WORD_SCRIPT) > 1 << 16:
+            _WORD_SCRIPT.clear()
+        _WORD_SCRIPT[word] = script
+    return script
+
+
+def _lines(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of every non-empty line (a run of characters other than newline)."""
+    offset = 0
+    for line in text.split("\n"):
+        if line:
+            yield offset, offset + len(line)
+        offset += len(line) + 1
+
+
+def _mixed(line: str) -> bool:
+    """Whether a line holds letters of the Latin script and of another one:
+    a line without both has no garbled stretch (it needs foreign words with
+    short Latin fragments between them), and most lines are skipped here."""
+    if line.isascii():
+        return False
+    chars = set(line)
+    kinds = set(map(_CHAR_KIND.get, chars))
+    if None in kinds:
+        kinds = {_char_kind(ch) for ch in chars}
+    return _FOREIGN in kinds and _LATIN in kinds
+
+
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _latin(scripts: list[str], tokens: list[str], i: int, longest: int) -> bool:
+    """Whether word ``i`` is a Latin-script word of at most ``longest`` characters."""
+    return scripts[i] == "LATIN" and len(tokens[i]) <= longest
+
+
 def _garbled(text: str) -> Iterator[tuple[int, int]]:
     """Stretches where words of another script alternate with short Latin
     fragments ("Mevl চা t ভ avu ও o ্ল lu"): a name mangled in transliteration.
     A genuine quote in another script has its words side by side and is left alone."""
-    for m in re.finditer(r"[^\n]+", text):
-        words = [(w.start() + m.start(), w.end() + m.start(), _word_script(w.group()), len(w.group()))
-                 for w in re.finditer(r"\S+", m.group())]
-        foreign = [i for i, w in enumerate(words) if w[2] not in ("LATIN", "")]
+    if text.isascii():
+        return
+    for line_start, line_end in _lines(text):
+        line = text[line_start:line_end]
+        if not _mixed(line):
+            continue
+        tokens = line.split()  # the \S+ runs: str.split and re's \s agree on what is a space
+        scripts = list(map(_WORD_SCRIPT.get, tokens))
+        if None in scripts:
+            scripts = [s if s is not None else _cached_word_script(w) for s, w in zip(scripts, tokens)]
+        foreign = [i for i, s in enumerate(scripts) if s != "LATIN" and s]
         if len(foreign) < 2:
             continue
+        spans: list[tuple[int, int]] = []  # the words' offsets, found only for a line with a stretch
+
         run = [foreign[0]]
         for i in foreign[1:] + [None]:
-            gap_ok = i is not None and i - run[-1] == 2 and words[i - 1][2] == "LATIN" and words[i - 1][3] <= 4
-            if gap_ok:
+            if i is not None and i - run[-1] == 2 and _latin(scripts, tokens, i - 1, 4):
                 run.append(i)
                 continue
             if len(run) >= 2:
                 first, last = run[0], run[-1]
-                if first > 0 and words[first - 1][2] == "LATIN" and words[first - 1][3] <= 6:
+                if first > 0 and _latin(scripts, tokens, first - 1, 6):
                     first -= 1
-                if last + 1 < len(words) and words[last + 1][2] == "LATIN" and words[last + 1][3] <= 6:
+                if last + 1 < len(tokens) and _latin(scripts, tokens, last + 1, 6):
                     last += 1
-                start, end = words[first][0], words[last][1]
+                if not spans:
+                    spans = [w.span() for w in _NON_SPACE.finditer(text, line_start, line_end)]
+                start, end = spans[first][0], spans[last][1]
                 while end > start and unicodedata.category(text[end - 1])[0] == "P":
                     end -= 1
                 yield start, end
             if i is not None:
                 run = [i]
+
+
+# Every mojibake sequence starts with one of these: the search looks for them
+# (one scan in C) and tries the pattern only there, as finditer would.
+_MOJIBAKE_FIRST = "ÂÃâï"
+_MOJIBAKE_START = re.compile(f"[{_MOJIBAKE_FIRST}]")
+
+
+def _mojibake(text: str) -> Iterator[tuple[int, int]]:
+    if not any(ch in text for ch in _MOJIBAKE_FIRST):
+        return
+    pos = 0
+    while (m := _MOJIBAKE_START.search(text, pos)) is not None:
+        found = _MOJIBAKE.match(text, m.start())
+        if found is None:
+            pos = m.start() + 1
+        else:
+            yield found.start(), found.end()
+            pos = found.end()
 
 
 def find_noise(text: str, title: str = "") -> list[tuple[int, int, str]]:
@@ -108,7 +201,8 @@ def find_noise(text: str, title: str = "") -> list[tuple[int, int, str]]:
         if kind is None and title_key and line.casefold() == title_key:
             kind = "repeated-title" if seen_title else None
             seen_title = True
-        if kind is None and _TEASER_END.search(line) and len(line) < 400 and i:
+        # (the line is stripped: it ends in the ellipsis itself)
+        if kind is None and line.endswith(("...", "…")) and len(line) < 400 and i:
             # a teaser is a headline-like line (short, no closing punctuation)
             # followed by a snippet cut off with "…"; a lone paragraph ending
             # in an ellipsis is left alone: articles quote like that too
@@ -119,7 +213,7 @@ def find_noise(text: str, title: str = "") -> list[tuple[int, int, str]]:
                     regions.append((prev_start, prev_end, "teaser"))
         if kind:
             regions.append((start, end, kind))
-    regions += [(m.start(), m.end(), "mojibake") for m in _MOJIBAKE.finditer(text)]
+    regions += [(s, e, "mojibake") for s, e in _mojibake(text)]
     regions += [(s, e, "garbled") for s, e in _garbled(text)]
     return _merge(regions)
 

@@ -31,6 +31,9 @@ _INVISIBLE = {0x200B: None, 0x2060: None, 0xFEFF: None, 0x00AD: None}
 # Lone surrogates (from a JSON escape such as \ud800) are not characters: no
 # UTF-8 file can hold them. Each becomes U+FFFD (one code point for one).
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# The characters _CONTROL_MAP replaces, as one character class: counting them
+# is one scan in C, not a Python step per character (5 MB articles).
+_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_CONTROL_MAP)) + "]")
 
 
 def normalise(text: str) -> str:
@@ -64,7 +67,7 @@ def normalise_with_report(text: str) -> tuple[str, list[str]]:
     if invisible:
         text = text.translate(_INVISIBLE)
         changes.append(f"removed {invisible} invisible characters (zero-width space, soft hyphen, word joiner)")
-    controls = sum(1 for ch in text if ord(ch) in _CONTROL_MAP)
+    controls = len(_CONTROL.findall(text)) if _CONTROL.search(text) else 0
     if controls:
         text = text.translate(_CONTROL_MAP)
         changes.append(f"made {controls} control characters visible")
