@@ -550,12 +550,13 @@ class _Builder:
 
     def _bio(self, article_id, annotator, text, aligned: Aligned, texts: list[str], words: list[int],
              analysis: Analysis, claims) -> None:
-        tags: dict[int, int] = {}
+        word_tags = [0] * len(words)  # the tag of each word (non-space token), in order
 
         def place(first: int, last: int, begin: int, inside: int) -> None:
             a, b = bisect_left(words, first), bisect_right(words, last)
-            for k in range(a, b):
-                tags[words[k]] = begin if k == a else inside
+            if a < b:
+                word_tags[a] = begin
+                word_tags[a + 1:b] = [inside] * (b - a - 1)
 
         intervals: list[tuple[int, int]] = []
         for claim in claims:  # sorted by start
@@ -575,7 +576,8 @@ class _Builder:
             spoken.add(speaker)
             first, last = _token_span(aligned, *speaker)
             i = bisect_right(firsts, last) - 1
-            if (i >= 0 and intervals[i][1] >= first) or any(t in tags for t in range(first, last + 1)):
+            if (i >= 0 and intervals[i][1] >= first) or any(
+                    word_tags[bisect_left(words, first):bisect_right(words, last)]):  # a word tagged already
                 self.warnings.append(f"claims_bio.jsonl: the speaker of claim {claim['id']} overlaps a claim "
                                      "and is left out of ner_tags (it is in claims.jsonl and claims.spacy)")
                 continue
@@ -594,7 +596,6 @@ class _Builder:
         tokens = aligned.tokens
         starts = [tokens[i][0] for i in words]
         word_texts = [texts[i] for i in words]
-        word_tags = [tags.get(i, 0) for i in words]
         if rows:
             rows[0][0] = 0  # words before the first sentence or between sentences join the row before
         out = self.rows["claims_bio.jsonl"]
@@ -690,10 +691,16 @@ class _Builder:
                 "text_sha256": a["text_hash"], "meta": meta}))
 
     def gold(self) -> None:
+        # FNC-1 pairs each body with many headlines: each body's text is serialised once, and its JSON
+        # string (an orjson Fragment, written as it is) is the premise of all its rows
+        premises: dict[str, orjson.Fragment] = {}
         for g in self.data.gold:
+            premise = premises.get(g["article_id"])
+            if premise is None:
+                text = self.data.articles.get(g["article_id"], {}).get("text", "")
+                premise = premises[g["article_id"]] = orjson.Fragment(orjson.dumps(text))
             self.rows["gold_stances.jsonl"].append((g["article_id"], {
-                "row": g["row"], "target_id": g["target_id"],
-                "premise": self.data.articles.get(g["article_id"], {}).get("text", ""),
+                "row": g["row"], "target_id": g["target_id"], "premise": premise,
                 "hypothesis": self.data.targets.get(g["target_id"], {}).get("text", ""),
                 "doc_id": g["article_id"], "source_id": g.get("source_id", ""), "label": g["stance"],
                 "origin": "gold"}))
