@@ -1,9 +1,11 @@
 """Export benchmark: 20,000 annotations over the FNC-1 corpus to every JSONL file,
 against a bare loop that ``json.dumps`` as many records of the same total size
-to a file, measured in the same run. The export's price for being complete or
-absent (each file fsync'd and hashed as it is written, the manifest, the
-folder swap) is inside its time; the same export again over the previous one
-is timed too, and the result checked against its manifest.
+to a file, measured in the same run: each export is timed between two bare
+loops, the pair's baseline is their mean, and the worst pair is the figure
+(the goal holds in every run). The export's price for being complete or absent (each file fsync'd and
+hashed as it is written, the manifest, the folder swap) is inside its time;
+the same export again over the previous one is timed too, and the result
+checked against its manifest.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -30,6 +33,7 @@ from corpus.ingest import load_ingested  # noqa: E402
 from corpus.nlp import resolve_model  # noqa: E402
 
 ANNOTATIONS = 20_000
+GOAL = 2.5  # export / bare, in every paired run (issue #15)
 
 
 def build_store(path: Path, corpus, analyser: Analyser) -> AnnotationStore:
@@ -86,16 +90,27 @@ def main(runs: int = 5) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         store = build_store(tmp / "store.json", corpus, analyser)
+        # an untimed export first: the rows and bytes the bare loop writes, and warm caches for every run
+        warm = export([store], tmp / "warm", analyser, tasks=jsonl_tasks, formats=("jsonl",))
+        files = [p for p in (tmp / "warm").glob("*.jsonl")]
+        rows = sum(warm.counts[p.name] for p in files)
+        size = sum(p.stat().st_size for p in files)
+        shutil.rmtree(tmp / "warm")
+
+        def bare_run(n: int) -> float:
+            seconds = bare_dumps(tmp / f"bare{n}.jsonl", rows, size // rows)
+            (tmp / f"bare{n}.jsonl").unlink()
+            return seconds
+
         ours, bare = [], []
-        for n in range(runs):
-            out = tmp / f"out{n}"
+        for n in range(runs):  # each export between two bare loops: the pair's baseline is their mean
+            before = bare_run(n)
             t0 = time.perf_counter()
-            report = export([store], out, analyser, tasks=jsonl_tasks, formats=("jsonl",))
+            export([store], tmp / f"out{n}", analyser, tasks=jsonl_tasks, formats=("jsonl",))
             ours.append(time.perf_counter() - t0)
-            files = [p for p in out.glob("*.jsonl")]
-            rows = sum(report.counts[p.name] for p in files)
-            size = sum(p.stat().st_size for p in files)
-            bare.append(bare_dumps(tmp / f"bare{n}.jsonl", rows, size // rows))
+            bare.append((before + bare_run(n)) / 2)
+            if n:
+                shutil.rmtree(tmp / f"out{n}")
         # the common case: exporting again over the previous export (swapped in whole, the old one removed)
         again = []
         for n in range(runs):
@@ -109,10 +124,12 @@ def main(runs: int = 5) -> None:
     print(f"export, {ANNOTATIONS:,} annotations over FNC-1 ({len(corpus.articles)} articles, "
           f"{len(corpus.gold):,} gold rows) to every JSONL file ({runs} paired runs)")
     print(f"  rows written              {rows:,} in {len(files)} files, {size / 1e6:.1f} MB")
-    print(f"  factdesk export           median {statistics.median(ours):6.2f} s")
-    print(f"  bare json.dumps loop      median {statistics.median(bare):6.2f} s")
-    ratio = statistics.median(o / b for o, b in zip(ours, bare))
-    print(f"  ratio export / bare       {ratio:6.2f}   (goal <= 3; every file hashed as written, manifest last)")
+    print(f"  factdesk export           median {statistics.median(ours):6.2f} s   max {max(ours):6.2f} s")
+    print(f"  bare loop (before+after)  median {statistics.median(bare):6.2f} s   max {max(bare):6.2f} s")
+    ratios = [o / b for o, b in zip(ours, bare)]
+    print(f"  ratio export / bare       worst {max(ratios):5.2f}   median {statistics.median(ratios):5.2f}   "
+          f"(goal <= {GOAL} in every run; every file hashed as written, manifest last)")
+    print("  each run                  " + "  ".join(f"{r:.2f}" for r in ratios))
     print(f"  again, over the previous  median {statistics.median(again):6.2f} s   (swapped in whole, old removed)")
 
 
