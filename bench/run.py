@@ -64,6 +64,7 @@ BENCHES = {
     "quit": lambda: __import__("bench.quit_bench", fromlist=["main"]).main(),
     "scale": lambda: __import__("bench.scale_bench", fromlist=["main"]).main(),
     "lists": lambda: __import__("bench.lists_bench", fromlist=["main"]).main(),
+    "open": lambda: __import__("bench.open_bench", fromlist=["main"]).main(),
 }
 
 if __name__ == "__main__":
