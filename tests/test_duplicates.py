@@ -160,7 +160,7 @@ def corpora(draw):
     return items, threshold
 
 
-@settings(max_examples=200)  # a few milliseconds each
+@settings(max_examples=max(200, settings.default.max_examples))  # a few milliseconds each
 @given(corpora())
 def test_the_fast_search_finds_what_comparing_every_pair_finds(corpus):
     items, threshold = corpus

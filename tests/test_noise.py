@@ -129,7 +129,7 @@ garbled_lines = st.lists(st.lists(st.sampled_from(_LATIN_FRAGMENTS) | st.sampled
                                   max_size=14).map(" ".join), max_size=4).map("\n".join)
 
 
-@settings(max_examples=300)  # a fraction of a millisecond each
+@settings(max_examples=max(300, settings.default.max_examples))  # a fraction of a millisecond each
 @given(garbled_lines)
 def test_the_garbled_search_finds_what_the_reference_finds(text):
     assert list(noise._garbled(text)) == list(_reference_garbled(text))

@@ -112,7 +112,7 @@ hostile = st.one_of(st.text(st.sampled_from(_SPECIAL), max_size=12),
                     st.text(st.sampled_from(_SPECIAL) | st.sampled_from("aeoc\r\n ") | st.characters(), max_size=200))
 
 
-@settings(max_examples=400)  # about a millisecond each
+@settings(max_examples=max(400, settings.default.max_examples))  # about a millisecond each
 @given(st.one_of(hostile, hostile.map(lambda t: "\ufeff" + t)))
 def test_normalise_is_byte_identical_to_the_reference(raw):
     new, old = normalise_with_report(raw), _reference_normalise_with_report(raw)
