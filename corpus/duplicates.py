@@ -34,11 +34,24 @@ SHINGLE = 5
 THRESHOLD = 0.8
 
 
+# an ASCII text's words, as \w+ finds them: every other ASCII character becomes a
+# space and str.split cuts there (a third faster than the regex on news text)
+_ASCII_NON_WORD = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text``, casefolded: the runs of ``\\w``."""
+    if text.isascii():
+        return text.lower().translate(_ASCII_NON_WORD).split()
+    return _WORD.findall(text.casefold())
+
+
 def shingles(text: str) -> set[int]:
     """The text's word 5-grams (casefolded), each as a hash; a text of fewer
     words is one shingle. The hashes are Python's, so they hold within one
     process only: nothing stores them."""
-    words = re.findall(r"\w+", text.casefold())
+    words = _words(text)
     if len(words) < SHINGLE:
         return {hash(tuple(words))} if words else set()
     return set(map(hash, zip(*(words[i:] for i in range(SHINGLE)))))

@@ -4,6 +4,7 @@ every pair (issue 15: a 5,000-file folder whose files all share a footer)."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -165,3 +166,8 @@ def corpora(draw):
 def test_the_fast_search_finds_what_comparing_every_pair_finds(corpus):
     items, threshold = corpus
     assert near_duplicates(items, threshold) == brute_force(items, threshold)
+
+
+@given(st.text(st.characters(max_codepoint=127)) | st.text())
+def test_the_words_of_a_text_are_the_runs_of_word_characters(text):
+    assert duplicates._words(text) == re.findall(r"\w+", text.casefold())
