@@ -72,7 +72,9 @@ class ArticleWindow:
     def _update_tabs(self) -> None:
         """With one column, a strip of tabs names every article ([ and ] switch)."""
         tabs = self.query_one(TabStrip)
-        tabs.display = self.visible_count == 1 and len(self.articles) > 1
+        shown = self.visible_count == 1 and len(self.articles) > 1
+        if tabs.display != shown:  # setting it at all lays the screen out again
+            tabs.display = shown
         tabs.current = self.first_visible
 
     def _show_window(self) -> None:
@@ -87,7 +89,7 @@ class ArticleWindow:
                 container.mount(column, before=before)
                 if self.focus_key is not None:
                     self.call_after_refresh(self.set_entity_focus, self.focus_key)
-            if column is not None:
+            if column is not None and column.display != self._in_window(position):
                 column.display = self._in_window(position)
         self._update_tabs()
 
