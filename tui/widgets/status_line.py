@@ -29,6 +29,7 @@ class Status:
     read_only: bool = False
     review: int = 0  # claims waiting for review after their article changed
     review_key: str = "V"
+    noise_folded: bool = False  # h: the lines that are only noise are folded away
 
 
 class StatusLine(Widget):
@@ -44,6 +45,8 @@ class StatusLine(Widget):
         line.append(f" {status.articles} articles", style="bold")
         line.append(f" · showing {status.first}–{status.last} · {status.claims} claims · {status.rated} rated"
                     f" · model {status.model}")
+        if status.noise_folded:
+            line.append(" · noise lines folded (h shows them)", style="italic")
         if status.progress:
             line.append(f" · this article: {status.progress[0]}/{status.progress[1]} sentences", style="bold")
         if status.analysing:

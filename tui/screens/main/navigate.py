@@ -19,8 +19,7 @@ class ReadingActions:
         self.hide_noise = not self.hide_noise
         for column in self.columns.values():
             column.view.hide_noise(self.hide_noise)
-        self.notify("Noise hidden: lines that are only noise are folded away." if self.hide_noise
-                    else "Noise shown, dimmed.")
+        self._update_status()  # says so while they are folded (a toast would cost a layout per h)
 
     def action_mark_noise(self) -> None:
         """Mark the selection as noise, or unmark the noise region at the cursor."""

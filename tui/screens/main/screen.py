@@ -243,7 +243,8 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
             target=self.targets[0]["text"] if self.targets else "",
             progress=self.desk.sentence_progress(self.current_id) or None,
             analysing=len(self._analysing), read_only=self.desk.read_only, review=self.desk.review_count(),
-            review_key=actions.ACTIONS["review"].shown_keys(getattr(self.app, "user_keymap", {}).get("review")))
+            review_key=actions.ACTIONS["review"].shown_keys(getattr(self.app, "user_keymap", {}).get("review")),
+            noise_folded=self.hide_noise)
 
     def on_descendant_focus(self, event) -> None:
         widget = event.widget
