@@ -128,8 +128,10 @@ REGISTRY: tuple[Action | Key, ...] = (
            "highlight every mention of the entity at the cursor, in every column; `*` again jumps to its next "
            "mention across the event", key_display="*"),
     Action("entities", "E", "entities", "Entities",
-           "the event's entities by frequency (Enter focuses one, m on two merges them)", "Entities",
-           "the event's entities by frequency: `enter` highlights one, `m` on two merges them"),
+           "the event's entities by frequency (Enter focuses one, m on two merges them; type words to narrow)",
+           "Entities",
+           "the event's entities by frequency: `enter` highlights one, `m` on two merges them; letters typed "
+           "narrow the list (entity text or label; `/` first for a word starting with m)"),
     Action("label_entity", "l", "label_entity", "Entity label",
            "correct the entity at the cursor, or label the selection (a: every identical mention)", "Entities",
            "correct the entity at the cursor, or label the selection: a label by the key shown before it (`1`–`9`, "
