@@ -19,7 +19,7 @@ class ReadingActions:
         self.hide_noise = not self.hide_noise
         for column in self.columns.values():
             column.view.hide_noise(self.hide_noise)
-        self._update_status()  # says so while they are folded (a toast would cost a layout per h)
+        self._say_noise_folded()  # in the status line while they are (a toast would cost a layout per h)
 
     def action_mark_noise(self) -> None:
         """Mark the selection as noise, or unmark the noise region at the cursor."""

@@ -5,6 +5,7 @@ legend and the status line. It reads and writes the event only through its
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -37,7 +38,6 @@ from tui.widgets.article_column import ArticleColumn
 from tui.widgets.article_view import ArticleView
 from tui.widgets.claims_panel import ClaimsPanel, legend
 from tui.widgets.status_line import Status, StatusLine, TabStrip
-
 
 BATCH_SECONDS = 0.1  # analyses arriving within this time reach the screen as one message
 
@@ -245,6 +245,14 @@ class MainScreen(ArticleWindow, ReadingActions, ClaimActions, LinkActions, Scree
             analysing=len(self._analysing), read_only=self.desk.read_only, review=self.desk.review_count(),
             review_key=actions.ACTIONS["review"].shown_keys(getattr(self.app, "user_keymap", {}).get("review")),
             noise_folded=self.hide_noise)
+
+    def _say_noise_folded(self) -> None:
+        """Only the status line's fold mark changes: nothing else is counted again."""
+        status_line = self.query_one(StatusLine)
+        if status_line.status is None:
+            self._update_status()
+        else:
+            status_line.status = replace(status_line.status, noise_folded=self.hide_noise)
 
     def on_descendant_focus(self, event) -> None:
         widget = event.widget
