@@ -27,6 +27,7 @@ from typing import Callable, Iterable
 
 from annotations.corroboration import Candidate, Corroboration, group_rows, source_rows, source_signal
 from annotations.schema import ValidationError
+from annotations.spans import SpanReach
 from annotations.store import AnnotationStore, StoreError
 from corpus.analysis import Analyser
 from corpus.articles import Article, Corpus, Event
@@ -560,11 +561,11 @@ class Desk:
         analysis = self.analyses.get(article_id)
         if analysis is None:
             return []
-        inside = _Reach([(s, e) for s, e, _ in self.noise_of(article_id)])
+        inside = SpanReach([(s, e) for s, e, _ in self.noise_of(article_id)])
         return [(s, e) for s, e in analysis.sents if inside.furthest_end(s) < e]
 
-    def _claim_reach(self, article_id: str) -> _Reach:
-        return _Reach([(c["start"], c["end"]) for c in self.store.claims(article_id)])
+    def _claim_reach(self, article_id: str) -> SpanReach:
+        return SpanReach([(c["start"], c["end"]) for c in self.store.claims(article_id)])
 
     def sentence_progress(self, article_id: str) -> tuple[int, int] | None:
         """(sentences with a claim, sentences that are not noise), None before the analysis."""
@@ -976,30 +977,3 @@ class Desk:
         """What other sources say of this article's source's claims (for the rating form)."""
         _, _, source_of, corr = self._corroboration()
         return source_signal(corr.by_source.get(source_of[article.id], {}))
-
-
-class _Reach:
-    """Spans sorted by start, with the furthest end reached by any span starting
-    before each point: whether a range overlaps a span, or lies inside one, in
-    log time (a 5 MB article has tens of thousands of sentences, thousands of
-    noise regions and claims; comparing each with each took seconds)."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        spans = sorted(spans)
-        self.starts = [s for s, _ in spans]
-        self.reach: list[int] = []
-        furthest = -1
-        for _, end in spans:
-            furthest = max(furthest, end)
-            self.reach.append(furthest)
-
-    def furthest_end(self, upto: int) -> int:
-        """The furthest end of the spans starting at or before ``upto`` (-1: none):
-        [upto, e) lies inside one of the spans when this is at least e."""
-        i = bisect_right(self.starts, upto)
-        return self.reach[i - 1] if i else -1
-
-    def overlaps(self, start: int, end: int) -> bool:
-        """Does any span [cs, ce) have cs < end and ce > start?"""
-        i = bisect_right(self.starts, end - 1)
-        return bool(i) and self.reach[i - 1] > start

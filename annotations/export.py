@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from annotations.alignment import Aligned, align, cover
 from annotations.dataset import Dataset, ExportError, collect
 from annotations.labels import BIO_LABELS, CLAIM_LABEL, DEFAULT, SPANS, SPEAKER_LABEL, LabelScheme, LabelSet, label_sets
 from annotations.schema import CLAIM_FIELDS
+from annotations.spans import SpanReach
 from annotations.outdir import MANIFEST, SUMS, ExportTarget
 from annotations.store import AnnotationStore
 from corpus.analysis import Analyser, Analysis
@@ -584,12 +584,9 @@ class _Builder:
             place(first, last, 3, 4)
         # rows: sentences, merged while a claim crosses from one into the next
         rows: list[list[int]] = []
-        spans = sorted((c["start"], c["end"]) for c in claims)
-        span_starts = [cs for cs, _ in spans]
-        reach = list(accumulate((ce for _, ce in spans), max))  # reach[k]: the furthest end of spans[:k + 1]
+        claim_spans = SpanReach((c["start"], c["end"]) for c in claims)
         for s, e in analysis.sents or [(0, len(text))]:
-            k = bisect_left(span_starts, s)  # spans[:k] start before s: one crosses s if it ends after it
-            if rows and k and reach[k - 1] > s:
+            if rows and claim_spans.crosses(s):
                 rows[-1][1] = e
             else:
                 rows.append([s, e])

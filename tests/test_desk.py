@@ -9,7 +9,6 @@ from hypothesis import given, strategies as st
 
 from annotations.corroboration import Candidate
 from annotations.desk import (
-    _Reach,
     ClaimsChanged, Desk, EntitiesChanged, GroupsChanged, LinksChanged, NoiseChanged, RatingsChanged,
     TargetsChanged,
 )
@@ -591,18 +590,3 @@ def test_refusals_show_outside_names_safely(desk):
     with pytest.raises(ValidationError) as refused:
         desk.delete_claim("bad\x07claim")
     assert "\x07" not in str(refused.value)
-
-
-# -- sentence progress stays exact and linear-ish on big articles ----------------------------------
-
-
-
-_SPANS = st.lists(st.tuples(st.integers(0, 60), st.integers(0, 30)).map(lambda p: (p[0], p[0] + p[1])), max_size=12)
-
-
-@given(_SPANS, _SPANS)
-def test_span_reach_answers_as_comparing_each_with_each(spans, ranges):
-    reach = _Reach(spans)
-    for s, e in ranges:
-        assert reach.overlaps(s, e) == any(cs < e and ce > s for cs, ce in spans)
-        assert (reach.furthest_end(s) >= e) == any(ns <= s and e <= ne for ns, ne in spans)
