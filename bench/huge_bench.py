@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-from bench.keys_bench import KEYS, SIZE, timed_keys
+from bench.keys_bench import KEYS, SIZE, add_spread_claims, timed_keys
 
 _PHRASE = ("the ministry said on Saturday that talks in Geneva had stalled while officials from "
           "Armenia and Azerbaijan met again , quoted by Reuters and the Associated Press . "
@@ -71,11 +71,7 @@ def build(name: str, text: str, tmp: Path, analyser):
     analysis = analyser.analyse([(article.text_hash, article.text)])[0]
     store = AnnotationStore(tmp / f"{name}.json")
     store.register_corpus(corpus)
-    tokens = [t for t in analysis.tokens if article.text[t[0]:t[1]].strip()]
-    step = max(1, len(tokens) // 200)
-    for i in range(200):  # 200 claims spread through the text, a few tokens each
-        first, last = tokens[i * step], tokens[min(len(tokens) - 1, i * step + max(1, step // 2))]
-        store.add_claim(article.id, first[0], last[1], {"t1": "discuss"})
+    add_spread_claims(store, article, analysis)
     return corpus, store, article, analysis
 
 

@@ -71,6 +71,15 @@ async def timed_keys(app: App, keys) -> list[float]:
     return times
 
 
+def add_spread_claims(store, article, analysis, count: int = 200) -> None:
+    """``count`` claims spread through the article's text, a few tokens each."""
+    tokens = [t for t in analysis.tokens if article.text[t[0]:t[1]].strip()]
+    step = max(1, len(tokens) // count)
+    for i in range(count):
+        first, last = tokens[i * step], tokens[min(len(tokens) - 1, i * step + max(1, step // 2))]
+        store.add_claim(article.id, first[0], last[1], {"t1": "discuss"})
+
+
 def main(rounds: int = 3) -> None:
     if not FNC1.exists():
         print(f"keypress benchmark skipped: {FNC1} is not there")
@@ -84,11 +93,7 @@ def main(rounds: int = 3) -> None:
     analysis = analyser.analyse([(article.text_hash, article.text)])[0]
     store = AnnotationStore(tmp / "s.json")
     store.register_corpus(corpus)
-    tokens = [t for t in analysis.tokens if article.text[t[0]:t[1]].strip()]
-    step = max(1, len(tokens) // 200)
-    for i in range(200):  # 200 claims spread through the text, a few tokens each
-        first, last = tokens[i * step], tokens[min(len(tokens) - 1, i * step + max(1, step // 2))]
-        store.add_claim(article.id, first[0], last[1], {"t1": "discuss"})
+    add_spread_claims(store, article, analysis)
     ours, plain = [], []
     for _ in range(rounds):
         ours += asyncio.run(drive(FactdeskApp(corpus, store, analyser), lambda app: app.main.current_view.focus()))
